@@ -1,0 +1,4 @@
+import { listen } from "@colyseus/tools";
+import arenaConfig from "./arena.config";
+
+listen(arenaConfig);

@@ -1,0 +1,251 @@
+import { ARENA, COMBAT, DEFAULT_TIMINGS, MatchTimings, Phase, spawnPoint, Team } from "./rules";
+import { move } from "./movement";
+import { rayCircle, rayObstacles } from "./geometry";
+import { overfullTeam, pickTeam, TeamCounts } from "./teams";
+
+/** A client's intention for one tick; already validated and clamped at the boundary. */
+export interface Intent {
+  seq: number;
+  mx: number;
+  my: number;
+  aim: number;
+  fire: boolean;
+}
+
+export interface PlayerSim {
+  readonly id: string;
+  name: string;
+  team: Team;
+  seat: number;
+  x: number;
+  y: number;
+  angle: number;
+  hp: number;
+  /** Seq of the last intent applied. */
+  ack: number;
+  /** Seq of the last intent queued: later intents must be newer. */
+  lastQueuedSeq: number;
+  connected: boolean;
+  cooldown: number;
+  respawnIn: number;
+  kills: number;
+  deaths: number;
+  readonly queue: Intent[];
+  readonly joinOrder: number;
+}
+
+export type MatchEvent =
+  | { type: "kill"; killer: string; victim: string }
+  | { type: "team-changed"; player: string; team: Team }
+  | { type: "phase"; phase: Phase; winner: Team | "draw" | "" };
+
+export type EnqueueResult = "queued" | "stale" | "queue_full" | "unknown_player";
+
+export interface SimulationOptions {
+  timings?: Partial<MatchTimings>;
+  /** Intents buffered per player; a burst up to this size is applied over the next ticks, beyond it is dropped. */
+  inputQueueSize?: number;
+}
+
+/**
+ * The authoritative 6v6 rules. No framework import: the room feeds it validated
+ * intents and reads its fields after each fixed step.
+ */
+export class Simulation {
+  readonly players = new Map<string, PlayerSim>();
+  readonly timings: MatchTimings;
+  readonly inputQueueSize: number;
+  phase: Phase = "waiting";
+  /** Seconds left in the current phase (0 while waiting). */
+  phaseTimeLeft = 0;
+  scores: Record<Team, number> = { red: 0, blue: 0 };
+  winner: Team | "draw" | "" = "";
+  private joinCounter = 0;
+  private events: MatchEvent[] = [];
+
+  constructor(options: SimulationOptions = {}) {
+    this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
+    this.inputQueueSize = options.inputQueueSize ?? 32;
+  }
+
+  teamCounts(): TeamCounts {
+    const counts: TeamCounts = { red: 0, blue: 0 };
+    for (const p of this.players.values()) counts[p.team]++;
+    return counts;
+  }
+
+  /** Seats a player; null when both teams are full. */
+  addPlayer(id: string, name: string, requested?: Team): PlayerSim | null {
+    const team = pickTeam(this.teamCounts(), requested);
+    if (!team) return null;
+    const player: PlayerSim = {
+      id, name, team, seat: this.freeSeat(team), x: 0, y: 0, angle: 0, hp: COMBAT.maxHp,
+      ack: 0, lastQueuedSeq: 0, connected: true, cooldown: 0, respawnIn: 0, kills: 0, deaths: 0,
+      queue: [], joinOrder: this.joinCounter++,
+    };
+    this.spawn(player);
+    this.players.set(id, player);
+    return player;
+  }
+
+  removePlayer(id: string): void {
+    if (!this.players.delete(id)) return;
+    if (this.phase !== "live") this.rebalance();
+  }
+
+  setConnected(id: string, connected: boolean): void {
+    const p = this.players.get(id);
+    if (p) p.connected = connected;
+  }
+
+  enqueueInput(id: string, intent: Intent): EnqueueResult {
+    const p = this.players.get(id);
+    if (!p) return "unknown_player";
+    if (intent.seq <= p.lastQueuedSeq) return "stale";
+    if (p.queue.length >= this.inputQueueSize) return "queue_full";
+    p.lastQueuedSeq = intent.seq;
+    p.queue.push(intent);
+    return "queued";
+  }
+
+  /** Events since the last call (kills, phase changes, team moves), oldest first. */
+  drainEvents(): MatchEvent[] {
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  step(dt: number): void {
+    this.stepPhase(dt);
+    for (const p of this.players.values()) this.stepPlayer(p, dt);
+  }
+
+  private stepPlayer(p: PlayerSim, dt: number): void {
+    p.cooldown = Math.max(0, p.cooldown - dt);
+    if (p.hp <= 0) {
+      p.respawnIn -= dt;
+      if (p.respawnIn <= 1e-9) this.spawn(p);
+    }
+    // At most one intent per tick: flooding buys no speed.
+    const intent = p.queue.shift();
+    if (!intent) return;
+    p.ack = intent.seq;
+    if (p.hp <= 0) return;
+    const next = move(p.x, p.y, intent.mx, intent.my, dt);
+    p.x = next.x;
+    p.y = next.y;
+    p.angle = intent.aim;
+    if (intent.fire && p.cooldown <= 0 && this.phase === "live") this.fire(p);
+  }
+
+  private fire(shooter: PlayerSim): void {
+    shooter.cooldown = COMBAT.fireCooldownSeconds;
+    const dx = Math.cos(shooter.angle);
+    const dy = Math.sin(shooter.angle);
+    let nearest = Math.min(COMBAT.range, rayObstacles(shooter.x, shooter.y, dx, dy));
+    let target: PlayerSim | undefined;
+    for (const other of this.players.values()) {
+      if (other.team === shooter.team || other.hp <= 0) continue;
+      const t = rayCircle(shooter.x, shooter.y, dx, dy, other.x, other.y, ARENA.playerRadius);
+      if (t < nearest) {
+        nearest = t;
+        target = other;
+      }
+    }
+    if (!target) return;
+    target.hp = Math.max(0, target.hp - COMBAT.damage);
+    if (target.hp > 0) return;
+    target.respawnIn = this.timings.respawnSeconds;
+    target.deaths++;
+    target.queue.length = 0;
+    shooter.kills++;
+    this.scores[shooter.team]++;
+    this.events.push({ type: "kill", killer: shooter.id, victim: target.id });
+  }
+
+  private stepPhase(dt: number): void {
+    const counts = this.teamCounts();
+    const bothTeams = counts.red > 0 && counts.blue > 0;
+    switch (this.phase) {
+      case "waiting":
+        if (bothTeams) this.enter("countdown", this.timings.countdownSeconds);
+        return;
+      case "countdown":
+        if (!bothTeams) return this.enter("waiting", 0);
+        this.phaseTimeLeft -= dt;
+        if (this.phaseTimeLeft <= 1e-9) this.startRound();
+        return;
+      case "live":
+        this.phaseTimeLeft -= dt;
+        // A team with nobody left forfeits rather than leaving the other to wait out the clock.
+        if (this.phaseTimeLeft <= 1e-9 || !bothTeams) this.endRound(counts);
+        return;
+      case "ended":
+        this.phaseTimeLeft -= dt;
+        if (this.phaseTimeLeft <= 1e-9) {
+          this.enter("waiting", 0);
+          this.rebalance();
+        }
+        return;
+    }
+  }
+
+  private startRound(): void {
+    this.scores = { red: 0, blue: 0 };
+    this.winner = "";
+    for (const p of this.players.values()) {
+      p.kills = 0;
+      p.deaths = 0;
+      this.spawn(p);
+    }
+    this.enter("live", this.timings.roundSeconds);
+  }
+
+  private endRound(counts: TeamCounts): void {
+    if (counts.red === 0 || counts.blue === 0) this.winner = counts.red > 0 ? "red" : counts.blue > 0 ? "blue" : "draw";
+    else if (this.scores.red === this.scores.blue) this.winner = "draw";
+    else this.winner = this.scores.red > this.scores.blue ? "red" : "blue";
+    this.enter("ended", this.timings.endedSeconds);
+  }
+
+  private enter(phase: Phase, seconds: number): void {
+    this.phase = phase;
+    this.phaseTimeLeft = seconds;
+    if (phase === "waiting") this.winner = "";
+    this.events.push({ type: "phase", phase, winner: this.winner });
+  }
+
+  /** Moves the latest joiners from a team two or more ahead; never called mid-round. */
+  private rebalance(): void {
+    for (let from = overfullTeam(this.teamCounts()); from; from = overfullTeam(this.teamCounts())) {
+      let latest: PlayerSim | undefined;
+      for (const p of this.players.values()) {
+        if (p.team === from && (!latest || p.joinOrder > latest.joinOrder)) latest = p;
+      }
+      if (!latest) return;
+      const to: Team = from === "red" ? "blue" : "red";
+      latest.team = to;
+      latest.seat = this.freeSeat(to);
+      this.spawn(latest);
+      this.events.push({ type: "team-changed", player: latest.id, team: to });
+    }
+  }
+
+  private freeSeat(team: Team): number {
+    const taken = new Set<number>();
+    for (const p of this.players.values()) if (p.team === team) taken.add(p.seat);
+    let seat = 0;
+    while (taken.has(seat)) seat++;
+    return seat;
+  }
+
+  private spawn(p: PlayerSim): void {
+    const at = spawnPoint(p.team, p.seat);
+    p.x = at.x;
+    p.y = at.y;
+    p.angle = p.team === "red" ? 0 : Math.PI;
+    p.hp = COMBAT.maxHp;
+    p.respawnIn = 0;
+    p.cooldown = 0;
+  }
+}

@@ -1,0 +1,34 @@
+import { MapSchema, Schema, type } from "@colyseus/schema";
+
+/**
+ * Fixed-point scales of the wire fields: positions in tenths of a world unit
+ * (int16 covers the 1600x900 arena), angles in 1/10000 rad (int16 covers ±π).
+ * Half the bytes of float32 with precision well under a pixel.
+ */
+export const POSITION_SCALE = 10;
+export const ANGLE_SCALE = 10_000;
+
+export class PlayerState extends Schema {
+  @type("string") name = "";
+  @type("string") team = "";
+  @type("int16") x = 0;
+  @type("int16") y = 0;
+  @type("int16") angle = 0;
+  @type("uint8") hp = 0;
+  /** Seq of the last input the server applied: clients reconcile predictions against it. */
+  @type("uint32") ack = 0;
+  @type("boolean") connected = true;
+  @type("uint16") kills = 0;
+  @type("uint16") deaths = 0;
+}
+
+export class MatchState extends Schema {
+  @type({ map: PlayerState }) players = new MapSchema<PlayerState>();
+  @type("string") phase = "waiting";
+  @type("uint16") redScore = 0;
+  @type("uint16") blueScore = 0;
+  /** Whole seconds left in the current phase (0 while waiting). */
+  @type("uint16") timeLeft = 0;
+  /** "red", "blue", "draw" while ended; "" otherwise. */
+  @type("string") winner = "";
+}
