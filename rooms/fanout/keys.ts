@@ -1,0 +1,17 @@
+import type { Team } from "../match/rules";
+
+/**
+ * Every channel name and presence key the fan-out uses is built here, never at
+ * call sites. A channel *name* is what clients see (`team-red`); a channel *key*
+ * is globally unique across rooms and nodes (`match:<roomId>/team-red`).
+ */
+export const ALL_CHANNEL = "all";
+export const teamChannel = (team: Team): string => `team-${team}`;
+export const playerChannel = (sessionId: string): string => `player-${sessionId}`;
+
+export const matchChannelKey = (roomId: string, name: string): string => `match:${roomId}/${name}`;
+export const signageChannelKey = (name: string): string => `signage/${name}`;
+
+export const presenceTopic = (key: string): string => `arena:fanout:${key}`;
+export const seqKey = (key: string): string => `arena:fanout:seq:${key}`;
+export const backlogKey = (key: string): string => `arena:fanout:backlog:${key}`;

@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import type { Presence } from "@colyseus/core";
+import { Fanout, FanoutMessage } from "../../rooms/fanout/Fanout";
+import { Subscription } from "../../rooms/fanout/Subscription";
+import { presenceTopic } from "../../rooms/fanout/keys";
+import { waitFor } from "../helpers";
+
+export interface PresenceFactory {
+  /** A presence for one simulated node; all nodes of a test share one backend. */
+  node(): Presence;
+  cleanup(): Promise<void>;
+}
+
+/**
+ * The fan-out contract, run against every presence backend (in-process and Redis).
+ * Two Fanout instances with their own presence connections stand for two nodes.
+ */
+export function fanoutContract(backend: string, makeFactory: () => Promise<PresenceFactory>): void {
+  describe(`fan-out contract on ${backend}`, () => {
+    let factory: PresenceFactory;
+    let nodeA: Fanout;
+    let nodeB: Fanout;
+    let n = 0;
+    // A fresh channel per test: backends persist between tests.
+    const channel = () => `test-${process.pid}-${Date.now()}-${n++}`;
+
+    beforeEach(async () => {
+      factory = await makeFactory();
+      nodeA = new Fanout(factory.node(), "node-a", 5);
+      nodeB = new Fanout(factory.node(), "node-b", 5);
+    });
+    afterEach(() => factory.cleanup());
+
+    function collect(fanout: Fanout, key: string): FanoutMessage[] {
+      const got: FanoutMessage[] = [];
+      fanout.subscribe(key, (m) => got.push(m));
+      return got;
+    }
+
+    it("numbers messages per channel from 1", async () => {
+      const [k1, k2] = [channel(), channel()];
+      assert.equal((await nodeA.publish(k1, "a")).seq, 1);
+      assert.equal((await nodeB.publish(k1, "b")).seq, 2);
+      assert.equal((await nodeA.publish(k2, "c")).seq, 1);
+    });
+
+    it("delivers each publish exactly once to every subscriber on every node, and nothing from other channels", async () => {
+      const key = channel();
+      const local = collect(nodeA, key);
+      const remote1 = collect(nodeB, key);
+      const remote2 = collect(nodeB, key);
+      const other = collect(nodeB, channel());
+      await new Promise((r) => setTimeout(r, 50)); // let presence subscriptions settle
+      await nodeA.publish(key, { text: "hello" });
+      await nodeA.publish(key, { text: "again" });
+      await waitFor("remote delivery", () => remote1.length === 2 && remote2.length === 2);
+      await new Promise((r) => setTimeout(r, 50));
+      for (const got of [local, remote1, remote2]) assert.deepEqual(got.map((m) => m.seq), [1, 2]);
+      assert.deepEqual(remote1[0].payload, { text: "hello" });
+      assert.equal(other.length, 0);
+    });
+
+    it("keeps a bounded backlog and says when history has a gap", async () => {
+      const key = channel();
+      for (let i = 1; i <= 8; i++) await nodeA.publish(key, i);
+      const recent = await nodeB.history(key, 5);
+      assert.deepEqual(recent.messages.map((m) => m.payload), [6, 7, 8]);
+      assert.equal(recent.gap, false);
+      const old = await nodeB.history(key, 1);
+      assert.deepEqual(old.messages.map((m) => m.seq), [4, 5, 6, 7, 8], "only the last 5 kept");
+      assert.equal(old.gap, true);
+      assert.deepEqual((await nodeB.history(key, 8)).messages, []);
+      assert.equal((await nodeB.history(key, 8)).gap, false);
+    });
+
+    it("retains the last message for late joiners", async () => {
+      const key = channel();
+      assert.equal(await nodeB.retained(key), undefined);
+      await nodeA.publish(key, "first");
+      await nodeA.publish(key, "current");
+      assert.equal((await nodeB.retained(key))?.payload, "current");
+    });
+
+    it("delivers ephemeral messages to current subscribers without storing them", async () => {
+      const key = channel();
+      const got = collect(nodeB, key);
+      await new Promise((r) => setTimeout(r, 50));
+      nodeA.ephemeral(key, "typing");
+      await waitFor("ephemeral delivery", () => got.length === 1);
+      assert.equal(got[0].seq, 0);
+      assert.deepEqual((await nodeA.history(key, 0)).messages, []);
+      assert.equal(await nodeA.retained(key), undefined);
+    });
+
+    it("a paused subscription resumes with exactly the missed messages, in order", async () => {
+      const key = channel();
+      const got: number[] = [];
+      const sub = new Subscription(nodeB, key, { message: (m) => got.push(m.seq), gap: () => assert.fail("no gap expected") }, 0);
+      await new Promise((r) => setTimeout(r, 50));
+      await nodeA.publish(key, "before");
+      await waitFor("first", () => got.length === 1);
+      sub.pause();
+      for (let i = 0; i < 4; i++) await nodeA.publish(key, `while away ${i}`);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(got, [1]);
+      await sub.resume(1);
+      await nodeA.publish(key, "after");
+      await waitFor("all", () => got.length === 6);
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(got, [1, 2, 3, 4, 5, 6]);
+      sub.close();
+    });
+
+    it("tells a resuming subscriber when the backlog no longer holds what it missed", async () => {
+      const key = channel();
+      for (let i = 0; i < 8; i++) await nodeA.publish(key, i);
+      const gaps: number[] = [];
+      const got: number[] = [];
+      const sub = new Subscription(nodeB, key, { message: (m) => got.push(m.seq), gap: (_k, after) => gaps.push(after) });
+      await sub.resume(1);
+      assert.deepEqual(gaps, [1]);
+      assert.deepEqual(got, [4, 5, 6, 7, 8]);
+      sub.close();
+    });
+
+    it("removes its presence subscription when the last local subscriber leaves", async () => {
+      const presence = factory.node();
+      const fanout = new Fanout(presence, "node-c", 5);
+      const key = channel();
+      const off1 = fanout.subscribe(key, () => {});
+      const off2 = fanout.subscribe(key, () => {});
+      await new Promise((r) => setTimeout(r, 50));
+      assert.ok((await presence.channels(presenceTopic(key))).length > 0);
+      off1();
+      assert.equal(fanout.subscriberCount(key), 1);
+      off2();
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(await presence.channels(presenceTopic(key)), []);
+    });
+
+    it("drop forgets a channel", async () => {
+      const key = channel();
+      await nodeA.publish(key, "x");
+      await nodeA.drop(key);
+      assert.equal(await nodeB.latestSeq(key), 0);
+      assert.deepEqual((await nodeB.history(key, 0)).messages, []);
+    });
+  });
+}
