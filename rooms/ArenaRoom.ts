@@ -22,6 +22,7 @@ interface Strikes {
 export abstract class ArenaRoom<State extends object = any> extends Room<State> {
   protected readonly config: ArenaConfig = loadConfig();
   private readonly strikes = new WeakMap<Client, Strikes>();
+  private readonly kicked = new WeakSet<Client>();
 
   constructor() {
     super();
@@ -45,8 +46,18 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     }
     if (++s.count >= this.config.ARENA_STRIKE_LIMIT) {
       logger.warn({ room: this.roomId, session: client.sessionId, code }, "closing client after repeated refused messages");
-      client.leave(CloseCode.PROTOCOL_VIOLATION);
+      this.kick(client, CloseCode.PROTOCOL_VIOLATION);
     }
+  }
+
+  /** Closes a client for cause: its seat is not held for a reconnection. */
+  protected kick(client: Client, code: CloseCode): void {
+    this.kicked.add(client);
+    client.leave(code);
+  }
+
+  protected wasKicked(client: Client): boolean {
+    return this.kicked.has(client);
   }
 
   onUncaughtException(error: RoomException<this>, methodName: string): void {

@@ -1,9 +1,16 @@
 import { Client, ServerError } from "@colyseus/core";
+import type { Delayed } from "@colyseus/timer";
+import { StateView } from "@colyseus/schema";
 import { ArenaRoom } from "./ArenaRoom";
-import { Simulation, PlayerSim } from "./match/Simulation";
+import { MatchChannels } from "./MatchChannels";
+import { fanoutFor } from "./fanout";
+import { resolvePost } from "./fanout/access";
+import { cleanChatText } from "./fanout/chatText";
+import { playerChannel, teamChannel } from "./fanout/keys";
+import { Simulation, PlayerSim, MatchEvent } from "./match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "./match/rules";
-import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE } from "../schema/MatchState";
-import { describeIssues, InputMessage, MatchJoinOptions, MatchMessageType } from "../schema/messages";
+import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
+import { ChatMessage, describeIssues, InputMessage, MatchJoinOptions, MatchMessageType, ResumeMessage } from "../schema/messages";
 import { ErrorCode } from "../schema/codes";
 import { FixedStepLoop } from "../server/FixedStepLoop";
 import { inputsRejected, messagesIn, stepsTotal, tickDuration, tickInterval } from "../server/metrics";
@@ -21,6 +28,10 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   simulationSteps = 0;
   private sim!: Simulation;
   private loop!: FixedStepLoop;
+  private channels!: MatchChannels;
+  /** Reconnected players whose `resume` has not come yet, with the timer that resumes them anyway. */
+  private readonly awaitingResume = new Map<string, Delayed>();
+  private readonly lastTyping = new Map<string, number>();
   private readonly inputsIn = messagesIn.labels("match", MatchMessageType.INPUT);
   private readonly steps = stepsTotal.labels("match");
   private readonly tickWork = tickDuration.labels("match");
@@ -38,7 +49,13 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       },
       inputQueueSize: this.config.ARENA_INPUT_QUEUE,
     });
+    this.channels = new MatchChannels(fanoutFor(this.presence), this.roomId, (sessionId, type, message) =>
+      this.clients.getById(sessionId)?.send(type, message),
+    );
     this.onMessage(MatchMessageType.INPUT, (client, message) => this.onInput(client, message));
+    this.onMessage(MatchMessageType.CHAT, (client, message) => this.onChat(client, message));
+    this.onMessage(MatchMessageType.TYPING, (client) => this.onTyping(client));
+    this.onMessage(MatchMessageType.RESUME, (client, message) => this.onResume(client, message));
     this.loop = new FixedStepLoop({
       stepSeconds: TICK_SECONDS,
       maxCatchUpSteps: this.config.ARENA_MAX_CATCHUP_STEPS,
@@ -68,15 +85,118 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     view.name = name;
     this.state.players.set(client.sessionId, view);
     this.writePlayer(view, player);
+    this.channels.join(player);
+    this.refreshViews();
   }
 
-  onLeave(client: Client): void {
-    this.sim.removePlayer(client.sessionId);
-    this.state.players.delete(client.sessionId);
+  async onLeave(client: Client, consented: boolean): Promise<void> {
+    const id = client.sessionId;
+    if (consented || this.wasKicked(client)) return this.removePlayer(id);
+    // Keep the seat: entity, team, score stay; the player shows as disconnected.
+    this.sim.setConnected(id, false);
+    this.channels.pause(id);
+    try {
+      const back = await this.allowReconnection(client, this.config.ARENA_RECONNECT_GRACE_SECONDS);
+      this.sim.setConnected(id, true);
+      this.refreshViews();
+      // Give the client a moment to report the seqs it saw; otherwise resume after what was sent.
+      this.awaitingResume.set(id, this.clock.setTimeout(() => this.resumeChannels(back.sessionId), this.config.ARENA_RESUME_WAIT_SECONDS * 1000));
+    } catch {
+      await this.removePlayer(id);
+    }
   }
 
-  onDispose(): void {
+  async onDispose(): Promise<void> {
     this.loop.stop();
+    await this.channels.dispose();
+  }
+
+  private async removePlayer(id: string): Promise<void> {
+    const player = this.sim.players.get(id);
+    if (!player) return;
+    this.sim.removePlayer(id);
+    this.state.players.delete(id);
+    this.awaitingResume.get(id)?.clear();
+    this.awaitingResume.delete(id);
+    this.lastTyping.delete(id);
+    this.refreshViews();
+    await this.channels.remove(id);
+    await this.channels.notice(teamChannel(player.team), `${player.name} left the match`);
+  }
+
+  private resumeChannels(id: string, lastSeen?: Record<string, number>): void {
+    this.awaitingResume.get(id)?.clear();
+    this.awaitingResume.delete(id);
+    void this.channels.resume(id, lastSeen);
+  }
+
+  private onResume(client: Client, message: unknown): void {
+    const parsed = ResumeMessage.safeParse(message);
+    if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `resume refused: ${describeIssues(parsed.error)}`);
+    this.resumeChannels(client.sessionId, parsed.data.channels);
+  }
+
+  private onChat(client: Client, message: unknown): void {
+    const parsed = ChatMessage.safeParse(message);
+    if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `chat refused: ${describeIssues(parsed.error)}`);
+    const sender = this.sim.players.get(client.sessionId);
+    if (!sender) return;
+    const target = resolvePost(sender, parsed.data, (id) => id !== client.sessionId && this.sim.players.has(id));
+    if (!target.ok) return this.refuse(client, target.code, target.message);
+    const text = cleanChatText(parsed.data.text, this.config.ARENA_CHAT_MAX_LENGTH);
+    if (!text.ok) {
+      return text.reason === "too_long"
+        ? this.refuse(client, ErrorCode.TEXT_TOO_LONG, `chat text is limited to ${this.config.ARENA_CHAT_MAX_LENGTH} characters`)
+        : this.refuse(client, ErrorCode.INVALID_MESSAGE, "chat text is empty");
+    }
+    void this.channels.post(target.channel, { from: sender.id, name: sender.name, to: target.to, text: text.text });
+  }
+
+  /** Typing indicators go to the team, at most one per debounce window per player, and are never stored. */
+  private onTyping(client: Client): void {
+    const sender = this.sim.players.get(client.sessionId);
+    if (!sender) return;
+    const now = this.clock.currentTime;
+    if (now - (this.lastTyping.get(sender.id) ?? -Infinity) < this.config.ARENA_TYPING_DEBOUNCE_SECONDS * 1000) return;
+    this.lastTyping.set(sender.id, now);
+    this.channels.typing(sender, sender.name);
+  }
+
+  /**
+   * One StateView per client: teammates' TEAM fields and its own SELF fields.
+   * Rebuilt only when membership changes (join, leave, team move, reconnection),
+   * never per tick.
+   */
+  private refreshViews(): void {
+    for (const client of this.clients) {
+      const me = this.sim.players.get(client.sessionId);
+      if (!me) continue;
+      const view = new StateView();
+      for (const p of this.sim.players.values()) {
+        if (p.team !== me.team) continue;
+        const ps = this.state.players.get(p.id);
+        if (ps) view.add(ps, TEAM_VIEW);
+      }
+      const own = this.state.players.get(me.id);
+      if (own) view.add(own, SELF_VIEW);
+      client.view = view;
+    }
+  }
+
+  private onMatchEvent(event: MatchEvent): void {
+    if (event.type === "kill") {
+      const killer = this.sim.players.get(event.killer);
+      const victim = this.sim.players.get(event.victim);
+      if (!killer || !victim) return;
+      void this.channels.notice(playerChannel(victim.id), `eliminated by ${killer.name}`);
+      void this.channels.notice(playerChannel(killer.id), `you eliminated ${victim.name}`);
+    } else if (event.type === "team-changed") {
+      const player = this.sim.players.get(event.player);
+      if (!player) return;
+      this.channels.changeTeam(player);
+      this.refreshViews();
+      void this.channels.notice(playerChannel(player.id), `moved to team ${player.team} to balance the teams`);
+    }
   }
 
   private onInput(client: Client, message: unknown): void {
@@ -114,8 +234,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       const view = s.players.get(p.id);
       if (view) this.writePlayer(view, p);
     }
-    // Events are drained every tick so they never pile up; the room has no use for them yet.
-    this.sim.drainEvents();
+    for (const event of this.sim.drainEvents()) this.onMatchEvent(event);
   }
 
   private writePlayer(view: PlayerState, p: PlayerSim): void {
@@ -128,5 +247,8 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     view.connected = p.connected;
     view.kills = p.kills;
     view.deaths = p.deaths;
+    view.ammo = p.ammo;
+    view.reloading = Math.ceil(p.reloadIn * 10);
+    view.queued = p.queue.length;
   }
 }

@@ -1,4 +1,4 @@
-import { MapSchema, Schema, type } from "@colyseus/schema";
+import { MapSchema, Schema, type, view } from "@colyseus/schema";
 
 /**
  * Fixed-point scales of the wire fields: positions in tenths of a world unit
@@ -7,6 +7,10 @@ import { MapSchema, Schema, type } from "@colyseus/schema";
  */
 export const POSITION_SCALE = 10;
 export const ANGLE_SCALE = 10_000;
+
+/** StateView tags: TEAM fields reach the player's teammates (and itself), SELF fields only the player. */
+export const TEAM_VIEW = 1;
+export const SELF_VIEW = 2;
 
 export class PlayerState extends Schema {
   @type("string") name = "";
@@ -20,6 +24,12 @@ export class PlayerState extends Schema {
   @type("boolean") connected = true;
   @type("uint16") kills = 0;
   @type("uint16") deaths = 0;
+  /** Team-private: rounds left in the magazine. */
+  @view(TEAM_VIEW) @type("uint8") ammo = 0;
+  /** Team-private: tenths of a second until the magazine is full again (0 = not reloading). */
+  @view(TEAM_VIEW) @type("uint8") reloading = 0;
+  /** Player-private: inputs waiting in the server's queue (a client sending too fast sees it grow). */
+  @view(SELF_VIEW) @type("uint8") queued = 0;
 }
 
 export class MatchState extends Schema {

@@ -32,6 +32,9 @@ export const ErrorCode = {
   STALE_INPUT: "stale_input",
   INPUT_QUEUE_FULL: "input_queue_full",
   RATE_LIMITED: "rate_limited",
+  FORBIDDEN_CHANNEL: "forbidden_channel",
+  UNKNOWN_RECIPIENT: "unknown_recipient",
+  TEXT_TOO_LONG: "text_too_long",
   MESSAGE_TOO_LARGE: "message_too_large",
   INTERNAL: "internal_error",
 } as const;

@@ -14,9 +14,26 @@ export const InputMessage = z.object({
 });
 export type InputMessage = z.infer<typeof InputMessage>;
 
+/** `channel`: "all", "team" (own team), "player" (with `to`), or an explicit channel name. */
+export const ChatMessage = z.object({
+  channel: z.string().max(64),
+  to: z.string().max(64).optional(),
+  text: z.string().max(4096),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+/** After a reconnection: the last seq seen per channel name; the server replays what came after. */
+export const ResumeMessage = z.object({
+  channels: z.record(z.string().max(64), z.number().int().min(0).max(0xffff_ffff)),
+});
+export type ResumeMessage = z.infer<typeof ResumeMessage>;
+
 /** Message types a client may send to a match. */
 export const MatchMessageType = {
   INPUT: "input",
+  CHAT: "chat",
+  TYPING: "typing",
+  RESUME: "resume",
 } as const;
 
 export const MatchJoinOptions = z.object({

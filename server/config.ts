@@ -15,6 +15,11 @@ const EnvSchema = z.object({
   ARENA_MAX_MESSAGE_BYTES: count(4096),
   ARENA_STRIKE_LIMIT: count(20),
   ARENA_STRIKE_WINDOW_SECONDS: seconds(10),
+  ARENA_RECONNECT_GRACE_SECONDS: seconds(20),
+  ARENA_RESUME_WAIT_SECONDS: seconds(2),
+  ARENA_CHANNEL_BACKLOG: count(100),
+  ARENA_CHAT_MAX_LENGTH: count(280),
+  ARENA_TYPING_DEBOUNCE_SECONDS: seconds(1),
 });
 
 export type ArenaConfig = z.infer<typeof EnvSchema>;

@@ -16,8 +16,20 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * applied before the config module loads, so rooms see them.
  */
 export async function bootArena(port: number, env: Record<string, string> = {}): Promise<ColyseusTestServer> {
-  Object.assign(process.env, { ARENA_LOG_LEVEL: "silent", ...env });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the env is set
+  const overrides: Record<string, string> = { ARENA_LOG_LEVEL: "silent", ...env };
+  const previous = Object.fromEntries(Object.keys(overrides).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, overrides);
+  // Loaded after the env is set; rooms read their settings when created.
   const arenaConfig = require("../arena.config").default as typeof import("../arena.config").default;
-  return boot(arenaConfig, port);
+  const server = await boot(arenaConfig, port);
+  const shutdown = server.shutdown.bind(server);
+  // Each suite's overrides end with it, so suites never see each other's settings.
+  server.shutdown = async () => {
+    await shutdown();
+    for (const [k, v] of Object.entries(previous)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  return server;
 }

@@ -14,22 +14,36 @@ export interface SubscriberSink {
  * was missed.
  */
 export class Subscription {
-  /** Seq of the last message handed to the sink; null until the first one sets the baseline. */
-  lastSeq: number | null;
+  /** Seq of the last message handed to the sink; null until the starting point is known. */
+  lastSeq: number | null = null;
+  /** Settles once the starting point is known and anything after it was delivered. */
+  readonly ready: Promise<void>;
   private paused = false;
   private catchingUp: Promise<void> | null = null;
   /** A live message arrived during a catch-up pass: read the backlog once more. */
   private arrivedDuringCatchUp = false;
   private readonly unsubscribe: () => void;
 
+  /**
+   * @param start "latest": only messages published from now on; a number: replay
+   *   everything after that seq still in the backlog, then go live.
+   */
   constructor(
     private readonly fanout: Fanout,
     readonly key: string,
     private readonly sink: SubscriberSink,
-    startAfter: number | null = null,
+    start: number | "latest",
   ) {
-    this.lastSeq = startAfter;
     this.unsubscribe = fanout.subscribe(key, (m) => this.onMessage(m));
+    if (start === "latest") {
+      this.ready = fanout.latestSeq(key).then((latest) => {
+        // A message that arrived meanwhile already set the starting point.
+        if (this.lastSeq === null) this.lastSeq = latest;
+      });
+    } else {
+      this.lastSeq = start;
+      this.ready = this.catchUp();
+    }
   }
 
   pause(): void {
@@ -37,9 +51,10 @@ export class Subscription {
   }
 
   /** Resumes delivery after `afterSeq` (default: after the last delivered), replaying the backlog. */
-  resume(afterSeq: number | null = this.lastSeq): Promise<void> {
+  async resume(afterSeq?: number): Promise<void> {
+    await this.ready;
     this.paused = false;
-    this.lastSeq = afterSeq;
+    if (afterSeq !== undefined) this.lastSeq = afterSeq;
     return this.catchUp();
   }
 
@@ -63,21 +78,23 @@ export class Subscription {
   }
 
   private catchUp(): Promise<void> {
-    if (this.catchingUp || this.lastSeq === null) return this.catchingUp ?? Promise.resolve();
+    if (this.catchingUp) return this.catchingUp;
     const run = async () => {
       // Loop: messages published while the backlog was being read are picked up by the next pass.
       for (;;) {
         this.arrivedDuringCatchUp = false;
-        const after: number = this.lastSeq!;
+        const after = this.lastSeq ?? 0;
         const history = await this.fanout.history(this.key, after);
         if (this.paused) return;
         if (history.gap) this.sink.gap(this.key, after);
-        const fresh = history.messages.filter((m) => m.seq > this.lastSeq!);
-        if (fresh.length === 0 && !this.arrivedDuringCatchUp) return;
-        for (const m of fresh) {
+        let delivered = false;
+        for (const m of history.messages) {
+          if (m.seq <= (this.lastSeq ?? 0)) continue;
           this.lastSeq = m.seq;
           this.sink.message(m);
+          delivered = true;
         }
+        if (!delivered && !this.arrivedDuringCatchUp) return;
       }
     };
     this.catchingUp = run().finally(() => {

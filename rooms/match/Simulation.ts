@@ -27,6 +27,9 @@ export interface PlayerSim {
   lastQueuedSeq: number;
   connected: boolean;
   cooldown: number;
+  ammo: number;
+  /** Seconds until the magazine is full again (0 when not reloading). */
+  reloadIn: number;
   respawnIn: number;
   kills: number;
   deaths: number;
@@ -80,7 +83,7 @@ export class Simulation {
     if (!team) return null;
     const player: PlayerSim = {
       id, name, team, seat: this.freeSeat(team), x: 0, y: 0, angle: 0, hp: COMBAT.maxHp,
-      ack: 0, lastQueuedSeq: 0, connected: true, cooldown: 0, respawnIn: 0, kills: 0, deaths: 0,
+      ack: 0, lastQueuedSeq: 0, connected: true, cooldown: 0, ammo: COMBAT.magazine, reloadIn: 0, respawnIn: 0, kills: 0, deaths: 0,
       queue: [], joinOrder: this.joinCounter++,
     };
     this.spawn(player);
@@ -122,6 +125,10 @@ export class Simulation {
 
   private stepPlayer(p: PlayerSim, dt: number): void {
     p.cooldown = Math.max(0, p.cooldown - dt);
+    if (p.reloadIn > 0) {
+      p.reloadIn -= dt;
+      if (p.reloadIn <= 1e-9) this.reload(p);
+    }
     if (p.hp <= 0) {
       p.respawnIn -= dt;
       if (p.respawnIn <= 1e-9) this.spawn(p);
@@ -135,11 +142,12 @@ export class Simulation {
     p.x = next.x;
     p.y = next.y;
     p.angle = intent.aim;
-    if (intent.fire && p.cooldown <= 0 && this.phase === "live") this.fire(p);
+    if (intent.fire && p.cooldown <= 0 && p.ammo > 0 && this.phase === "live") this.fire(p);
   }
 
   private fire(shooter: PlayerSim): void {
     shooter.cooldown = COMBAT.fireCooldownSeconds;
+    if (--shooter.ammo === 0) shooter.reloadIn = COMBAT.reloadSeconds;
     const dx = Math.cos(shooter.angle);
     const dy = Math.sin(shooter.angle);
     let nearest = Math.min(COMBAT.range, rayObstacles(shooter.x, shooter.y, dx, dy));
@@ -247,5 +255,11 @@ export class Simulation {
     p.hp = COMBAT.maxHp;
     p.respawnIn = 0;
     p.cooldown = 0;
+    this.reload(p);
+  }
+
+  private reload(p: PlayerSim): void {
+    p.ammo = COMBAT.magazine;
+    p.reloadIn = 0;
   }
 }

@@ -36,6 +36,9 @@ export const COMBAT = {
   fireCooldownSeconds: 0.25,
   damage: 25,
   range: 900,
+  magazine: 10,
+  /** An empty magazine refills by itself after this long. */
+  reloadSeconds: 1.5,
 } as const;
 
 export interface MatchTimings {

@@ -96,6 +96,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       const key = channel();
       const got: number[] = [];
       const sub = new Subscription(nodeB, key, { message: (m) => got.push(m.seq), gap: () => assert.fail("no gap expected") }, 0);
+      await sub.ready;
       await new Promise((r) => setTimeout(r, 50));
       await nodeA.publish(key, "before");
       await waitFor("first", () => got.length === 1);
@@ -116,8 +117,8 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       for (let i = 0; i < 8; i++) await nodeA.publish(key, i);
       const gaps: number[] = [];
       const got: number[] = [];
-      const sub = new Subscription(nodeB, key, { message: (m) => got.push(m.seq), gap: (_k, after) => gaps.push(after) });
-      await sub.resume(1);
+      const sub = new Subscription(nodeB, key, { message: (m) => got.push(m.seq), gap: (_k, after) => gaps.push(after) }, 1);
+      await sub.ready;
       assert.deepEqual(gaps, [1]);
       assert.deepEqual(got, [4, 5, 6, 7, 8]);
       sub.close();

@@ -194,3 +194,25 @@ describe("match rules (virtual time)", () => {
     assert.deepEqual(sim.teamCounts(), { red: 3, blue: 3 });
   });
 });
+
+describe("match rules: ammunition", () => {
+  it("empties the magazine, refuses to fire while reloading, refills after the reload time", () => {
+    const sim = liveDuel();
+    const r = sim.players.get("r")!;
+    const b = sim.players.get("b")!;
+    Object.assign(b, { x: 1000, y: 100 }); // out of the line of fire
+    for (let shot = 0; shot < COMBAT.magazine; shot++) {
+      act(sim, "r", { mx: 0, my: 0, aim: 0, fire: true });
+      ticks(sim, COMBAT.fireCooldownSeconds);
+    }
+    assert.equal(r.ammo, 0);
+    assert.ok(r.reloadIn > 0);
+    Object.assign(b, { x: 1000, y: 800, hp: COMBAT.maxHp });
+    act(sim, "r", { mx: 0, my: 0, aim: 0, fire: true });
+    assert.equal(b.hp, COMBAT.maxHp, "no shot while reloading");
+    ticks(sim, COMBAT.reloadSeconds);
+    assert.equal(r.ammo, COMBAT.magazine);
+    act(sim, "r", { mx: 0, my: 0, aim: 0, fire: true });
+    assert.equal(b.hp, COMBAT.maxHp - COMBAT.damage);
+  });
+});
