@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { Client } from "colyseus.js";
+import type { ColyseusTestServer } from "@colyseus/testing";
+import { MatchSession, ConnectionStatus } from "../../client/MatchSession";
+import type { ChatDelivery } from "../../rooms/MatchChannels";
+import { bootArena, waitFor } from "../helpers";
+
+const PORT = 2573;
+const fastRetry = { initialDelayMs: 100, maxDelayMs: 400, giveUpAfterMs: 3000 };
+
+function dropSocket(session: MatchSession): void {
+  (session.room.connection.transport as unknown as { ws: { _socket: { destroy(): void } } }).ws._socket.destroy();
+}
+
+describe("client MatchSession (colyseus.js)", () => {
+  let arena: ColyseusTestServer;
+  before(async () => {
+    arena = await bootArena(PORT, { ARENA_RECONNECT_GRACE_SECONDS: "2" });
+  });
+  after(() => arena.shutdown());
+  afterEach(() => arena.cleanup());
+
+  it("reconnects by itself after a drop, reports its status, and shows every missed message once", async () => {
+    const client = new Client(`ws://localhost:${PORT}`);
+    const me = await MatchSession.join(client, { team: "red", name: "me" }, fastRetry);
+    const mate = await MatchSession.join(client, { team: "red", name: "mate" }, fastRetry);
+    const statuses: ConnectionStatus[] = [];
+    const seen: ChatDelivery[] = [];
+    me.onStatus((s) => statuses.push(s));
+    me.onChat((m) => seen.push(m));
+    mate.chat("team", "one");
+    await waitFor("first message", () => seen.length === 1);
+    dropSocket(me);
+    await waitFor("reconnecting", () => statuses.includes("reconnecting"));
+    for (let i = 0; i < 5; i++) mate.chat("team", `missed ${i}`);
+    await waitFor("reconnected", () => me.status === "connected" && statuses.length === 2, 5000);
+    await waitFor("missed messages", () => seen.length === 6);
+    assert.deepEqual(seen.map((m) => m.text), ["one", "missed 0", "missed 1", "missed 2", "missed 3", "missed 4"]);
+    assert.deepEqual(statuses, ["reconnecting", "connected"]);
+    me.sendInput({ seq: 1, mx: 1, my: 0, aim: 0, fire: false });
+    await waitFor("input applied after reconnection", () => mate.room.state.players.get(me.sessionId)?.ack === 1);
+  });
+
+  it("reports gone when its retries outlast the server's grace window", async () => {
+    const client = new Client(`ws://localhost:${PORT}`);
+    // First retry after the server's 2 s grace: the seat is already freed, every attempt fails.
+    const me = await MatchSession.join(client, {}, { initialDelayMs: 2500, maxDelayMs: 2500, giveUpAfterMs: 3000, jitter: 0 });
+    const other = await MatchSession.join(client, {}, fastRetry);
+    dropSocket(me);
+    await waitFor("gone", () => me.status === "gone", 5000);
+    await waitFor("seat freed", () => !other.room.state.players.has(me.sessionId), 5000);
+  });
+
+  it("does not reconnect after a consented leave", async () => {
+    const client = new Client(`ws://localhost:${PORT}`);
+    const me = await MatchSession.join(client, {}, fastRetry);
+    await me.leave();
+    assert.equal(me.status, "gone");
+  });
+});
