@@ -20,6 +20,10 @@ const EnvSchema = z.object({
   ARENA_CHANNEL_BACKLOG: count(100),
   ARENA_CHAT_MAX_LENGTH: count(280),
   ARENA_TYPING_DEBOUNCE_SECONDS: seconds(1),
+  /** PKCS#8 PEM of an Ed25519 key signing broadcasts (or a file holding it); ephemeral when unset. */
+  ARENA_SIGNING_KEY: z.string().optional(),
+  ARENA_SIGNING_KEY_FILE: z.string().optional(),
+  ARENA_LOBBY_MAX_CHANNELS: count(50),
 });
 
 export type ArenaConfig = z.infer<typeof EnvSchema>;

@@ -40,10 +40,14 @@ export class Fanout {
     readonly backlogSize: number,
   ) {}
 
-  /** Numbers, stores and delivers a message on every node. */
-  async publish<T>(key: string, payload: T): Promise<FanoutMessage<T>> {
+  /**
+   * Numbers, stores and delivers a message on every node. `payload` may be built
+   * from the assigned seq (a signature must cover it).
+   */
+  async publish<T>(key: string, payload: T | ((seq: number) => T | Promise<T>)): Promise<FanoutMessage<T>> {
     const seq = await this.presence.incr(seqKey(key));
-    const message: FanoutMessage<T> = { key, seq, ts: Date.now(), payload };
+    const body = typeof payload === "function" ? await (payload as (seq: number) => T | Promise<T>)(seq) : payload;
+    const message: FanoutMessage<T> = { key, seq, ts: Date.now(), payload: body };
     await this.presence.hset(backlogKey(key), String(seq), JSON.stringify(message));
     if (seq > this.backlogSize) await this.presence.hdel(backlogKey(key), String(seq - this.backlogSize));
     this.deliver(message);

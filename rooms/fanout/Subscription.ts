@@ -25,14 +25,15 @@ export class Subscription {
   private readonly unsubscribe: () => void;
 
   /**
-   * @param start "latest": only messages published from now on; a number: replay
-   *   everything after that seq still in the backlog, then go live.
+   * @param start "latest": only messages published from now on; "retained": the
+   *   channel's last message first, then live; a number: replay everything after
+   *   that seq still in the backlog, then go live.
    */
   constructor(
     private readonly fanout: Fanout,
     readonly key: string,
     private readonly sink: SubscriberSink,
-    start: number | "latest",
+    start: number | "latest" | "retained",
   ) {
     this.unsubscribe = fanout.subscribe(key, (m) => this.onMessage(m));
     if (start === "latest") {
@@ -40,9 +41,11 @@ export class Subscription {
         // A message that arrived meanwhile already set the starting point.
         if (this.lastSeq === null) this.lastSeq = latest;
       });
+    } else if (start === "retained") {
+      this.paused = true; // live messages wait until the retained one is out
+      this.ready = fanout.latestSeq(key).then((latest) => this.startAfter(Math.max(0, latest - 1)));
     } else {
-      this.lastSeq = start;
-      this.ready = this.catchUp();
+      this.ready = this.startAfter(start);
     }
   }
 
@@ -53,14 +56,18 @@ export class Subscription {
   /** Resumes delivery after `afterSeq` (default: after the last delivered), replaying the backlog. */
   async resume(afterSeq?: number): Promise<void> {
     await this.ready;
-    this.paused = false;
-    if (afterSeq !== undefined) this.lastSeq = afterSeq;
-    return this.catchUp();
+    return this.startAfter(afterSeq ?? this.lastSeq ?? 0);
   }
 
   close(): void {
     this.paused = true;
     this.unsubscribe();
+  }
+
+  private startAfter(seq: number): Promise<void> {
+    this.paused = false;
+    this.lastSeq = seq;
+    return this.catchUp();
   }
 
   private onMessage(message: FanoutMessage): void {

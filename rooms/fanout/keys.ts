@@ -11,6 +11,8 @@ export const playerChannel = (sessionId: string): string => `player-${sessionId}
 
 export const matchChannelKey = (roomId: string, name: string): string => `match:${roomId}/${name}`;
 export const signageChannelKey = (name: string): string => `signage/${name}`;
+/** Where displays' `request-sync` reaches the operators watching a signage channel. */
+export const signageSyncKey = (name: string): string => `signage-sync/${name}`;
 
 export const presenceTopic = (key: string): string => `arena:fanout:${key}`;
 export const seqKey = (key: string): string => `arena:fanout:seq:${key}`;

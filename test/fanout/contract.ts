@@ -124,6 +124,24 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       sub.close();
     });
 
+    it("starts a subscription at the retained message, or at the next one", async () => {
+      const key = channel();
+      await nodeA.publish(key, "old");
+      await nodeA.publish(key, "current");
+      const retained: unknown[] = [];
+      const latest: unknown[] = [];
+      const sink = (into: unknown[]) => ({ message: (m: FanoutMessage) => into.push(m.payload), gap: () => {} });
+      const a = new Subscription(nodeB, key, sink(retained), "retained");
+      const b = new Subscription(nodeB, key, sink(latest), "latest");
+      await Promise.all([a.ready, b.ready]);
+      await nodeA.publish(key, "next");
+      await waitFor("live message", () => retained.length === 2 && latest.length === 1);
+      assert.deepEqual(retained, ["current", "next"]);
+      assert.deepEqual(latest, ["next"]);
+      a.close();
+      b.close();
+    });
+
     it("removes its presence subscription when the last local subscriber leaves", async () => {
       const presence = factory.node();
       const fanout = new Fanout(presence, "node-c", 5);
