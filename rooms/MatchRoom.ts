@@ -1,4 +1,4 @@
-import { Client, ServerError } from "@colyseus/core";
+import { Client, matchMaker, ServerError, updateLobby } from "@colyseus/core";
 import type { Delayed } from "@colyseus/timer";
 import { StateView } from "@colyseus/schema";
 import { ArenaRoom } from "./ArenaRoom";
@@ -32,6 +32,8 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   /** Reconnected players whose `resume` has not come yet, with the timer that resumes them anyway. */
   private readonly awaitingResume = new Map<string, Delayed>();
   private readonly lastTyping = new Map<string, number>();
+  /** What the lobby last heard of this match; republished only when it changes. */
+  private listedAs = "";
   private readonly inputsIn = messagesIn.labels("match", MatchMessageType.INPUT);
   private readonly steps = stepsTotal.labels("match");
   private readonly tickWork = tickDuration.labels("match");
@@ -183,6 +185,20 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     }
   }
 
+  /**
+   * Keeps the lobby's listing current: team sizes, phase and when it ends, node.
+   * Only on change (a phase end time, not a ticking clock), so lobbies get no per-second churn.
+   */
+  private updateListing(): void {
+    const counts = this.sim.teamCounts();
+    const key = `${counts.red}|${counts.blue}|${this.sim.phase}`;
+    if (key === this.listedAs) return;
+    this.listedAs = key;
+    const phaseEndsAt = this.sim.phase === "waiting" ? 0 : Math.round(Date.now() + this.sim.phaseTimeLeft * 1000);
+    const listing = { red: counts.red, blue: counts.blue, phase: this.sim.phase, phaseEndsAt, node: matchMaker.processId };
+    void this.setMetadata(listing).then(() => updateLobby(this));
+  }
+
   private onMatchEvent(event: MatchEvent): void {
     if (event.type === "kill") {
       const killer = this.sim.players.get(event.killer);
@@ -235,6 +251,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       if (view) this.writePlayer(view, p);
     }
     for (const event of this.sim.drainEvents()) this.onMatchEvent(event);
+    this.updateListing();
   }
 
   private writePlayer(view: PlayerState, p: PlayerSim): void {
