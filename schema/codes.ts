@@ -35,6 +35,7 @@ export const ErrorCode = {
   FORBIDDEN_CHANNEL: "forbidden_channel",
   UNKNOWN_RECIPIENT: "unknown_recipient",
   TEXT_TOO_LONG: "text_too_long",
+  TOO_MANY_CHANNELS: "too_many_channels",
   MESSAGE_TOO_LARGE: "message_too_large",
   INTERNAL: "internal_error",
 } as const;

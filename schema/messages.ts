@@ -46,3 +46,29 @@ export type MatchJoinOptions = z.infer<typeof MatchJoinOptions>;
 export function describeIssues(error: z.ZodError): string {
   return error.issues.slice(0, 3).map((i) => `${i.path.join(".") || "message"}: ${i.message}`).join("; ");
 }
+
+/** Signage channel names: lowercase letters, digits, `.`, `_`, `-`; 1-64 characters (`program-5`). */
+export const SignageChannelName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "channel names are [a-z0-9][a-z0-9._-]{0,63}");
+
+const Seq = z.number().int().min(0).max(0xffff_ffff);
+
+/** `after`: per channel, the last seq the display already has (resume); without it the retained message comes first. */
+export const LobbyJoinOptions = z.object({
+  channels: z.array(SignageChannelName).max(256).optional(),
+  after: z.record(z.string().max(64), Seq).optional(),
+});
+
+export const SubscribeMessage = z.object({ channel: SignageChannelName, after: Seq.optional() });
+export const ChannelRequest = z.object({ channel: SignageChannelName });
+export const PublishMessage = z.object({
+  channel: SignageChannelName,
+  payload: z.unknown().refine((v) => v !== undefined, "payload is required"),
+});
+
+/** Message types a client may send to the lobby. */
+export const LobbyMessageType = {
+  SUBSCRIBE: "subscribe",
+  UNSUBSCRIBE: "unsubscribe",
+  PUBLISH: "publish",
+  REQUEST_SYNC: "request-sync",
+} as const;

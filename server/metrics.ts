@@ -65,3 +65,16 @@ export const errorsSent = new Counter({
 export const disconnects = new Counter({
   name: "arena_disconnects_total", help: "Client disconnects, by close code.", labelNames: ["type", "code"], registers: [registry],
 });
+
+export const fanoutPublishes = new Counter({
+  name: "arena_fanout_publishes_total", help: "Numbered channel messages published on this node.", registers: [registry],
+});
+export const fanoutDeliveries = new Counter({
+  name: "arena_fanout_deliveries_total", help: "Signage broadcasts handed to display and operator sockets on this node.", registers: [registry],
+});
+export const fanoutLatency = new Histogram({
+  name: "arena_fanout_latency_seconds",
+  help: "Publish (seq assigned) to hand-off to a subscriber's socket, per delivery.",
+  buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+  registers: [registry],
+});

@@ -1,5 +1,6 @@
 import type { Presence } from "@colyseus/core";
 import { backlogKey, presenceTopic, seqKey } from "./keys";
+import { fanoutPublishes } from "../../server/metrics";
 
 /** One channel message. `seq` counts per channel from 1; ephemeral messages have seq 0 and are never stored. */
 export interface FanoutMessage<T = unknown> {
@@ -50,6 +51,7 @@ export class Fanout {
     const message: FanoutMessage<T> = { key, seq, ts: Date.now(), payload: body };
     await this.presence.hset(backlogKey(key), String(seq), JSON.stringify(message));
     if (seq > this.backlogSize) await this.presence.hdel(backlogKey(key), String(seq - this.backlogSize));
+    fanoutPublishes.inc();
     this.deliver(message);
     this.presence.publish(presenceTopic(key), { origin: this.nodeId, message } satisfies Envelope);
     return message;
@@ -80,6 +82,11 @@ export class Fanout {
 
   subscriberCount(key: string): number {
     return this.listeners.get(key)?.size ?? 0;
+  }
+
+  /** Local subscribers per channel key. */
+  *subscriberCounts(): IterableIterator<[string, number]> {
+    for (const [key, set] of this.listeners) yield [key, set.size];
   }
 
   /** Stored messages with seq > `after`, oldest first. */

@@ -10,7 +10,11 @@ export const teamChannel = (team: Team): string => `team-${team}`;
 export const playerChannel = (sessionId: string): string => `player-${sessionId}`;
 
 export const matchChannelKey = (roomId: string, name: string): string => `match:${roomId}/${name}`;
-export const signageChannelKey = (name: string): string => `signage/${name}`;
+const SIGNAGE_PREFIX = "signage/";
+export const signageChannelKey = (name: string): string => `${SIGNAGE_PREFIX}${name}`;
+/** The signage channel name of a key, or undefined for other channels. */
+export const signageChannelOf = (key: string): string | undefined =>
+  key.startsWith(SIGNAGE_PREFIX) ? key.slice(SIGNAGE_PREFIX.length) : undefined;
 /** Where displays' `request-sync` reaches the operators watching a signage channel. */
 export const signageSyncKey = (name: string): string => `signage-sync/${name}`;
 

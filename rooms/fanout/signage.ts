@@ -1,10 +1,6 @@
-import { z } from "zod";
 import type { Fanout } from "./Fanout";
 import { signageChannelKey, signageSyncKey } from "./keys";
 import { broadcastSigner } from "../../server/signing";
-
-/** Signage channel names: lowercase letters, digits, `.`, `_`, `-`; 1-64 characters (`program-5`). */
-export const SignageChannelName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "channel names are [a-z0-9][a-z0-9._-]{0,63}");
 
 /** A signage message as displays receive it: `jws` signs `{channel, seq, payload}`. */
 export interface Broadcast {
