@@ -6,12 +6,12 @@ import { MatchChannels } from "./MatchChannels";
 import { fanoutFor } from "./fanout";
 import { resolvePost } from "./fanout/access";
 import { cleanChatText } from "./fanout/chatText";
-import { playerChannel, teamChannel } from "./fanout/keys";
+import { ALL_CHANNEL, playerChannel, teamChannel } from "./fanout/keys";
 import { Simulation, PlayerSim, MatchEvent } from "./match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "./match/rules";
 import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
 import { ChatMessage, describeIssues, InputMessage, MatchJoinOptions, MatchMessageType, ResumeMessage } from "../schema/messages";
-import { ErrorCode } from "../schema/codes";
+import { CloseCode, ErrorCode } from "../schema/codes";
 import { FixedStepLoop } from "../server/FixedStepLoop";
 import { inputsRejected, messagesIn, stepsTotal, tickDuration, tickInterval } from "../server/metrics";
 
@@ -34,6 +34,8 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   private readonly lastTyping = new Map<string, number>();
   /** What the lobby last heard of this match; republished only when it changes. */
   private listedAs = "";
+  /** Set on SIGTERM: the room closes when the live round ends (or the drain timeout passes). */
+  private draining = false;
   private readonly inputsIn = messagesIn.labels("match", MatchMessageType.INPUT);
   private readonly steps = stepsTotal.labels("match");
   private readonly tickWork = tickDuration.labels("match");
@@ -106,6 +108,18 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     } catch {
       await this.removePlayer(id);
     }
+  }
+
+  /**
+   * The node is draining (SIGTERM; Colyseus already locked the room). A live
+   * round is played to its end, bounded by ARENA_DRAIN_TIMEOUT_SECONDS; then
+   * everyone is closed with SERVER_SHUTTING_DOWN and rejoins elsewhere.
+   */
+  onBeforeShutdown(): void {
+    if (this.sim.phase !== "live") return void this.disconnect(CloseCode.SERVER_SHUTTING_DOWN);
+    this.draining = true;
+    void this.channels.notice(ALL_CHANNEL, "this server is restarting: the match closes when the round ends");
+    this.clock.setTimeout(() => void this.disconnect(CloseCode.SERVER_SHUTTING_DOWN), this.config.ARENA_DRAIN_TIMEOUT_SECONDS * 1000);
   }
 
   async onDispose(): Promise<void> {
@@ -251,6 +265,10 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       if (view) this.writePlayer(view, p);
     }
     for (const event of this.sim.drainEvents()) this.onMatchEvent(event);
+    if (this.draining && this.sim.phase !== "live") {
+      this.draining = false;
+      void this.disconnect(CloseCode.SERVER_SHUTTING_DOWN);
+    }
     this.updateListing();
   }
 

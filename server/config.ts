@@ -24,6 +24,15 @@ const EnvSchema = z.object({
   ARENA_SIGNING_KEY: z.string().optional(),
   ARENA_SIGNING_KEY_FILE: z.string().optional(),
   ARENA_LOBBY_MAX_CHANNELS: count(50),
+  /** Set: Redis presence and matchmaking driver (multi-node). Unset: in-process, single node. */
+  REDIS_URL: z.string().url().optional(),
+  /** Redis Cluster instead of REDIS_URL: comma-separated host:port seeds. */
+  REDIS_CLUSTER_NODES: z.string().regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, "host:port[,host:port...]").optional(),
+  /** host:port clients reach this node at; required with Redis (it goes into seat reservations). */
+  ARENA_PUBLIC_ADDRESS: z.string().regex(/^[^\s/]+:\d+$/, "host:port").optional(),
+  ARENA_NODE_HEARTBEAT_SECONDS: seconds(2),
+  ARENA_NODE_TTL_SECONDS: count(6),
+  ARENA_DRAIN_TIMEOUT_SECONDS: seconds(300),
 });
 
 export type ArenaConfig = z.infer<typeof EnvSchema>;
@@ -35,5 +44,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ArenaConfig {
     const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`invalid environment: ${detail}`);
   }
-  return parsed.data;
+  const settings = parsed.data;
+  if ((settings.REDIS_URL || settings.REDIS_CLUSTER_NODES) && !settings.ARENA_PUBLIC_ADDRESS) {
+    throw new Error("invalid environment: ARENA_PUBLIC_ADDRESS (host:port) is required with REDIS_URL or REDIS_CLUSTER_NODES");
+  }
+  return settings;
 }

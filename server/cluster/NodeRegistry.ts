@@ -35,9 +35,19 @@ export class NodeRegistry {
   private timer?: NodeJS.Timeout;
   private lastCpu = process.cpuUsage();
   private lastBeat = performance.now();
-  draining = false;
+  private draining = false;
 
   constructor(private readonly presence: Presence, private readonly options: NodeRegistryOptions) {}
+
+  get nodeId(): string {
+    return this.options.nodeId;
+  }
+
+  /** Takes this node out of room placement at once (SIGTERM); it stays listed, marked draining. */
+  async drain(): Promise<void> {
+    this.draining = true;
+    await this.beat();
+  }
 
   async start(): Promise<void> {
     await this.beat();
@@ -46,10 +56,12 @@ export class NodeRegistry {
     this.timer.unref();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops beating. Called after Colyseus has shut presence down, so the entry
+   * is not deleted here: it expires, and survivors sweep it within the TTL.
+   */
+  stop(): void {
     clearInterval(this.timer);
-    await this.presence.hdel(NODES_KEY, this.options.nodeId);
-    await this.presence.del(nodeAliveKey(this.options.nodeId));
   }
 
   /** Every node that still beats. */
