@@ -161,6 +161,7 @@ export class Simulation {
   private fire(shooter: PlayerSim, claimedTick: number | undefined): void {
     shooter.cooldown = COMBAT.fireCooldownSeconds;
     const at = judgedTick(claimedTick, this.tick, this.rewindTicks);
+    const rewound = at !== NOW;
     const dx = Math.cos(shooter.angle);
     const dy = Math.sin(shooter.angle);
     let nearest = Math.min(COMBAT.range, rayObstacles(shooter.x, shooter.y, dx, dy));
@@ -169,7 +170,7 @@ export class Simulation {
       if (other.team === shooter.team || other.hp <= 0) continue;
       let ox = other.x;
       let oy = other.y;
-      if (at !== NOW) {
+      if (rewound) {
         // Respawned or joined since: the shooter never saw this body.
         if (!other.trail.holds(at)) continue;
         ox = other.trail.xAt(at);
