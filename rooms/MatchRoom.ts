@@ -52,6 +52,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
         respawnSeconds: this.config.ARENA_RESPAWN_SECONDS,
       },
       inputQueueSize: this.config.ARENA_INPUT_QUEUE,
+      rewindMs: this.config.ARENA_REWIND_MS,
     });
     this.channels = new MatchChannels(fanoutFor(this.presence), this.roomId, (sessionId, type, message) =>
       this.clients.getById(sessionId)?.send(type, message),
@@ -242,7 +243,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     if (mx !== m.mx || my !== m.my) inputsRejected.labels("clamped").inc();
     // Any finite angle is accepted and wrapped into (-π, π].
     const aim = Math.atan2(Math.sin(m.aim), Math.cos(m.aim));
-    const result = this.sim.enqueueInput(client.sessionId, { seq: m.seq, mx, my, aim, fire: m.fire });
+    const result = this.sim.enqueueInput(client.sessionId, { seq: m.seq, mx, my, aim, fire: m.fire, tick: m.tick });
     if (result === "stale") {
       inputsRejected.labels("stale").inc();
       this.refuse(client, ErrorCode.STALE_INPUT, `input seq ${m.seq} is not newer than the last one`);
@@ -255,6 +256,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   /** Copies the simulation into the schema; unchanged values cost nothing on the wire. */
   private writeState(): void {
     const s = this.state;
+    s.tick = this.sim.tick;
     s.phase = this.sim.phase;
     s.timeLeft = Math.ceil(this.sim.phaseTimeLeft);
     s.redScore = this.sim.scores.red;

@@ -1,11 +1,13 @@
 import { MapSchema, Schema, type, view } from "@colyseus/schema";
+import { POSITION_SCALE } from "../rooms/match/rules";
 
 /**
  * Fixed-point scales of the wire fields: positions in tenths of a world unit
  * (int16 covers the 1600x900 arena), angles in 1/10000 rad (int16 covers ±π).
- * Half the bytes of float32 with precision well under a pixel.
+ * Half the bytes of float32 with precision well under a pixel. The position
+ * scale belongs to the rules, which keep positions on that grid.
  */
-export const POSITION_SCALE = 10;
+export { POSITION_SCALE };
 export const ANGLE_SCALE = 10_000;
 
 /** StateView tags: TEAM fields reach the player's teammates (and itself), SELF fields only the player. */
@@ -41,4 +43,6 @@ export class MatchState extends Schema {
   @type("uint16") timeLeft = 0;
   /** "red", "blue", "draw" while ended; "" otherwise. */
   @type("string") winner = "";
+  /** Simulation ticks run so far; a fire input sends the tick its client was showing (lag compensation). */
+  @type("uint32") tick = 0;
 }

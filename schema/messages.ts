@@ -11,6 +11,8 @@ export const InputMessage = z.object({
   my: z.number(),
   aim: z.number(),
   fire: z.boolean(),
+  /** The server tick the client was showing; a shot is judged against that tick (lag compensation). */
+  tick: z.number().int().min(0).max(0xffff_ffff).optional(),
 });
 export type InputMessage = z.infer<typeof InputMessage>;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_REWIND_MS } from "../rooms/match/rules";
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -11,6 +12,8 @@ const EnvSchema = z.object({
   ARENA_ENDED_SECONDS: seconds(5),
   ARENA_RESPAWN_SECONDS: seconds(2),
   ARENA_INPUT_QUEUE: count(32),
+  /** Lag compensation bound; 0 turns it off. Capped: a longer rewind lets laggy shots land ever later. */
+  ARENA_REWIND_MS: z.coerce.number().int().min(0).max(1000).default(DEFAULT_REWIND_MS),
   ARENA_MAX_CATCHUP_STEPS: count(4),
   ARENA_MAX_MESSAGE_BYTES: count(4096),
   ARENA_STRIKE_LIMIT: count(20),

@@ -1,6 +1,7 @@
-import { ARENA, COMBAT, DEFAULT_TIMINGS, MatchTimings, Phase, spawnPoint, Team } from "./rules";
+import { ARENA, COMBAT, DEFAULT_REWIND_MS, DEFAULT_TIMINGS, MatchTimings, Phase, spawnPoint, Team } from "./rules";
 import { move } from "./movement";
 import { rayCircle, rayObstacles } from "./geometry";
+import { judgedTick, NOW, PositionTrail, ticksIn } from "./rewind";
 import { overfullTeam, pickTeam, TeamCounts } from "./teams";
 
 /** A client's intention for one tick; already validated and clamped at the boundary. */
@@ -10,6 +11,8 @@ export interface Intent {
   my: number;
   aim: number;
   fire: boolean;
+  /** The tick the client was showing when it fired: the shot is judged against that tick's positions. */
+  tick?: number;
 }
 
 export interface PlayerSim {
@@ -35,6 +38,8 @@ export interface PlayerSim {
   deaths: number;
   readonly queue: Intent[];
   readonly joinOrder: number;
+  /** Where this player was over the last ticks, for judging shots at the tick the shooter saw. */
+  readonly trail: PositionTrail;
 }
 
 export type MatchEvent =
@@ -48,6 +53,8 @@ export interface SimulationOptions {
   timings?: Partial<MatchTimings>;
   /** Intents buffered per player; a burst up to this size is applied over the next ticks, beyond it is dropped. */
   inputQueueSize?: number;
+  /** How far back a shot may be judged (lag compensation); 0 judges every shot now. */
+  rewindMs?: number;
 }
 
 /**
@@ -58,6 +65,10 @@ export class Simulation {
   readonly players = new Map<string, PlayerSim>();
   readonly timings: MatchTimings;
   readonly inputQueueSize: number;
+  /** The rewind bound in ticks: also the length of every player's trail. */
+  readonly rewindTicks: number;
+  /** Steps completed; the state published after a step shows this tick. */
+  tick = 0;
   phase: Phase = "waiting";
   /** Seconds left in the current phase (0 while waiting). */
   phaseTimeLeft = 0;
@@ -69,6 +80,7 @@ export class Simulation {
   constructor(options: SimulationOptions = {}) {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
     this.inputQueueSize = options.inputQueueSize ?? 32;
+    this.rewindTicks = ticksIn(options.rewindMs ?? DEFAULT_REWIND_MS);
   }
 
   teamCounts(): TeamCounts {
@@ -84,7 +96,7 @@ export class Simulation {
     const player: PlayerSim = {
       id, name, team, seat: this.freeSeat(team), x: 0, y: 0, angle: 0, hp: COMBAT.maxHp,
       ack: 0, lastQueuedSeq: 0, connected: true, cooldown: 0, ammo: COMBAT.magazine, reloadIn: 0, respawnIn: 0, kills: 0, deaths: 0,
-      queue: [], joinOrder: this.joinCounter++,
+      queue: [], joinOrder: this.joinCounter++, trail: new PositionTrail(this.rewindTicks),
     };
     this.spawn(player);
     this.players.set(id, player);
@@ -121,6 +133,8 @@ export class Simulation {
   step(dt: number): void {
     this.stepPhase(dt);
     for (const p of this.players.values()) this.stepPlayer(p, dt);
+    this.tick++;
+    for (const p of this.players.values()) p.trail.record(this.tick, p.x, p.y);
   }
 
   private stepPlayer(p: PlayerSim, dt: number): void {
@@ -142,19 +156,35 @@ export class Simulation {
     p.x = next.x;
     p.y = next.y;
     p.angle = intent.aim;
-    if (intent.fire && p.cooldown <= 0 && p.ammo > 0 && this.phase === "live") this.fire(p);
+    if (intent.fire && p.cooldown <= 0 && p.ammo > 0 && this.phase === "live") this.fire(p, intent.tick);
   }
 
-  private fire(shooter: PlayerSim): void {
+  /**
+   * Hitscan from the shooter's present position against the others where the
+   * shooter saw them: at the claimed tick, clamped to the rewind bound. The past
+   * positions are read from the trails, never written into the players, so
+   * nothing needs restoring and a shot cannot disturb the present.
+   */
+  private fire(shooter: PlayerSim, claimedTick: number | undefined): void {
     shooter.cooldown = COMBAT.fireCooldownSeconds;
     if (--shooter.ammo === 0) shooter.reloadIn = COMBAT.reloadSeconds;
+    const at = judgedTick(claimedTick, this.tick, this.rewindTicks);
+    const rewound = at !== NOW;
     const dx = Math.cos(shooter.angle);
     const dy = Math.sin(shooter.angle);
     let nearest = Math.min(COMBAT.range, rayObstacles(shooter.x, shooter.y, dx, dy));
     let target: PlayerSim | undefined;
     for (const other of this.players.values()) {
       if (other.team === shooter.team || other.hp <= 0) continue;
-      const t = rayCircle(shooter.x, shooter.y, dx, dy, other.x, other.y, ARENA.playerRadius);
+      let ox = other.x;
+      let oy = other.y;
+      if (rewound) {
+        // Respawned or joined since: the shooter never saw this body.
+        if (!other.trail.holds(at)) continue;
+        ox = other.trail.xAt(at);
+        oy = other.trail.yAt(at);
+      }
+      const t = rayCircle(shooter.x, shooter.y, dx, dy, ox, oy, ARENA.playerRadius);
       if (t < nearest) {
         nearest = t;
         target = other;
@@ -255,6 +285,8 @@ export class Simulation {
     p.hp = COMBAT.maxHp;
     p.respawnIn = 0;
     p.cooldown = 0;
+    // The first state showing this life is the next one published.
+    p.trail.since = this.tick + 1;
     this.reload(p);
   }
 

@@ -10,6 +10,16 @@ export type Phase = "waiting" | "countdown" | "live" | "ended";
 export const TICK_RATE = 60;
 export const TICK_SECONDS = 1 / TICK_RATE;
 
+/**
+ * Positions live on a grid of 1/POSITION_SCALE world units, the fixed point of
+ * the wire (int16 tenths). The rules keep every position on it, so a client
+ * starting from the wire value holds exactly the server's number.
+ */
+export const POSITION_SCALE = 10;
+
+/** Default lag-compensation bound: how far back a shot may be judged. */
+export const DEFAULT_REWIND_MS = 250;
+
 export const TEAM_SIZE = 6;
 
 export interface Rect { x: number; y: number; w: number; h: number }

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { Simulation, Intent } from "../../rooms/match/Simulation";
-import { ARENA, COMBAT, TICK_SECONDS } from "../../rooms/match/rules";
+import { ARENA, COMBAT, POSITION_SCALE, TICK_RATE, TICK_SECONDS } from "../../rooms/match/rules";
 
 const DT = TICK_SECONDS;
+/** Positions are rounded to the grid each tick: a step may be off by this much per axis. */
+const HALF_GRID = 0.5 / POSITION_SCALE;
 const timings = { countdownSeconds: 1, roundSeconds: 5, endedSeconds: 1, respawnSeconds: 0.5 };
 
 function ticks(sim: Simulation, seconds: number): void {
@@ -31,16 +33,17 @@ function liveDuel(): Simulation {
 }
 
 describe("match rules (virtual time)", () => {
-  it("moves at most maxSpeed per second and stays inside the arena", () => {
+  it("moves maxSpeed per second (to the position grid) and stays inside the arena", () => {
     const sim = new Simulation({ timings });
     const p = sim.addPlayer("a", "a", "red")!;
     const x0 = p.x;
     for (let i = 0; i < 60; i++) act(sim, "a", { mx: 1, my: 0, aim: 0, fire: false });
-    assert.ok(Math.abs(p.x - x0 - COMBAT.maxSpeed) < 1e-6, `moved ${p.x - x0}`);
+    assert.ok(Math.abs(p.x - x0 - COMBAT.maxSpeed) <= TICK_RATE * HALF_GRID, `moved ${p.x - x0}`);
+    assert.equal(Math.round(p.x * POSITION_SCALE) / POSITION_SCALE, p.x, "on the grid");
     // A diagonal at full deflection is normalised: no faster than straight.
     const before = { x: p.x, y: p.y };
     act(sim, "a", { mx: 1, my: 1, aim: 0, fire: false });
-    assert.ok(Math.hypot(p.x - before.x, p.y - before.y) <= COMBAT.maxSpeed * DT + 1e-9);
+    assert.ok(Math.hypot(p.x - before.x, p.y - before.y) <= COMBAT.maxSpeed * DT + Math.SQRT2 * HALF_GRID);
     for (let i = 0; i < 600; i++) act(sim, "a", { mx: -1, my: -1, aim: 0, fire: false });
     assert.equal(p.x, ARENA.playerRadius);
     assert.equal(p.y, ARENA.playerRadius);
@@ -64,7 +67,7 @@ describe("match rules (virtual time)", () => {
     const x0 = p.x;
     sim.step(DT);
     assert.equal(p.ack, 1);
-    assert.ok(Math.abs(p.x - x0 - COMBAT.maxSpeed * DT) < 1e-9, "a burst must not move faster than one step per tick");
+    assert.ok(Math.abs(p.x - x0 - COMBAT.maxSpeed * DT) <= HALF_GRID, "a burst must not move faster than one step per tick");
     ticks(sim, 3 * DT);
     assert.equal(p.ack, 4);
     sim.step(DT);

@@ -1,0 +1,80 @@
+/**
+ * Own-player prediction, the client half of the prediction contract
+ * (docs/protocol.md): inputs apply locally at once with the server's own
+ * movement rule and are reconciled on every state. Pure logic: no transport,
+ * no server-only import, so it runs in a browser or a bot alike.
+ */
+import { move } from "../rooms/match/movement";
+import { POSITION_SCALE, TICK_SECONDS } from "../rooms/match/rules";
+
+/** The `input` message as sent to the server. */
+export interface InputFrame {
+  seq: number;
+  mx: number;
+  my: number;
+  aim: number;
+  fire: boolean;
+  tick?: number;
+}
+
+/** The own player as the server last said, in wire units: PlayerState itself fits. */
+export interface ServerPlayer {
+  /** Tenths of a world unit. */
+  x: number;
+  y: number;
+  ack: number;
+  hp: number;
+}
+
+/** Predicts the own player: inputs apply locally at once and are replayed on each server state. */
+export class OwnPlayerPrediction {
+  /** Predicted position, world units. */
+  x = 0;
+  y = 0;
+  private readonly pending: InputFrame[] = [];
+  private lastSeq: number;
+  private alive = true;
+
+  /** `firstSeq` must be newer than any seq this player sent before (a reconnecting client continues from its last). */
+  constructor(firstSeq = 1) {
+    this.lastSeq = firstSeq - 1;
+  }
+
+  /** Inputs sent and not yet acknowledged. The server queues at most ARENA_INPUT_QUEUE of them. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * The next input, to send as it is, applied to the prediction at once. `tick`
+   * goes with a fire: the tick the others were shown at (`Interpolation.fireTick()`).
+   */
+  next(mx: number, my: number, aim: number, fire: boolean, tick?: number): InputFrame {
+    const frame: InputFrame = { seq: ++this.lastSeq, mx, my, aim, fire };
+    if (tick !== undefined) frame.tick = tick;
+    this.pending.push(frame);
+    this.apply(frame);
+    return frame;
+  }
+
+  /**
+   * On every state: start again from the server's position (divided here, as
+   * n / POSITION_SCALE, to get exactly the server's number), forget what it has
+   * applied, and replay the rest with the server's movement rule.
+   */
+  reconcile(server: ServerPlayer): void {
+    while (this.pending.length > 0 && this.pending[0].seq <= server.ack) this.pending.shift();
+    this.x = server.x / POSITION_SCALE;
+    this.y = server.y / POSITION_SCALE;
+    // The dead do not move; inputs sent meanwhile are acknowledged without effect.
+    this.alive = server.hp > 0;
+    for (const frame of this.pending) this.apply(frame);
+  }
+
+  private apply(frame: InputFrame): void {
+    if (!this.alive) return;
+    const at = move(this.x, this.y, frame.mx, frame.my, TICK_SECONDS);
+    this.x = at.x;
+    this.y = at.y;
+  }
+}

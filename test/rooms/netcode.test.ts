@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import type { ColyseusTestServer } from "@colyseus/testing";
+import type { MatchState } from "../../schema/MatchState";
+import { ErrorCode, ErrorMessage } from "../../schema/codes";
+import { ARENA, COMBAT, POSITION_SCALE } from "../../rooms/match/rules";
+import { bootArena, waitFor } from "../helpers";
+
+const env = {
+  ARENA_COUNTDOWN_SECONDS: "0.2",
+  // Generous: the claimed tick must stay inside the bound however loaded the test machine is.
+  ARENA_REWIND_MS: "1000",
+  // The shooter walks into range with one burst of inputs.
+  ARENA_INPUT_QUEUE: "200",
+};
+
+describe("match room lag compensation", () => {
+  let arena: ColyseusTestServer;
+  const saved: Record<string, string | undefined> = {};
+
+  before(async () => {
+    for (const key of Object.keys(env)) saved[key] = process.env[key];
+    arena = await bootArena(2700, env);
+  });
+  after(async () => {
+    await arena.shutdown();
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+  afterEach(() => arena.cleanup());
+
+  it("publishes the tick, and judges a fire input at the tick it carries", async () => {
+    const red = await arena.sdk.joinOrCreate<MatchState>("match", { team: "red" });
+    const blue = await arena.sdk.joinOrCreate<MatchState>("match", { team: "blue" });
+    const errors: ErrorMessage[] = [];
+    red.onMessage("error", (e) => errors.push(e));
+    const them = () => red.state.players.get(blue.sessionId)!;
+    await waitFor("the round to start", () => red.state.phase === "live" && red.state.players.size === 2);
+    const tick = red.state.tick;
+    await waitFor("the tick to advance", () => red.state.tick > tick);
+
+    // Red (spawn x=120, y=150) walks right into range of blue (x=1480, y=150): open ground along y=150.
+    const walk = 130;
+    for (let seq = 1; seq <= walk; seq++) red.send("input", { seq, mx: 1, my: 0, aim: 0, fire: false });
+    await waitFor("red in range", () => red.state.players.get(red.sessionId)!.ack === walk, 10_000);
+    assert.equal(them().y, 1500, "blue on red's line of fire");
+    const seen = red.state.tick;
+
+    // Blue steps 37 units down, out of the line (radius 16), before red's shot arrives.
+    for (let seq = 1; seq <= 10; seq++) blue.send("input", { seq, mx: 0, my: 1, aim: Math.PI, fire: false });
+    await waitFor("blue out of the line", () => them().ack === 10);
+    assert.ok(them().y - 1500 > ARENA.playerRadius * POSITION_SCALE, `blue at y=${them().y / POSITION_SCALE}`);
+
+    red.send("input", { seq: walk + 1, mx: 0, my: 0, aim: 0, fire: true, tick: seen });
+    await waitFor("the shot judged", () => red.state.players.get(red.sessionId)!.ack === walk + 1);
+    await waitFor("blue hit where red saw it", () => them().hp === COMBAT.maxHp - COMBAT.damage);
+    assert.deepEqual(errors, []);
+  });
+
+  it("refuses a malformed tick with invalid_message and keeps serving", async () => {
+    const conn = await arena.sdk.joinOrCreate<MatchState>("match");
+    const errors: ErrorMessage[] = [];
+    conn.onMessage("error", (e) => errors.push(e));
+    const bad = [-1, 1.5, "7", 2 ** 32, null, NaN];
+    for (const tick of bad) conn.send("input", { seq: 1, mx: 0, my: 0, aim: 0, fire: true, tick });
+    await waitFor("every refusal", () => errors.length === bad.length);
+    assert.ok(errors.every((e) => e.code === ErrorCode.INVALID_MESSAGE && /tick/.test(e.message)), JSON.stringify(errors));
+    conn.send("input", { seq: 1, mx: 0, my: 0, aim: 0, fire: true, tick: 0xffff_ffff });
+    await waitFor("the valid input applied", () => conn.state.players.get(conn.sessionId)!.ack === 1);
+    assert.equal(errors.length, bad.length);
+  });
+});
