@@ -1,0 +1,46 @@
+/**
+ * `npm run cluster`: a local Redis and two Arena nodes for trying multi-node on
+ * one machine. Redis on CLUSTER_REDIS_PORT (6390), nodes on PORT and PORT+1
+ * (2567, 2568). Ctrl-C stops everything. Needs Debian's redis-server.
+ */
+import { ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+
+const root = path.resolve(__dirname, "../..");
+const redisPort = Number(process.env.CLUSTER_REDIS_PORT ?? 6390);
+const basePort = Number(process.env.PORT ?? 2567);
+const children: ChildProcess[] = [];
+
+function run(name: string, command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const prefix = (chunk: Buffer) => chunk.toString().split("\n").filter(Boolean).map((l) => `[${name}] ${l}`).join("\n") + "\n";
+  child.stdout!.on("data", (d) => process.stdout.write(prefix(d)));
+  child.stderr!.on("data", (d) => process.stderr.write(prefix(d)));
+  child.on("exit", (code) => {
+    console.log(`[${name}] exited with ${code}`);
+    shutdown(code ?? 1);
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function shutdown(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 2000).unref();
+}
+
+process.on("SIGINT", () => shutdown(0));
+process.on("SIGTERM", () => shutdown(0));
+
+run("redis", "redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+for (const [i, port] of [basePort, basePort + 1].entries()) {
+  run(`node-${i + 1}`, process.execPath, ["--require", "tsx/cjs", "main.ts"], {
+    PORT: String(port),
+    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+    ARENA_PUBLIC_ADDRESS: `localhost:${port}`,
+  });
+}
+console.log(`cluster: redis on ${redisPort}, nodes on http://localhost:${basePort} and http://localhost:${basePort + 1}`);
