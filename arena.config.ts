@@ -1,10 +1,16 @@
 import config from "@colyseus/tools";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { MatchRoom } from "./rooms/MatchRoom";
-import { mountHttpApi } from "./server/http";
+import { Admission, installAdmission } from "./server/admission";
+import { Auth } from "./server/auth/Auth";
 import { loadConfig } from "./server/config";
+import { mountHttpApi } from "./server/http";
+import { InProcessConnectionLimiter } from "./server/limits/ConnectionLimiter";
+import { limitMatchmakeBodies } from "./server/limits/matchmakeBodyLimit";
+import { guardUpgrades } from "./server/limits/upgradeGuard";
 
 const settings = loadConfig();
+const admission = new Admission(settings, new Auth(settings), new InProcessConnectionLimiter(settings.ARENA_MAX_CONNECTIONS_PER_IP));
 
 /** Composition root: transport, rooms, HTTP API. In-process presence and driver by default. */
 export default config({
@@ -17,11 +23,17 @@ export default config({
       ...options,
       // Frames above this are refused by the socket layer before any room sees them (close 1009).
       maxPayload: settings.ARENA_MAX_MESSAGE_BYTES * 4,
+      // Seat and per-IP cap checked on the HTTP upgrade, before a socket or room object exists.
+      verifyClient: guardUpgrades(admission.connections, settings.ARENA_TRUST_PROXY),
     }),
   initializeGameServer: (gameServer) => {
+    // Rooms' static onAuth (matchmaking) reads the installed admission.
+    installAdmission(admission);
+    admission.auth.announceDevSecret();
+    limitMatchmakeBodies(gameServer.transport.server!, settings.ARENA_MAX_HTTP_BODY_BYTES);
     gameServer.define("match", MatchRoom);
   },
   initializeExpress: (app) => {
-    mountHttpApi(app);
+    mountHttpApi(app, admission);
   },
 });

@@ -2,6 +2,9 @@ import { z } from "zod";
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** An unset or empty variable is absent (so `VAR= npm start` clears it). */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+const flag = z.enum(["true", "false"]).transform((v) => v === "true");
 
 /** Every setting Arena reads from the environment, with its default (docs/operations.md lists them). */
 const EnvSchema = z.object({
@@ -15,6 +18,28 @@ const EnvSchema = z.object({
   ARENA_MAX_MESSAGE_BYTES: count(4096),
   ARENA_STRIKE_LIMIT: count(20),
   ARENA_STRIKE_WINDOW_SECONDS: seconds(10),
+
+  // Auth: a shared HS256 secret and/or an account service's public key or JWKS; none of them = dev mode.
+  ARENA_JWT_SECRET: optional(z.string().min(32, "use at least 32 characters")),
+  ARENA_JWT_PUBLIC_KEY: optional(z.string().includes("BEGIN PUBLIC KEY", { message: "expected a PEM (SPKI) public key" })),
+  ARENA_JWT_PUBLIC_KEY_ALG: z.enum(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]).default("RS256"),
+  ARENA_JWT_JWKS_URL: optional(z.url()),
+  ARENA_JWT_ISSUER: optional(z.string()),
+  ARENA_JWT_AUDIENCE: optional(z.string()),
+  ARENA_JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  ARENA_GUEST_AUTH: optional(flag),
+  ARENA_GUEST_TOKEN_SECONDS: count(24 * 3600),
+  ARENA_DEV_SECRET_FILE: z.string().default(".arena-dev-secret"),
+
+  // Abuse limits.
+  ARENA_TRUST_PROXY: optional(flag).transform((v) => v ?? false),
+  ARENA_MAX_CONNECTIONS_PER_IP: count(25),
+  ARENA_MAX_HTTP_BODY_BYTES: count(16 * 1024),
+  ARENA_AUTH_REQUESTS_PER_MINUTE: count(20),
+  ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: count(120),
+  ARENA_INPUT_RATE: count(120),
+  ARENA_INPUT_BURST: count(120),
+  ARENA_RATE_LIMIT_DROPS: count(20),
 });
 
 export type ArenaConfig = z.infer<typeof EnvSchema>;
@@ -26,5 +51,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ArenaConfig {
     const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`invalid environment: ${detail}`);
   }
-  return parsed.data;
+  const config = parsed.data;
+  const asymmetric = config.ARENA_JWT_PUBLIC_KEY !== undefined || config.ARENA_JWT_JWKS_URL !== undefined;
+  if (config.ARENA_JWT_PUBLIC_KEY && config.ARENA_JWT_JWKS_URL) {
+    throw new Error("invalid environment: set ARENA_JWT_PUBLIC_KEY or ARENA_JWT_JWKS_URL, not both");
+  }
+  if (config.ARENA_GUEST_AUTH && asymmetric && !config.ARENA_JWT_SECRET) {
+    throw new Error("invalid environment: ARENA_GUEST_AUTH=true needs ARENA_JWT_SECRET to sign guest tokens (a public key cannot sign)");
+  }
+  return config;
 }

@@ -65,3 +65,18 @@ export const errorsSent = new Counter({
 export const disconnects = new Counter({
   name: "arena_disconnects_total", help: "Client disconnects, by close code.", labelNames: ["type", "code"], registers: [registry],
 });
+export const connectionsRefused = new Counter({
+  name: "arena_connections_refused_total",
+  help: "WebSocket upgrades and matchmaking requests refused before any room work, by code.",
+  labelNames: ["code"],
+  registers: [registry],
+});
+export const authRefused = new Counter({
+  name: "arena_auth_refused_total", help: "Tokens refused (matchmaking and HTTP), by code.", labelNames: ["code"], registers: [registry],
+});
+export const messagesDropped = new Counter({
+  name: "arena_messages_rate_limited_total",
+  help: "Client messages dropped for exceeding their type's rate, by room type and message type.",
+  labelNames: ["type", "message"],
+  registers: [registry],
+});
