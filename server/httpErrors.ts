@@ -10,7 +10,7 @@ export function sendError(res: Response, code: HttpErrorCode, message: string): 
 
 /** 404 for any API path no route claimed. */
 export const notFound: RequestHandler = (req, res) => {
-  sendError(res, ErrorCode.NOT_FOUND, `no route ${req.method} ${req.path}`);
+  sendError(res, ErrorCode.NOT_FOUND, `no route ${req.method} ${req.baseUrl}${req.path}`);
 };
 
 /** Last in the chain: ApiErrors, body-parser refusals and anything unexpected become JSON errors. */

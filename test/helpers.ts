@@ -1,3 +1,4 @@
+import "./env";
 import { boot, ColyseusTestServer } from "@colyseus/testing";
 import { Client } from "colyseus.js";
 import { withoutTokenInUrl } from "../client/withoutTokenInUrl";

@@ -16,9 +16,12 @@ describe("match room", () => {
   after(() => arena.shutdown());
   afterEach(() => arena.cleanup());
 
-  /** Every player has its own token (its own name). */
-  const join = async (options: object = {}, name = "player") =>
-    (await playerClient(arena, name)).joinOrCreate<MatchState>("match", options);
+  /** Every player has its own token (its own name); resolves once the client has its first state. */
+  async function join(options: object = {}, name = "player"): Promise<Conn> {
+    const room = await (await playerClient(arena, name)).joinOrCreate<MatchState>("match", options);
+    await waitFor("first state", () => room.state.players?.has(room.sessionId) === true);
+    return room;
+  }
 
   async function joinMany(n: number, options: object = {}): Promise<Conn[]> {
     const rooms: Conn[] = [];
