@@ -4,6 +4,7 @@ import { MatchRoom } from "./rooms/MatchRoom";
 import { Admission, installAdmission } from "./server/admission";
 import { Auth } from "./server/auth/Auth";
 import { loadConfig } from "./server/config";
+import { logger } from "./server/logger";
 import { mountHttpApi } from "./server/http";
 import { InProcessConnectionLimiter } from "./server/limits/ConnectionLimiter";
 import { limitMatchmakeBodies } from "./server/limits/matchmakeBodyLimit";
@@ -17,6 +18,8 @@ export default config({
   options: {
     // Colyseus's greeting banner is noise in logs and tests.
     greet: false,
+    // Colyseus's own messages (e.g. a frame it could not unpack) go through our structured logger.
+    logger,
   },
   initializeTransport: (options) =>
     new WebSocketTransport({

@@ -5,6 +5,7 @@ import { ApiError } from "../server/ApiError";
 import { currentAdmission } from "../server/admission";
 import type { Identity, Role } from "../server/auth/identity";
 import { ArenaConfig, loadConfig } from "../server/config";
+import { isWellFormedFrame } from "../server/limits/frameCheck";
 import { RateLimit, TokenBucket } from "../server/limits/TokenBucket";
 import { bytesSent, disconnects, errorsSent, liveRooms, messagesDropped, messagesIn } from "../server/metrics";
 import { logger } from "../server/logger";
@@ -147,6 +148,10 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     if (client.readyState !== WS_OPEN) return;
     if (buffer.byteLength > this.config.ARENA_MAX_MESSAGE_BYTES) {
       this.refuse(client, ErrorCode.MESSAGE_TOO_LARGE, `message of ${buffer.byteLength} bytes exceeds ${this.config.ARENA_MAX_MESSAGE_BYTES}`);
+      return;
+    }
+    if (!isWellFormedFrame(buffer)) {
+      this.refuse(client, ErrorCode.INVALID_MESSAGE, "malformed frame");
       return;
     }
     try {

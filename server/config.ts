@@ -38,7 +38,7 @@ const EnvSchema = z.object({
   ARENA_AUTH_REQUESTS_PER_MINUTE: count(20),
   ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: count(120),
   ARENA_INPUT_RATE: count(120),
-  ARENA_INPUT_BURST: count(120),
+  ARENA_INPUT_BURST: count(32),
   ARENA_RATE_LIMIT_DROPS: count(20),
 });
 
