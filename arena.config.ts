@@ -1,14 +1,20 @@
 import config from "@colyseus/tools";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { MatchRoom } from "./rooms/MatchRoom";
-import { mountHttpApi } from "./server/http";
+import { Admission, installAdmission } from "./server/admission";
+import { Auth } from "./server/auth/Auth";
 import { loadConfig } from "./server/config";
 import { createBackend } from "./server/cluster/backend";
 import { nodeRegistry, selectNodeForNewRoom, startNodeRegistry } from "./server/cluster";
 import { logger } from "./server/logger";
+import { mountHttpApi } from "./server/http";
+import { InProcessConnectionLimiter } from "./server/limits/ConnectionLimiter";
+import { limitMatchmakeBodies } from "./server/limits/matchmakeBodyLimit";
+import { guardUpgrades } from "./server/limits/upgradeGuard";
 
 const settings = loadConfig();
 const backend = createBackend(settings);
+const admission = new Admission(settings, new Auth(settings), new InProcessConnectionLimiter(settings.ARENA_MAX_CONNECTIONS_PER_IP));
 
 /**
  * Composition root: presence and driver (in-process, or Redis when REDIS_URL is
@@ -22,21 +28,29 @@ export default config({
     selectProcessIdToCreateRoom: selectNodeForNewRoom,
     // Colyseus's greeting banner is noise in logs and tests.
     greet: false,
+    // Colyseus's own messages (e.g. a frame it could not unpack) go through our structured logger.
+    logger,
   },
   initializeTransport: (options) =>
     new WebSocketTransport({
       ...options,
       // Frames above this are refused by the socket layer before any room sees them (close 1009).
       maxPayload: settings.ARENA_MAX_MESSAGE_BYTES * 4,
+      // Seat and per-IP cap checked on the HTTP upgrade, before a socket or room object exists.
+      verifyClient: guardUpgrades(admission.connections, settings.ARENA_TRUST_PROXY),
     }),
   initializeGameServer: (gameServer) => {
+    // Rooms' static onAuth (matchmaking) reads the installed admission.
+    installAdmission(admission);
+    admission.auth.announceDevSecret();
+    limitMatchmakeBodies(gameServer.transport.server!, settings.ARENA_MAX_HTTP_BODY_BYTES);
     gameServer.define("match", MatchRoom);
     // SIGTERM: stop taking new rooms here; rooms drain in their onBeforeShutdown.
     gameServer.onBeforeShutdown(() => nodeRegistry()?.drain());
     gameServer.onShutdown(() => nodeRegistry()?.stop());
   },
   initializeExpress: (app) => {
-    mountHttpApi(app);
+    mountHttpApi(app, admission);
   },
   beforeListen: async () => {
     await startNodeRegistry(settings);

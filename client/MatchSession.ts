@@ -62,7 +62,7 @@ export class MatchSession {
 
   static async join(
     client: Client,
-    options: { team?: "red" | "blue"; name?: string } = {},
+    options: { team?: "red" | "blue" } = {},
     policy: Partial<ReconnectPolicy> = {},
   ): Promise<MatchSession> {
     const room = await client.joinOrCreate<MatchState>("match", options);

@@ -1,28 +1,69 @@
-import { Client, Room } from "@colyseus/core";
-import type { RoomException } from "@colyseus/core";
+import { Client, Room, ServerError } from "@colyseus/core";
+import type { AuthContext, RoomException } from "@colyseus/core";
 import { CloseCode, ErrorCode, ErrorMessage } from "../schema/codes";
+import { ApiError } from "../server/ApiError";
+import { currentAdmission } from "../server/admission";
+import type { Identity, Role } from "../server/auth/identity";
 import { ArenaConfig, loadConfig } from "../server/config";
-import { bytesSent, disconnects, errorsSent, liveRooms, messagesIn } from "../server/metrics";
+import { isWellFormedFrame } from "../server/limits/frameCheck";
+import { RateLimit, TokenBucket } from "../server/limits/TokenBucket";
+import { bytesSent, disconnects, errorsSent, liveRooms, messagesDropped, messagesIn } from "../server/metrics";
 import { logger } from "../server/logger";
 
-interface Strikes {
+interface Window {
   count: number;
-  windowStart: number;
+  startMs: number;
 }
+
+const WS_OPEN = 1;
+
+/**
+ * Close codes that mean "closed because of what the client sent": WebSocket
+ * protocol error, unsupported or invalid data, policy, frame too big (1009,
+ * the ws maxPayload), and Colyseus's 4002 (a frame it could not decode).
+ */
+const CLOSED_FOR_CAUSE = new Set([1002, 1003, 1007, 1008, 1009, 4002]);
 
 /**
  * What every Arena room does at the transport boundary, whatever its game:
- * frame size limit, undecodable frames and unknown types answered with `error`,
- * repeated offences closed with PROTOCOL_VIOLATION, handler exceptions contained,
- * and the per-room metrics. Subclasses register their own message handlers.
+ * admission by token and role, frame size limit, per-type message rates,
+ * undecodable frames and unknown types answered with `error`, repeated offences
+ * closed, handler exceptions contained, and the per-room metrics. Subclasses
+ * declare `allowedRoles` and `messageRates` and register their handlers.
  *
  * It hooks three protected Colyseus 0.16 internals (_onJoin, _onMessage,
  * _onLeave) because 0.16 exposes no public per-frame or per-socket hook.
  */
 export abstract class ArenaRoom<State extends object = any> extends Room<State> {
+  /** Roles whose tokens this room admits; least privilege unless a room says otherwise. */
+  static allowedRoles: readonly Role[] = ["player"];
+
   protected readonly config: ArenaConfig = loadConfig();
-  private readonly strikes = new WeakMap<Client, Strikes>();
+  /**
+   * Per-client rate of each message type the room handles. `onMessage` refuses
+   * to register a type without one, so no handler is ever unlimited.
+   */
+  protected readonly messageRates: Readonly<Record<string, RateLimit>> = {};
+  private readonly strikes = new WeakMap<Client, Window>();
+  private readonly drops = new WeakMap<Client, Window>();
+  private readonly buckets = new WeakMap<Client, Map<string, TokenBucket>>();
   private readonly kicked = new WeakSet<Client>();
+
+  /**
+   * Matchmaking calls this with the HTTP Authorization bearer token before any
+   * room is found, created or reserved (static, so no room work is done for a
+   * refused request). What it returns becomes `client.auth` on join.
+   * Refusals reach colyseus.js as a MatchMakeError: `code` the HTTP status,
+   * `message` starting with the error code (`token_expired: ...`).
+   */
+  static override async onAuth(token: string, _options: unknown, context: AuthContext): Promise<Identity> {
+    try {
+      return await currentAdmission().admit(token, context, this.allowedRoles);
+    } catch (error) {
+      if (error instanceof ApiError) throw new ServerError(error.status, `${error.code}: ${error.message}`);
+      throw error;
+    }
+  }
 
   constructor() {
     super();
@@ -33,18 +74,26 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     });
   }
 
+  /** Who this client is (its token's claims), set at matchmaking by onAuth. */
+  protected identity(client: Client): Identity {
+    return client.auth as Identity;
+  }
+
+  override onMessage<T = any>(type: "*", callback: (client: Client, type: string | number, message: T) => void): any;
+  override onMessage<T = any>(type: string | number, callback: (client: Client, message: T) => void, validate?: (message: unknown) => T): any;
+  override onMessage(type: string | number, callback: (...args: any[]) => void, validate?: (message: unknown) => unknown): any {
+    if (type === "*") return super.onMessage(type, callback);
+    const limit = this.messageRates[type];
+    if (!limit) throw new Error(`room ${this.roomName}: message type ${String(type)} has no rate in messageRates`);
+    return super.onMessage(type, (client: Client, message: unknown) => {
+      if (this.withinRate(client, String(type), limit)) callback(client, message);
+    }, validate);
+  }
+
   /** Sends `error` to the client and counts a strike; past the limit the client is closed. */
   protected refuse(client: Client, code: ErrorCode, message: string): void {
-    const payload: ErrorMessage = { code, message };
-    client.send("error", payload);
-    errorsSent.labels(code).inc();
-    const now = Date.now();
-    let s = this.strikes.get(client);
-    if (!s || now - s.windowStart > this.config.ARENA_STRIKE_WINDOW_SECONDS * 1000) {
-      s = { count: 0, windowStart: now };
-      this.strikes.set(client, s);
-    }
-    if (++s.count >= this.config.ARENA_STRIKE_LIMIT) {
+    this.sendError(client, code, message);
+    if (this.countInWindow(this.strikes, client) >= this.config.ARENA_STRIKE_LIMIT) {
       logger.warn({ room: this.roomId, session: client.sessionId, code }, "closing client after repeated refused messages");
       this.kick(client, CloseCode.PROTOCOL_VIOLATION);
     }
@@ -60,6 +109,43 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     return this.kicked.has(client);
   }
 
+  private sendError(client: Client, code: ErrorCode, message: string): void {
+    const payload: ErrorMessage = { code, message };
+    client.send("error", payload);
+    errorsSent.labels(code).inc();
+  }
+
+  /**
+   * Spends a token of the client's bucket for `type`. Over the rate the message
+   * is dropped; the first drop of a window answers `error` rate_limited, and
+   * ARENA_RATE_LIMIT_DROPS drops within the window close the client (4429).
+   */
+  private withinRate(client: Client, type: string, limit: RateLimit): boolean {
+    const now = performance.now();
+    let perType = this.buckets.get(client);
+    if (!perType) this.buckets.set(client, (perType = new Map()));
+    let bucket = perType.get(type);
+    if (!bucket) perType.set(type, (bucket = new TokenBucket(limit, now)));
+    if (bucket.take(now)) return true;
+    messagesDropped.labels(this.roomName, type).inc();
+    const dropped = this.countInWindow(this.drops, client);
+    if (dropped === 1) {
+      this.sendError(client, ErrorCode.RATE_LIMITED, `more than ${limit.perSecond} ${type} messages a second (burst ${limit.burst}); slow down`);
+    } else if (dropped >= this.config.ARENA_RATE_LIMIT_DROPS) {
+      logger.warn({ room: this.roomId, session: client.sessionId, type }, "closing client that kept exceeding its message rate");
+      this.kick(client, CloseCode.RATE_LIMITED);
+    }
+    return false;
+  }
+
+  /** Counts one more event for `client` in the current ARENA_STRIKE_WINDOW_SECONDS window. */
+  private countInWindow(windows: WeakMap<Client, Window>, client: Client): number {
+    const now = performance.now();
+    let w = windows.get(client);
+    if (!w || now - w.startMs > this.config.ARENA_STRIKE_WINDOW_SECONDS * 1000) windows.set(client, (w = { count: 0, startMs: now }));
+    return ++w.count;
+  }
+
   onUncaughtException(error: RoomException<this>, methodName: string): void {
     logger.error({ room: this.roomId, type: this.roomName, method: methodName, err: error.cause ?? error }, "uncaught exception in room");
   }
@@ -72,12 +158,21 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
       counter.inc(data.byteLength);
       raw(data, options, cb);
     };
+    // ws reports a protocol violation (frame too big, bad UTF-8...) as 'error' before closing,
+    // often with 1006 as the close code, so the cause is noted here: no seat is held for it.
+    client.ref.once("error", () => this.kicked.add(client));
     await super._onJoin(...args);
   }
 
   protected override _onMessage(client: Client & Parameters<Room["_onMessage"]>[0], buffer: Buffer): void {
+    // A client being closed gets no more work done for it.
+    if (client.readyState !== WS_OPEN) return;
     if (buffer.byteLength > this.config.ARENA_MAX_MESSAGE_BYTES) {
       this.refuse(client, ErrorCode.MESSAGE_TOO_LARGE, `message of ${buffer.byteLength} bytes exceeds ${this.config.ARENA_MAX_MESSAGE_BYTES}`);
+      return;
+    }
+    if (!isWellFormedFrame(buffer)) {
+      this.refuse(client, ErrorCode.INVALID_MESSAGE, "malformed frame");
       return;
     }
     try {
@@ -90,6 +185,8 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
 
   protected override async _onLeave(client: Client, code?: number): Promise<void> {
     disconnects.labels(this.roomName, String(code ?? 0)).inc();
+    // The socket layer or Colyseus closed it for what the client sent: no seat is held for it.
+    if (code !== undefined && CLOSED_FOR_CAUSE.has(code)) this.kicked.add(client);
     return super._onLeave(client, code);
   }
 

@@ -23,7 +23,15 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
  * right after each wake's steps (no separate patch timer).
  */
 export class MatchRoom extends ArenaRoom<MatchState> {
+  static override allowedRoles = ["player"] as const;
   maxClients = TEAM_SIZE * 2;
+  protected override readonly messageRates = {
+    [MatchMessageType.INPUT]: { perSecond: this.config.ARENA_INPUT_RATE, burst: this.config.ARENA_INPUT_BURST },
+    [MatchMessageType.CHAT]: { perSecond: this.config.ARENA_CHAT_RATE, burst: this.config.ARENA_CHAT_BURST },
+    // Debounced to one forwarded per ARENA_TYPING_DEBOUNCE_SECONDS anyway; this only caps the work.
+    [MatchMessageType.TYPING]: { perSecond: 5, burst: 5 },
+    [MatchMessageType.RESUME]: { perSecond: 1, burst: 3 },
+  };
   /** Fixed steps run since creation; public for tests and diagnostics. */
   simulationSteps = 0;
   private sim!: Simulation;
@@ -83,7 +91,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   onJoin(client: Client, options: unknown): void {
     const parsed = MatchJoinOptions.safeParse(options ?? {});
     if (!parsed.success) throw new ServerError(400, `invalid join options: ${describeIssues(parsed.error)}`);
-    const name = parsed.data.name ?? `player-${client.sessionId.slice(0, 4)}`;
+    const { name } = this.identity(client);
     const player = this.sim.addPlayer(client.sessionId, name, parsed.data.team);
     if (!player) throw new ServerError(409, "both teams are full");
     const view = new PlayerState();

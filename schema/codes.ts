@@ -25,7 +25,10 @@ export const CLOSE_CODE_RECONNECT: Record<CloseCode, boolean> = {
   [CloseCode.SERVER_SHUTTING_DOWN]: true,
 };
 
-/** Codes of the `error` message (and of HTTP error bodies). */
+/**
+ * Codes of the `error` message, of HTTP error bodies `{error: {code, message}}`,
+ * and the prefix of matchmaking error messages (`"<code>: <detail>"`).
+ */
 export const ErrorCode = {
   INVALID_MESSAGE: "invalid_message",
   UNKNOWN_TYPE: "unknown_type",
@@ -38,8 +41,48 @@ export const ErrorCode = {
   TOO_MANY_CHANNELS: "too_many_channels",
   MESSAGE_TOO_LARGE: "message_too_large",
   INTERNAL: "internal_error",
+  /** No bearer token was presented. */
+  TOKEN_MISSING: "token_missing",
+  /** The token is malformed, forged (bad signature), or has the wrong issuer, audience or claims. */
+  TOKEN_INVALID: "token_invalid",
+  /** The token's `exp` has passed (beyond the allowed clock skew). */
+  TOKEN_EXPIRED: "token_expired",
+  /** A valid token whose role may not do this (e.g. a display joining a match). */
+  ROLE_FORBIDDEN: "role_forbidden",
+  /** Guest tokens are switched off on this server. */
+  GUESTS_DISABLED: "guests_disabled",
+  /** This IP already holds ARENA_MAX_CONNECTIONS_PER_IP connections. */
+  TOO_MANY_CONNECTIONS: "too_many_connections",
+  /** A WebSocket upgrade without a live seat reservation (the ticket matchmaking hands out). */
+  SEAT_INVALID: "seat_invalid",
+  /** An HTTP body over ARENA_MAX_HTTP_BODY_BYTES. */
+  PAYLOAD_TOO_LARGE: "payload_too_large",
+  /** An HTTP request whose body or parameters fail validation. */
+  INVALID_REQUEST: "invalid_request",
+  /** No such HTTP route or resource. */
+  NOT_FOUND: "not_found",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * HTTP status of each code that HTTP routes or matchmaking can answer. Matchmaking
+ * errors carry it as the numeric `code` colyseus.js puts on its MatchMakeError.
+ */
+export const ERROR_STATUS = {
+  [ErrorCode.INVALID_REQUEST]: 400,
+  [ErrorCode.TOKEN_MISSING]: 401,
+  [ErrorCode.TOKEN_INVALID]: 401,
+  [ErrorCode.TOKEN_EXPIRED]: 401,
+  [ErrorCode.SEAT_INVALID]: 401,
+  [ErrorCode.ROLE_FORBIDDEN]: 403,
+  [ErrorCode.GUESTS_DISABLED]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
+  [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.TOO_MANY_CONNECTIONS]: 429,
+  [ErrorCode.INTERNAL]: 500,
+} as const satisfies Partial<Record<ErrorCode, number>>;
+export type HttpErrorCode = keyof typeof ERROR_STATUS;
 
 export interface ErrorMessage {
   code: ErrorCode;

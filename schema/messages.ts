@@ -40,7 +40,6 @@ export const MatchMessageType = {
 
 export const MatchJoinOptions = z.object({
   team: z.enum(["red", "blue"]).optional(),
-  name: z.string().trim().min(1).max(24).optional(),
 });
 export type MatchJoinOptions = z.infer<typeof MatchJoinOptions>;
 

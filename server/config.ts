@@ -3,6 +3,9 @@ import { DEFAULT_REWIND_MS } from "../rooms/match/rules";
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+/** An unset or empty variable is absent (so `VAR= npm start` clears it). */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+const flag = z.enum(["true", "false"]).transform((v) => v === "true");
 
 /** Every setting Arena reads from the environment, with its default (docs/operations.md lists them). */
 const EnvSchema = z.object({
@@ -22,20 +25,44 @@ const EnvSchema = z.object({
   ARENA_RESUME_WAIT_SECONDS: seconds(2),
   ARENA_CHANNEL_BACKLOG: count(100),
   ARENA_CHAT_MAX_LENGTH: count(280),
+  ARENA_CHAT_RATE: count(5),
+  ARENA_CHAT_BURST: count(10),
   ARENA_TYPING_DEBOUNCE_SECONDS: seconds(1),
   /** PKCS#8 PEM of an Ed25519 key signing broadcasts (or a file holding it); ephemeral when unset. */
-  ARENA_SIGNING_KEY: z.string().optional(),
-  ARENA_SIGNING_KEY_FILE: z.string().optional(),
+  ARENA_SIGNING_KEY: optional(z.string()),
+  ARENA_SIGNING_KEY_FILE: optional(z.string()),
   ARENA_LOBBY_MAX_CHANNELS: count(50),
   /** Set: Redis presence and matchmaking driver (multi-node). Unset: in-process, single node. */
-  REDIS_URL: z.string().url().optional(),
+  REDIS_URL: optional(z.url()),
   /** Redis Cluster instead of REDIS_URL: comma-separated host:port seeds. */
-  REDIS_CLUSTER_NODES: z.string().regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, "host:port[,host:port...]").optional(),
+  REDIS_CLUSTER_NODES: optional(z.string().regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, "host:port[,host:port...]")),
   /** host:port clients reach this node at; required with Redis (it goes into seat reservations). */
-  ARENA_PUBLIC_ADDRESS: z.string().regex(/^[^\s/]+:\d+$/, "host:port").optional(),
+  ARENA_PUBLIC_ADDRESS: optional(z.string().regex(/^[^\s/]+:\d+$/, "host:port")),
   ARENA_NODE_HEARTBEAT_SECONDS: seconds(2),
   ARENA_NODE_TTL_SECONDS: count(6),
   ARENA_DRAIN_TIMEOUT_SECONDS: seconds(300),
+
+  // Auth: a shared HS256 secret and/or an account service's public key or JWKS; none of them = dev mode.
+  ARENA_JWT_SECRET: optional(z.string().min(32, "use at least 32 characters")),
+  ARENA_JWT_PUBLIC_KEY: optional(z.string().includes("BEGIN PUBLIC KEY", { message: "expected a PEM (SPKI) public key" })),
+  ARENA_JWT_PUBLIC_KEY_ALG: z.enum(["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"]).default("RS256"),
+  ARENA_JWT_JWKS_URL: optional(z.url()),
+  ARENA_JWT_ISSUER: optional(z.string()),
+  ARENA_JWT_AUDIENCE: optional(z.string()),
+  ARENA_JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  ARENA_GUEST_AUTH: optional(flag),
+  ARENA_GUEST_TOKEN_SECONDS: count(24 * 3600),
+  ARENA_DEV_SECRET_FILE: z.string().default(".arena-dev-secret"),
+
+  // Abuse limits.
+  ARENA_TRUST_PROXY: optional(flag).transform((v) => v ?? false),
+  ARENA_MAX_CONNECTIONS_PER_IP: count(25),
+  ARENA_MAX_HTTP_BODY_BYTES: count(16 * 1024),
+  ARENA_AUTH_REQUESTS_PER_MINUTE: count(20),
+  ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: count(120),
+  ARENA_INPUT_RATE: count(120),
+  ARENA_INPUT_BURST: count(32),
+  ARENA_RATE_LIMIT_DROPS: count(20),
 });
 
 export type ArenaConfig = z.infer<typeof EnvSchema>;
@@ -47,9 +74,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ArenaConfig {
     const detail = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     throw new Error(`invalid environment: ${detail}`);
   }
-  const settings = parsed.data;
-  if ((settings.REDIS_URL || settings.REDIS_CLUSTER_NODES) && !settings.ARENA_PUBLIC_ADDRESS) {
+  const config = parsed.data;
+  const asymmetric = config.ARENA_JWT_PUBLIC_KEY !== undefined || config.ARENA_JWT_JWKS_URL !== undefined;
+  if (config.ARENA_JWT_PUBLIC_KEY && config.ARENA_JWT_JWKS_URL) {
+    throw new Error("invalid environment: set ARENA_JWT_PUBLIC_KEY or ARENA_JWT_JWKS_URL, not both");
+  }
+  if (config.ARENA_GUEST_AUTH && asymmetric && !config.ARENA_JWT_SECRET) {
+    throw new Error("invalid environment: ARENA_GUEST_AUTH=true needs ARENA_JWT_SECRET to sign guest tokens (a public key cannot sign)");
+  }
+  if ((config.REDIS_URL || config.REDIS_CLUSTER_NODES) && !config.ARENA_PUBLIC_ADDRESS) {
     throw new Error("invalid environment: ARENA_PUBLIC_ADDRESS (host:port) is required with REDIS_URL or REDIS_CLUSTER_NODES");
   }
-  return settings;
+  return config;
 }

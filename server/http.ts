@@ -1,9 +1,12 @@
 import express, { Express } from "express";
+import type { Admission } from "./admission";
+import { authRoutes } from "./auth/routes";
+import { jsonErrors, notFound } from "./httpErrors";
 import { registry } from "./metrics";
 
 /** The HTTP API mounted on the game server's Express app. */
-export function mountHttpApi(app: Express): void {
-  app.use(express.json({ limit: "16kb" }));
+export function mountHttpApi(app: Express, admission: Admission): void {
+  app.use(express.json({ limit: admission.config.ARENA_MAX_HTTP_BODY_BYTES }));
 
   app.get("/healthz", (_req, res) => {
     res.json({ ok: true, uptimeSeconds: Math.round(process.uptime()) });
@@ -12,4 +15,9 @@ export function mountHttpApi(app: Express): void {
   app.get("/metrics", async (_req, res) => {
     res.type(registry.contentType).send(await registry.metrics());
   });
+
+  app.use(authRoutes(admission));
+
+  app.use("/api", notFound);
+  app.use(jsonErrors);
 }

@@ -78,3 +78,18 @@ export const fanoutLatency = new Histogram({
   buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
   registers: [registry],
 });
+export const connectionsRefused = new Counter({
+  name: "arena_connections_refused_total",
+  help: "WebSocket upgrades and matchmaking requests refused before any room work, by code.",
+  labelNames: ["code"],
+  registers: [registry],
+});
+export const authRefused = new Counter({
+  name: "arena_auth_refused_total", help: "Tokens refused (matchmaking and HTTP), by code.", labelNames: ["code"], registers: [registry],
+});
+export const messagesDropped = new Counter({
+  name: "arena_messages_rate_limited_total",
+  help: "Client messages dropped for exceeding their type's rate, by room type and message type.",
+  labelNames: ["type", "message"],
+  registers: [registry],
+});

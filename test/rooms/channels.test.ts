@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import type { Room } from "colyseus.js";
 import type { MatchState } from "../../schema/MatchState";
 import type { ChatDelivery } from "../../rooms/MatchChannels";
 import { ErrorCode } from "../../schema/codes";
-import { bootArena, sleep, waitFor } from "../helpers";
+import { ArenaTestServer, bootArena, playerClient, sleep, waitFor } from "../helpers";
 
 type Conn = Room<MatchState>;
 
@@ -30,7 +29,7 @@ function dropSocket(conn: Conn): void {
 }
 
 describe("match channels and reconnection", () => {
-  let arena: ColyseusTestServer;
+  let arena: ArenaTestServer;
 
   before(async () => {
     arena = await bootArena(2572, { ARENA_COUNTDOWN_SECONDS: "30", ARENA_RECONNECT_GRACE_SECONDS: "2" });
@@ -40,11 +39,11 @@ describe("match channels and reconnection", () => {
 
   /** Two reds and two blues in one match, each with an inbox. */
   async function fourPlayers() {
-    const red1 = await arena.sdk.joinOrCreate<MatchState>("match", { team: "red", name: "red1" });
+    const red1 = await (await playerClient(arena, "red1")).joinOrCreate<MatchState>("match", { team: "red" });
     const others = [
-      await arena.sdk.joinById<MatchState>(red1.roomId, { team: "red", name: "red2" }),
-      await arena.sdk.joinById<MatchState>(red1.roomId, { team: "blue", name: "blue1" }),
-      await arena.sdk.joinById<MatchState>(red1.roomId, { team: "blue", name: "blue2" }),
+      await (await playerClient(arena, "red2")).joinById<MatchState>(red1.roomId, { team: "red" }),
+      await (await playerClient(arena, "blue1")).joinById<MatchState>(red1.roomId, { team: "blue" }),
+      await (await playerClient(arena, "blue2")).joinById<MatchState>(red1.roomId, { team: "blue" }),
     ];
     const [red2, blue1, blue2] = others;
     const all = [red1, red2, blue1, blue2];
@@ -128,6 +127,7 @@ describe("match channels and reconnection", () => {
     const { red1, red2, blue1, boxes } = await fourPlayers();
     red2.send("chat", { channel: "team", text: "before" });
     await waitFor("before", () => boxes.get(red1)!.chat.length === 1);
+    await sleep(250); // red2's chat bucket (burst 10) refills for the 10 below
     const token = red1.reconnectionToken;
     const id = red1.sessionId;
     dropSocket(red1);
@@ -137,7 +137,7 @@ describe("match channels and reconnection", () => {
       blue1.send("chat", { channel: "player", to: id, text: `direct ${i}` });
     }
     await sleep(200);
-    const back = await arena.sdk.reconnect<MatchState>(token);
+    const back = await (await playerClient(arena)).reconnect<MatchState>(token);
     const box = inbox(back);
     back.send("resume", { channels: { "team-red": 1 } });
     await waitFor("20 missed messages", () => box.chat.length >= 20);
@@ -163,6 +163,6 @@ describe("match channels and reconnection", () => {
     dropSocket(red1);
     await waitFor("seat freed", () => !red2.state.players.has(id), 5000);
     await waitFor("team told", () => boxes.get(red2)!.chat.some((m) => m.from === "server" && m.text === "red1 left the match"));
-    await assert.rejects(arena.sdk.reconnect(token), /expired|not found|invalid/i);
+    await assert.rejects((await playerClient(arena)).reconnect(token), /expired|not found|invalid/i);
   });
 });

@@ -1,25 +1,31 @@
 import assert from "node:assert/strict";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import type { Room } from "colyseus.js";
 import type { MatchRoom } from "../../rooms/MatchRoom";
 import type { MatchState } from "../../schema/MatchState";
 import { CloseCode, ErrorCode } from "../../schema/codes";
-import { bootArena, sleep, waitFor } from "../helpers";
+import { ArenaTestServer, bootArena, playerClient, sleep, waitFor } from "../helpers";
 
 type Conn = Room<MatchState>;
 
 describe("match room", () => {
-  let arena: ColyseusTestServer;
+  let arena: ArenaTestServer;
 
   before(async () => {
-    arena = await bootArena(2571, { ARENA_COUNTDOWN_SECONDS: "30" });
+    arena = await bootArena(2650, { ARENA_COUNTDOWN_SECONDS: "30" });
   });
   after(() => arena.shutdown());
   afterEach(() => arena.cleanup());
 
+  /** Every player has its own token (its own name); resolves once the client has its first state. */
+  async function join(options: object = {}, name = "player"): Promise<Conn> {
+    const room = await (await playerClient(arena, name)).joinOrCreate<MatchState>("match", options);
+    await waitFor("first state", () => room.state.players?.has(room.sessionId) === true);
+    return room;
+  }
+
   async function joinMany(n: number, options: object = {}): Promise<Conn[]> {
     const rooms: Conn[] = [];
-    for (let i = 0; i < n; i++) rooms.push(await arena.sdk.joinOrCreate<MatchState>("match", options));
+    for (let i = 0; i < n; i++) rooms.push(await join(options, `p${i}`));
     return rooms;
   }
 
@@ -31,19 +37,27 @@ describe("match room", () => {
     const teams = conns.map((c) => teamOf(c));
     assert.equal(teams.filter((t) => t === "red").length, 6);
     assert.equal(teams.filter((t) => t === "blue").length, 6);
-    await assert.rejects(arena.sdk.joinById(conns[0].roomId), /full|locked|not found/i);
+    await assert.rejects((await playerClient(arena)).joinById(conns[0].roomId), /full|locked|not found/i);
+  });
+
+  it("names each player after its token and ignores a name join option", async () => {
+    const a = await join({ name: "Impostor" }, "Alice");
+    const b = await join({}, "Bob");
+    await waitFor("both seen", () => a.state.players?.size === 2);
+    assert.deepEqual([...a.state.players.values()].map((p) => p.name).sort(), ["Alice", "Bob"]);
+    assert.equal(b.state.players.get(a.sessionId)!.name, "Alice");
   });
 
   it("honours a team request while the team has room, else places on the smaller team", async () => {
     const conns = await joinMany(6, { team: "blue" });
-    const extra = await arena.sdk.joinOrCreate<MatchState>("match", { team: "blue" });
+    const extra = await join({ team: "blue" });
     await waitFor("state", () => extra.state.players?.size === 7);
     assert.deepEqual(conns.map((c) => teamOf(c)), Array(6).fill("blue"));
     assert.equal(teamOf(extra), "red");
   });
 
   it("refuses an invalid team request with a clear error", async () => {
-    await assert.rejects(arena.sdk.joinOrCreate("match", { team: "green" }), /invalid join options: team/);
+    await assert.rejects(join({ team: "green" }), /invalid join options: team/);
   });
 
   it("rebalances when players leave outside a live round", async () => {

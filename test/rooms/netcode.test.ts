@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import type { MatchState } from "../../schema/MatchState";
 import { ErrorCode, ErrorMessage } from "../../schema/codes";
 import { ARENA, COMBAT, POSITION_SCALE } from "../../rooms/match/rules";
-import { bootArena, waitFor } from "../helpers";
+import { ArenaTestServer, bootArena, playerClient, waitFor } from "../helpers";
 
 const env = {
   ARENA_COUNTDOWN_SECONDS: "0.2",
@@ -14,7 +13,7 @@ const env = {
 };
 
 describe("match room lag compensation", () => {
-  let arena: ColyseusTestServer;
+  let arena: ArenaTestServer;
   const saved: Record<string, string | undefined> = {};
 
   before(async () => {
@@ -31,8 +30,8 @@ describe("match room lag compensation", () => {
   afterEach(() => arena.cleanup());
 
   it("publishes the tick, and judges a fire input at the tick it carries", async () => {
-    const red = await arena.sdk.joinOrCreate<MatchState>("match", { team: "red" });
-    const blue = await arena.sdk.joinOrCreate<MatchState>("match", { team: "blue" });
+    const red = await (await playerClient(arena, "red")).joinOrCreate<MatchState>("match", { team: "red" });
+    const blue = await (await playerClient(arena, "blue")).joinOrCreate<MatchState>("match", { team: "blue" });
     const errors: ErrorMessage[] = [];
     red.onMessage("error", (e) => errors.push(e));
     const them = () => red.state.players.get(blue.sessionId)!;
@@ -42,8 +41,11 @@ describe("match room lag compensation", () => {
 
     // Red (spawn x=120, y=150) walks right into range of blue (x=1480, y=150): open ground along y=150.
     const walk = 130;
-    for (let seq = 1; seq <= walk; seq++) red.send("input", { seq, mx: 1, my: 0, aim: 0, fire: false });
-    await waitFor("red in range", () => red.state.players.get(red.sessionId)!.ack === walk, 10_000);
+    // In steps of 26 (under the input burst of 32), each applied before the next is sent.
+    for (let seq = 1; seq <= walk; seq++) {
+      red.send("input", { seq, mx: 1, my: 0, aim: 0, fire: false });
+      if (seq % 26 === 0 || seq === walk) await waitFor("red walking", () => red.state.players.get(red.sessionId)!.ack === seq);
+    }
     assert.equal(them().y, 1500, "blue on red's line of fire");
     const seen = red.state.tick;
 
@@ -59,7 +61,7 @@ describe("match room lag compensation", () => {
   });
 
   it("refuses a malformed tick with invalid_message and keeps serving", async () => {
-    const conn = await arena.sdk.joinOrCreate<MatchState>("match");
+    const conn = await (await playerClient(arena)).joinOrCreate<MatchState>("match");
     const errors: ErrorMessage[] = [];
     conn.onMessage("error", (e) => errors.push(e));
     const bad = [-1, 1.5, "7", 2 ** 32, null, NaN];

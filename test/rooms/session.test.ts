@@ -1,9 +1,7 @@
 import assert from "node:assert/strict";
-import { Client } from "colyseus.js";
-import type { ColyseusTestServer } from "@colyseus/testing";
 import { MatchSession, ConnectionStatus } from "../../client/MatchSession";
 import type { ChatDelivery } from "../../rooms/MatchChannels";
-import { bootArena, waitFor } from "../helpers";
+import { ArenaTestServer, bootArena, playerClient, waitFor } from "../helpers";
 
 const PORT = 2573;
 const fastRetry = { initialDelayMs: 100, maxDelayMs: 400, giveUpAfterMs: 3000 };
@@ -13,7 +11,7 @@ function dropSocket(session: MatchSession): void {
 }
 
 describe("client MatchSession (colyseus.js)", () => {
-  let arena: ColyseusTestServer;
+  let arena: ArenaTestServer;
   before(async () => {
     arena = await bootArena(PORT, { ARENA_RECONNECT_GRACE_SECONDS: "2" });
   });
@@ -21,9 +19,8 @@ describe("client MatchSession (colyseus.js)", () => {
   afterEach(() => arena.cleanup());
 
   it("reconnects by itself after a drop, reports its status, and shows every missed message once", async () => {
-    const client = new Client(`ws://localhost:${PORT}`);
-    const me = await MatchSession.join(client, { team: "red", name: "me" }, fastRetry);
-    const mate = await MatchSession.join(client, { team: "red", name: "mate" }, fastRetry);
+    const me = await MatchSession.join(await playerClient(arena, "me"), { team: "red" }, fastRetry);
+    const mate = await MatchSession.join(await playerClient(arena, "mate"), { team: "red" }, fastRetry);
     const statuses: ConnectionStatus[] = [];
     const seen: ChatDelivery[] = [];
     me.onStatus((s) => statuses.push(s));
@@ -42,7 +39,7 @@ describe("client MatchSession (colyseus.js)", () => {
   });
 
   it("reports gone when its retries outlast the server's grace window", async () => {
-    const client = new Client(`ws://localhost:${PORT}`);
+    const client = await playerClient(arena);
     // First retry after the server's 2 s grace: the seat is already freed, every attempt fails.
     const me = await MatchSession.join(client, {}, { initialDelayMs: 2500, maxDelayMs: 2500, giveUpAfterMs: 3000, jitter: 0 });
     const other = await MatchSession.join(client, {}, fastRetry);
@@ -52,8 +49,7 @@ describe("client MatchSession (colyseus.js)", () => {
   });
 
   it("does not reconnect after a consented leave", async () => {
-    const client = new Client(`ws://localhost:${PORT}`);
-    const me = await MatchSession.join(client, {}, fastRetry);
+    const me = await MatchSession.join(await playerClient(arena), {}, fastRetry);
     await me.leave();
     assert.equal(me.status, "gone");
   });

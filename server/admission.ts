@@ -1,0 +1,60 @@
+import type { AuthContext } from "@colyseus/core";
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { ErrorCode } from "../schema/codes";
+import { ApiError } from "./ApiError";
+import { Auth } from "./auth/Auth";
+import type { Identity, Role } from "./auth/identity";
+import type { ArenaConfig } from "./config";
+import type { ConnectionLimiter } from "./limits/ConnectionLimiter";
+import { clientIp } from "./limits/clientIp";
+import { authRefused, connectionsRefused } from "./metrics";
+
+/**
+ * What a matchmaking request passes before any room is found, created or
+ * reserved: the per-IP matchmaking rate, the per-IP connection cap, the token
+ * and the room's roles. One per server, built by the composition root.
+ */
+export class Admission {
+  private readonly matchmakeRate: RateLimiterMemory;
+
+  constructor(readonly config: ArenaConfig, readonly auth: Auth, readonly connections: ConnectionLimiter) {
+    this.matchmakeRate = new RateLimiterMemory({ keyPrefix: "matchmake", points: config.ARENA_MATCHMAKE_REQUESTS_PER_MINUTE, duration: 60 });
+  }
+
+  /** The identity a matchmaking request is admitted as, or an ApiError saying why not. */
+  async admit(token: string | undefined, context: AuthContext, allowedRoles: readonly Role[]): Promise<Identity> {
+    const ip = context.req ? clientIp(context.req, this.config.ARENA_TRUST_PROXY) : String(context.ip);
+    try {
+      await this.matchmakeRate.consume(ip);
+    } catch (rejection) {
+      if (rejection instanceof Error) throw rejection;
+      const retryAfter = Math.ceil((rejection as RateLimiterRes).msBeforeNext / 1000);
+      connectionsRefused.labels(ErrorCode.RATE_LIMITED).inc();
+      throw new ApiError(ErrorCode.RATE_LIMITED, `more than ${this.config.ARENA_MATCHMAKE_REQUESTS_PER_MINUTE} matchmaking requests a minute; retry in ${retryAfter} s`, retryAfter);
+    }
+    if ((await this.connections.count(ip)) >= this.config.ARENA_MAX_CONNECTIONS_PER_IP) {
+      connectionsRefused.labels(ErrorCode.TOO_MANY_CONNECTIONS).inc();
+      throw new ApiError(ErrorCode.TOO_MANY_CONNECTIONS, `this address already holds ${this.config.ARENA_MAX_CONNECTIONS_PER_IP} connections`);
+    }
+    try {
+      const identity = await this.auth.verify(token);
+      Auth.requireRole(identity, allowedRoles);
+      return identity;
+    } catch (error) {
+      if (error instanceof ApiError) authRefused.labels(error.code).inc();
+      throw error;
+    }
+  }
+}
+
+let installed: Admission | undefined;
+
+/** Makes `admission` the one rooms' static onAuth uses (Colyseus calls it without an instance). */
+export function installAdmission(admission: Admission): void {
+  installed = admission;
+}
+
+export function currentAdmission(): Admission {
+  if (!installed) throw new Error("no Admission installed: rooms must be defined through arena.config.ts");
+  return installed;
+}
