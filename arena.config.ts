@@ -1,5 +1,6 @@
 import config from "@colyseus/tools";
 import { WebSocketTransport } from "@colyseus/ws-transport";
+import { LobbyRoom } from "./rooms/LobbyRoom";
 import { MatchRoom } from "./rooms/MatchRoom";
 import { Admission, installAdmission } from "./server/admission";
 import { Auth } from "./server/auth/Auth";
@@ -36,6 +37,9 @@ export default config({
       ...options,
       // Frames above this are refused by the socket layer before any room sees them (close 1009).
       maxPayload: settings.ARENA_MAX_MESSAGE_BYTES * 4,
+      // Half-open sockets (a display whose network vanished) are dropped within (missed + 1) intervals.
+      pingInterval: settings.ARENA_PING_INTERVAL_SECONDS * 1000,
+      pingMaxRetries: settings.ARENA_PING_MAX_MISSED,
       // Seat and per-IP cap checked on the HTTP upgrade, before a socket or room object exists.
       verifyClient: guardUpgrades(admission.connections, settings.ARENA_TRUST_PROXY),
     }),
@@ -45,6 +49,7 @@ export default config({
     admission.auth.announceDevSecret();
     limitMatchmakeBodies(gameServer.transport.server!, settings.ARENA_MAX_HTTP_BODY_BYTES);
     gameServer.define("match", MatchRoom);
+    gameServer.define("lobby", LobbyRoom);
     // SIGTERM: stop taking new rooms here; rooms drain in their onBeforeShutdown.
     gameServer.onBeforeShutdown(() => nodeRegistry()?.drain());
     gameServer.onShutdown(() => nodeRegistry()?.stop());

@@ -133,6 +133,8 @@ export class MatchRoom extends ArenaRoom<MatchState> {
 
   async onDispose(): Promise<void> {
     this.loop.stop();
+    // Colyseus 0.16 never tells lobbies a room is gone.
+    updateLobby(this, true);
     await this.channels.dispose();
   }
 

@@ -19,6 +19,9 @@ const EnvSchema = z.object({
   ARENA_REWIND_MS: z.coerce.number().int().min(0).max(1000).default(DEFAULT_REWIND_MS),
   ARENA_MAX_CATCHUP_STEPS: count(4),
   ARENA_MAX_MESSAGE_BYTES: count(4096),
+  /** Liveness: a socket that answers none of ARENA_PING_MAX_MISSED pings in a row is dropped. */
+  ARENA_PING_INTERVAL_SECONDS: seconds(3),
+  ARENA_PING_MAX_MISSED: count(2),
   ARENA_STRIKE_LIMIT: count(20),
   ARENA_STRIKE_WINDOW_SECONDS: seconds(10),
   ARENA_RECONNECT_GRACE_SECONDS: seconds(20),
@@ -60,6 +63,7 @@ const EnvSchema = z.object({
   ARENA_MAX_HTTP_BODY_BYTES: count(16 * 1024),
   ARENA_AUTH_REQUESTS_PER_MINUTE: count(20),
   ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: count(120),
+  ARENA_PUBLISH_REQUESTS_PER_MINUTE: count(600),
   ARENA_INPUT_RATE: count(120),
   ARENA_INPUT_BURST: count(32),
   ARENA_RATE_LIMIT_DROPS: count(20),

@@ -1,6 +1,8 @@
 import express, { Express } from "express";
 import type { Admission } from "./admission";
 import { authRoutes } from "./auth/routes";
+import { channelRoutes } from "./channelRoutes";
+import { nodeRoutes } from "./nodeRoutes";
 import { jsonErrors, notFound } from "./httpErrors";
 import { registry } from "./metrics";
 
@@ -17,6 +19,8 @@ export function mountHttpApi(app: Express, admission: Admission): void {
   });
 
   app.use(authRoutes(admission));
+  app.use(channelRoutes(admission));
+  app.use(nodeRoutes());
 
   app.use("/api", notFound);
   app.use(jsonErrors);

@@ -1,0 +1,161 @@
+import { Client, Room } from "colyseus.js";
+import type { Broadcast } from "../rooms/fanout/signage";
+import { broadcastVerifier, Verifier } from "./verifyBroadcast";
+import { withoutTokenInUrl } from "./withoutTokenInUrl";
+import { backoffDelay, ReconnectPolicy } from "./MatchSession";
+
+export type DisplayStatus = "connecting" | "live" | "reconnecting" | "polling" | "stopped";
+
+export interface SignageDisplayOptions {
+  /** Base URL of any Arena node: http(s)://host:port. */
+  endpoint: string;
+  /** A `display` (or `operator`) token. */
+  token: string;
+  channels: string[];
+  /** Polling period while the socket is down. */
+  pollIntervalMs?: number;
+  /** Socket retries; after `giveUpAfterMs` of failures the display polls and keeps retrying. */
+  reconnect?: Partial<ReconnectPolicy>;
+}
+
+const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 1000, maxDelayMs: 15_000, giveUpAfterMs: 3000, jitter: 0.25 };
+
+/**
+ * A signage display: shows each verified broadcast of its channels once, in seq
+ * order. It listens on the lobby's WebSocket; when that cannot connect it polls
+ * GET /api/channels/:channel/messages?after=SEQ and keeps retrying the socket,
+ * resuming after the last seq it showed on either path, so nothing is lost or
+ * shown twice across a switch. Unsigned or tampered broadcasts are dropped.
+ */
+export class SignageDisplay {
+  status: DisplayStatus = "connecting";
+  /** Last seq shown per channel. */
+  readonly lastSeq: Record<string, number> = {};
+  /** Broadcasts dropped because their signature did not verify. */
+  rejected = 0;
+  private readonly client: Client;
+  private readonly reconnectPolicy: ReconnectPolicy;
+  private room?: Room;
+  private verify?: Verifier;
+  private pollTimer?: ReturnType<typeof setTimeout>;
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  private attempt = 0;
+  private failingSince = 0;
+  /** Serialises verification so broadcasts are shown in arrival order. */
+  private queue: Promise<void> = Promise.resolve();
+  private readonly messageListeners = new Set<(b: Broadcast) => void>();
+  private readonly statusListeners = new Set<(s: DisplayStatus) => void>();
+
+  constructor(private readonly options: SignageDisplayOptions) {
+    const wsEndpoint = options.endpoint.replace(/^http/, "ws");
+    this.client = new Client(wsEndpoint, { urlBuilder: withoutTokenInUrl });
+    this.client.auth.token = options.token;
+    this.reconnectPolicy = { ...DEFAULT_RECONNECT, ...options.reconnect };
+  }
+
+  onMessage(listener: (b: Broadcast) => void): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
+  }
+
+  onStatus(listener: (s: DisplayStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  async start(): Promise<void> {
+    const res = await fetch(`${this.options.endpoint}/.well-known/jwks.json`);
+    this.verify = broadcastVerifier(await res.json());
+    await this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.setStatus("stopped");
+    clearTimeout(this.pollTimer);
+    clearTimeout(this.retryTimer);
+    await this.room?.leave(true).catch(() => {});
+    await this.queue;
+  }
+
+  /** Asks the operators watching `channel` to publish its content again. */
+  requestSync(channel: string): void {
+    this.room?.send("request-sync", { channel });
+  }
+
+  private async connect(): Promise<void> {
+    if (this.status === "stopped") return;
+    try {
+      const room = await this.client.joinOrCreate("lobby", { channels: this.options.channels, after: this.resumePoints() });
+      // stop() may have run while joining.
+      if ((this.status as DisplayStatus) === "stopped") return void room.leave(true);
+      this.room = room;
+      this.attempt = 0;
+      this.failingSince = 0;
+      clearTimeout(this.pollTimer);
+      room.onMessage("broadcast", (b: Broadcast) => this.receive(b));
+      for (const type of ["rooms", "+", "-", "gap", "error", "request-sync"]) room.onMessage(type, () => {});
+      room.onLeave(() => {
+        this.room = undefined;
+        if (this.status !== "stopped") this.retryLater();
+      });
+      this.setStatus("live");
+    } catch {
+      this.retryLater();
+    }
+  }
+
+  /** The seqs shown so far: the server replays what came after (channels never shown get their retained message). */
+  private resumePoints(): Record<string, number> {
+    return { ...this.lastSeq };
+  }
+
+  private retryLater(): void {
+    if (this.status === "stopped") return;
+    if (this.failingSince === 0) this.failingSince = Date.now();
+    const failingFor = Date.now() - this.failingSince;
+    if (failingFor >= this.reconnectPolicy.giveUpAfterMs) this.startPolling();
+    else this.setStatus("reconnecting");
+    const delay = backoffDelay(this.attempt++, this.reconnectPolicy);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private startPolling(): void {
+    if (this.status === "polling") return;
+    this.setStatus("polling");
+    const poll = async () => {
+      if (this.status !== "polling") return;
+      await Promise.all(this.options.channels.map((channel) => this.pollChannel(channel).catch(() => {})));
+      if (this.status === "polling") this.pollTimer = setTimeout(poll, this.options.pollIntervalMs ?? 2000);
+    };
+    void poll();
+  }
+
+  private async pollChannel(channel: string): Promise<void> {
+    const after = this.lastSeq[channel] ?? 0;
+    const res = await fetch(`${this.options.endpoint}/api/channels/${encodeURIComponent(channel)}/messages?after=${after}`, {
+      headers: { Authorization: `Bearer ${this.options.token}` },
+    });
+    if (!res.ok) return;
+    const { messages } = (await res.json()) as { messages: Broadcast[] };
+    for (const b of messages) this.receive(b);
+  }
+
+  private receive(b: Broadcast): void {
+    this.queue = this.queue.then(async () => {
+      if (b.seq <= (this.lastSeq[b.channel] ?? 0)) return; // already shown (a replay or the retained copy)
+      if (!(await this.verify!(b))) {
+        this.rejected++;
+        return;
+      }
+      if (b.seq <= (this.lastSeq[b.channel] ?? 0)) return;
+      this.lastSeq[b.channel] = b.seq;
+      for (const listener of this.messageListeners) listener(b);
+    });
+  }
+
+  private setStatus(status: DisplayStatus): void {
+    if (this.status === status || this.status === "stopped") return;
+    this.status = status;
+    for (const listener of this.statusListeners) listener(status);
+  }
+}

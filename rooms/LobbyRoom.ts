@@ -1,0 +1,165 @@
+import { Client, getMessageBytes, matchMaker, Protocol, ServerError, subscribeLobby } from "@colyseus/core";
+import type { IRoomCache } from "@colyseus/core";
+import { ArenaRoom } from "./ArenaRoom";
+import { fanoutFor } from "./fanout";
+import type { FanoutMessage } from "./fanout/Fanout";
+import { Subscription } from "./fanout/Subscription";
+import { signageChannelKey, signageSyncKey } from "./fanout/keys";
+import { Broadcast, publishBroadcast, requestSync } from "./fanout/signage";
+import { CloseCode, ErrorCode } from "../schema/codes";
+import { ChannelRequest, describeIssues, LobbyJoinOptions, LobbyMessageType, PublishMessage, SubscribeMessage } from "../schema/messages";
+import type { Role } from "../server/auth/identity";
+import { fanoutDeliveries, fanoutLatency } from "../server/metrics";
+
+/** Message bytes of a broadcast, encoded once however many displays receive it. */
+const encoded = new WeakMap<FanoutMessage, Buffer>();
+function broadcastBytes(message: FanoutMessage): Buffer {
+  let bytes = encoded.get(message);
+  if (!bytes) {
+    bytes = getMessageBytes.raw(Protocol.ROOM_DATA, "broadcast", message.payload);
+    encoded.set(message, bytes);
+  }
+  return bytes;
+}
+
+/** A lobby client's signage subscriptions: content, plus request-sync for operators. */
+interface Watch {
+  content: Subscription;
+  sync?: Subscription;
+}
+
+/**
+ * The lobby: a live list of open matches (Colyseus LobbyRoom semantics: `rooms`,
+ * `+`, `-`) and signage channels on the same fan-out as match chat. Displays
+ * subscribe and may ask for a resync; operators publish and hear those requests;
+ * players see the listing only.
+ */
+export class LobbyRoom extends ArenaRoom {
+  static override allowedRoles: readonly Role[] = ["player", "display", "operator"];
+  protected override readonly messageRates = {
+    [LobbyMessageType.SUBSCRIBE]: { perSecond: 10, burst: 50 },
+    [LobbyMessageType.UNSUBSCRIBE]: { perSecond: 10, burst: 50 },
+    [LobbyMessageType.PUBLISH]: { perSecond: 10, burst: 20 },
+    [LobbyMessageType.REQUEST_SYNC]: { perSecond: 1, burst: 5 },
+  };
+  private readonly watches = new Map<string, Map<string, Watch>>();
+  private matches = new Map<string, IRoomCache>();
+  private unsubscribeLobby?: () => void;
+
+  async onCreate(): Promise<void> {
+    this.listing.unlisted = true;
+    this.autoDispose = false;
+    this.unsubscribeLobby = await subscribeLobby((roomId, listing) => this.onListing(roomId, listing));
+    for (const room of await matchMaker.query({ name: "match", private: false, unlisted: false })) this.matches.set(room.roomId, room);
+    this.onMessage(LobbyMessageType.SUBSCRIBE, (client, message) => this.onSubscribe(client, message));
+    this.onMessage(LobbyMessageType.UNSUBSCRIBE, (client, message) => this.onUnsubscribe(client, message));
+    this.onMessage(LobbyMessageType.PUBLISH, (client, message) => this.onPublish(client, message));
+    this.onMessage(LobbyMessageType.REQUEST_SYNC, (client, message) => this.onRequestSync(client, message));
+  }
+
+  onJoin(client: Client, options: unknown): void {
+    const parsed = LobbyJoinOptions.safeParse(options ?? {});
+    if (!parsed.success) throw new ServerError(400, `invalid join options: ${describeIssues(parsed.error)}`);
+    this.watches.set(client.sessionId, new Map());
+    client.send("rooms", [...this.matches.values()]);
+    for (const channel of parsed.data.channels ?? []) {
+      this.subscribe(client, { channel, after: parsed.data.after?.[channel] });
+    }
+  }
+
+  onLeave(client: Client): void {
+    this.closeAll(client.sessionId);
+  }
+
+  /** Draining node: displays and operators reconnect to another node and resume from their seqs. */
+  onBeforeShutdown(): void {
+    void this.disconnect(CloseCode.SERVER_SHUTTING_DOWN);
+  }
+
+  onDispose(): void {
+    this.unsubscribeLobby?.();
+    for (const sessionId of [...this.watches.keys()]) this.closeAll(sessionId);
+  }
+
+  private onListing(roomId: string, listing: IRoomCache | undefined): void {
+    if (!listing) {
+      if (this.matches.delete(roomId)) this.broadcast("-", roomId);
+      return;
+    }
+    if (listing.name !== "match") return;
+    this.matches.set(roomId, listing);
+    this.broadcast("+", [roomId, listing]);
+  }
+
+  private onSubscribe(client: Client, message: unknown): void {
+    const parsed = SubscribeMessage.safeParse(message);
+    if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `subscribe refused: ${describeIssues(parsed.error)}`);
+    this.subscribe(client, parsed.data);
+  }
+
+  /** Displays and operators may subscribe; players may not (the listing is theirs, signage is not). */
+  private subscribe(client: Client, { channel, after }: { channel: string; after?: number }): void {
+    const role = this.identity(client).role;
+    if (role === "player") return this.refuse(client, ErrorCode.FORBIDDEN_CHANNEL, "players cannot subscribe to signage channels");
+    const watches = this.watches.get(client.sessionId)!;
+    if (watches.has(channel)) return;
+    if (watches.size >= this.config.ARENA_LOBBY_MAX_CHANNELS) {
+      return this.refuse(client, ErrorCode.TOO_MANY_CHANNELS, `at most ${this.config.ARENA_LOBBY_MAX_CHANNELS} channels per client`);
+    }
+    const fanout = fanoutFor(this.presence);
+    const content = new Subscription(fanout, signageChannelKey(channel), {
+      message: (m) => {
+        client.enqueueRaw(broadcastBytes(m));
+        fanoutDeliveries.inc();
+        fanoutLatency.observe((Date.now() - m.ts) / 1000);
+      },
+      gap: (_key, afterSeq) => client.send("gap", { channel, after: afterSeq }),
+    }, after ?? "retained");
+    const watch: Watch = { content };
+    if (role === "operator") {
+      watch.sync = new Subscription(fanout, signageSyncKey(channel), {
+        message: (m) => client.send("request-sync", m.payload),
+        gap: () => {},
+      }, "latest");
+    }
+    watches.set(channel, watch);
+  }
+
+  private onUnsubscribe(client: Client, message: unknown): void {
+    const parsed = ChannelRequest.safeParse(message);
+    if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `unsubscribe refused: ${describeIssues(parsed.error)}`);
+    const watches = this.watches.get(client.sessionId);
+    const watch = watches?.get(parsed.data.channel);
+    if (!watch) return;
+    this.close(watch);
+    watches!.delete(parsed.data.channel);
+  }
+
+  private async onPublish(client: Client, message: unknown): Promise<void> {
+    if (this.identity(client).role !== "operator") return this.refuse(client, ErrorCode.ROLE_FORBIDDEN, "only operators publish");
+    const parsed = PublishMessage.safeParse(message);
+    if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `publish refused: ${describeIssues(parsed.error)}`);
+    const broadcast: Broadcast = await publishBroadcast(fanoutFor(this.presence), parsed.data.channel, parsed.data.payload);
+    client.send("published", { channel: broadcast.channel, seq: broadcast.seq });
+  }
+
+  private onRequestSync(client: Client, message: unknown): void {
+    const parsed = ChannelRequest.safeParse(message);
+    if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `request-sync refused: ${describeIssues(parsed.error)}`);
+    if (!this.watches.get(client.sessionId)?.has(parsed.data.channel)) {
+      return this.refuse(client, ErrorCode.FORBIDDEN_CHANNEL, "subscribe to a channel before asking it to resync");
+    }
+    const who = this.identity(client);
+    requestSync(fanoutFor(this.presence), parsed.data.channel, { id: client.sessionId, name: who.name });
+  }
+
+  private close(watch: Watch): void {
+    watch.content.close();
+    watch.sync?.close();
+  }
+
+  private closeAll(sessionId: string): void {
+    for (const watch of this.watches.get(sessionId)?.values() ?? []) this.close(watch);
+    this.watches.delete(sessionId);
+  }
+}

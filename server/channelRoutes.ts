@@ -1,0 +1,59 @@
+import { matchMaker } from "@colyseus/core";
+import { Router } from "express";
+import { z } from "zod";
+import { ErrorCode } from "../schema/codes";
+import { describeIssues, PublishMessage, SignageChannelName } from "../schema/messages";
+import { fanoutFor } from "../rooms/fanout";
+import { broadcastsAfter, publishBroadcast } from "../rooms/fanout/signage";
+import { ApiError } from "./ApiError";
+import type { Admission } from "./admission";
+import { requireRole } from "./auth/requireRole";
+import { rateLimitPerIp } from "./limits/httpRateLimit";
+import { broadcastSigner } from "./signing";
+
+const AfterQuery = z.object({ after: z.coerce.number().int().min(0).max(0xffff_ffff).default(0) });
+
+function channelParam(raw: string): string {
+  const parsed = SignageChannelName.safeParse(raw);
+  if (!parsed.success) throw new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * Signage over HTTP: operators publish (the same publish path as the lobby's
+ * `publish`), displays poll when their socket cannot connect, anyone fetches
+ * the key that verifies broadcasts.
+ */
+export function channelRoutes(admission: Admission): Router {
+  const router = Router();
+  const fanout = () => fanoutFor(matchMaker.presence);
+
+  router.post(
+    "/api/channels/:channel/messages",
+    requireRole("operator"),
+    rateLimitPerIp("publish", admission.config.ARENA_PUBLISH_REQUESTS_PER_MINUTE, admission.config.ARENA_TRUST_PROXY),
+    (req, res, next) => {
+      const body = PublishMessage.safeParse({ ...req.body, channel: req.params.channel });
+      if (!body.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(body.error)));
+      publishBroadcast(fanout(), body.data.channel, body.data.payload).then(
+        (b) => res.status(201).json({ channel: b.channel, seq: b.seq }),
+        next,
+      );
+    },
+  );
+
+  router.get("/api/channels/:channel/messages", requireRole("display", "operator"), (req, res, next) => {
+    const query = AfterQuery.safeParse(req.query);
+    if (!query.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(query.error)));
+    broadcastsAfter(fanout(), channelParam(req.params.channel), query.data.after).then(
+      (messages) => res.json({ messages }),
+      next,
+    );
+  });
+
+  router.get("/.well-known/jwks.json", (_req, res, next) => {
+    broadcastSigner().then((signer) => res.json(signer.jwks), next);
+  });
+
+  return router;
+}

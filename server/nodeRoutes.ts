@@ -1,0 +1,14 @@
+import { Router } from "express";
+import { requireRole } from "./auth/requireRole";
+import { nodeRegistry } from "./cluster";
+
+/** GET /api/nodes (operators): every live node's id, address, rooms, clients and load. */
+export function nodeRoutes(): Router {
+  const router = Router();
+  router.get("/api/nodes", requireRole("operator"), (_req, res, next) => {
+    const registry = nodeRegistry();
+    if (!registry) return res.json({ nodes: [] });
+    registry.list().then((nodes) => res.json({ nodes }), next);
+  });
+  return router;
+}
