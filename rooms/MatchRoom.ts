@@ -6,7 +6,7 @@ import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE } from "../schema/
 import { describeIssues, InputMessage, MatchJoinOptions, MatchMessageType } from "../schema/messages";
 import { ErrorCode } from "../schema/codes";
 import { FixedStepLoop } from "../server/FixedStepLoop";
-import { inputsRejected, messagesIn, stepsTotal, tickDuration, tickInterval } from "../server/metrics";
+import { inputsRejected, messagesIn, TickRecorder } from "../server/metrics";
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
@@ -22,9 +22,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   private sim!: Simulation;
   private loop!: FixedStepLoop;
   private readonly inputsIn = messagesIn.labels("match", MatchMessageType.INPUT);
-  private readonly steps = stepsTotal.labels("match");
-  private readonly tickWork = tickDuration.labels("match");
-  private readonly tickGap = tickInterval.labels("match");
+  private readonly ticks = new TickRecorder("match", TICK_SECONDS);
 
   onCreate(): void {
     this.setState(new MatchState());
@@ -47,11 +45,9 @@ export class MatchRoom extends ArenaRoom<MatchState> {
         this.simulationSteps++;
       },
       afterSteps: (steps, workStartMs, sinceLastWakeMs) => {
-        this.steps.inc(steps);
         this.writeState();
         this.broadcastPatch();
-        this.tickWork.observe((performance.now() - workStartMs) / 1000);
-        this.tickGap.observe(sinceLastWakeMs / 1000);
+        this.ticks.record(steps, performance.now() - workStartMs, sinceLastWakeMs);
       },
       onError: (error) => this.onUncaughtException(Object.assign(new Error("tick failed"), { cause: error }) as never, "setSimulationInterval"),
     });

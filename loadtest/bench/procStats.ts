@@ -1,0 +1,53 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+/** Clock ticks per second of /proc CPU times (sysconf(_SC_CLK_TCK), 100 on Linux). */
+const CLK_TCK = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+
+export interface ProcessSample {
+  /** performance.now() when read. */
+  at: number;
+  /** user + system CPU seconds of every thread of the process so far. */
+  cpuSeconds: number;
+  rssBytes: number;
+}
+
+/**
+ * Reads a process's CPU time from /proc/<pid>/stat and its resident set from
+ * /proc/<pid>/status: the same reading for Arena, the peers and the bots.
+ */
+export function sampleProcess(pid: number): ProcessSample {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is parenthesised and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
+  return { at: performance.now(), cpuSeconds: (utime + stime) / CLK_TCK, rssBytes: rssKb * 1024 };
+}
+
+/** % of one core used between two samples. */
+export function cpuPercent(from: ProcessSample, to: ProcessSample): number {
+  return (100 * (to.cpuSeconds - from.cpuSeconds)) / ((to.at - from.at) / 1000);
+}
+
+export interface MachineSample {
+  busy: number;
+  total: number;
+}
+
+/** Whole-machine CPU counters from /proc/stat (all cores). */
+export function sampleMachine(): MachineSample {
+  const line = readFileSync("/proc/stat", "utf8").split("\n")[0];
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal ...
+  const idle = v[3] + (v[4] ?? 0);
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** % of all cores busy between two samples. */
+export function machineBusyPercent(from: MachineSample, to: MachineSample): number {
+  return (100 * (to.busy - from.busy)) / (to.total - from.total);
+}
