@@ -5,11 +5,10 @@
  *
  *   npm run bench -- --matches 10 --duration 30 --warmup 5 --displays 0 --port 2600 --profile
  */
-import { readdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ROOT } from "./bench/processes";
-import { topSelfTime } from "./bench/profileSummary";
 import { renderHtml } from "./bench/report/html";
 import { renderTable } from "./bench/report/table";
 import { runBench } from "./bench/runBench";
@@ -35,7 +34,7 @@ if (values.help) {
   --displays  display clients for the lobby fan-out scenario (skipped until the lobby exists)
   --port      first of three ports: Arena, stock Colyseus, JSON broadcast (default 2600)
   --out       folder for the reports (default bench-reports/)
-  --profile   run Arena's server under --cpu-prof and print its top self-time functions`);
+  --profile   run each server under --cpu-prof and print its top self-time functions`);
   process.exit(0);
 }
 
@@ -77,13 +76,11 @@ function onProgress(line: string): void {
   writeFileSync(jsonFile, JSON.stringify(report, null, 2));
   writeFileSync(htmlFile, renderHtml(report));
   console.log(renderTable(report));
-  if (report.profileDir) {
-    const file = readdirSync(report.profileDir).find((f) => f.endsWith(".cpuprofile"));
-    if (file) {
-      console.log(`\nArena server, top self time (${path.join(report.profileDir, file)}):`);
-      for (const f of topSelfTime(path.join(report.profileDir, file), 25)) {
-        console.log(`${f.selfPercent.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(7)} ms  ${f.name}  ${f.where}`);
-      }
+  for (const t of report.targets) {
+    if (!t.profile) continue;
+    console.log(`\n${t.label} server, top self time, % of busy samples (${t.profile.file}):`);
+    for (const f of t.profile.top) {
+      console.log(`${f.selfPercent.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(7)} ms  ${f.name}  ${f.where}`);
     }
   }
   console.log(`\nreports: ${jsonFile}\n         ${htmlFile}`);

@@ -1,4 +1,5 @@
 import type { LatencySummary } from "../bot/summary";
+import type { HotFunction } from "./profileSummary";
 import type { Buckets } from "./promText";
 
 /**
@@ -8,6 +9,7 @@ import type { Buckets } from "./promText";
 export interface Figures {
   cpuPerRoomPercent: number;
   serverCpuPercent: number;
+  serverKernelCpuPercent: number;
   rssMB: number;
   rssPerConnectionKB: number;
   tickWorkP50Ms: number;
@@ -34,6 +36,7 @@ export interface FigureInfo {
 export const FIGURES: readonly FigureInfo[] = [
   { key: "cpuPerRoomPercent", label: "server CPU per room", unit: "% of a core", digits: 2 },
   { key: "serverCpuPercent", label: "server CPU, whole process", unit: "% of a core", digits: 1 },
+  { key: "serverKernelCpuPercent", label: "  of which in the kernel", unit: "% of a core", digits: 1 },
   { key: "rssMB", label: "server RSS under load", unit: "MB", digits: 1 },
   { key: "rssPerConnectionKB", label: "RSS per connection", unit: "KB", digits: 1 },
   { key: "tickWorkP50Ms", label: "tick work time p50", unit: "ms", digits: 3 },
@@ -67,4 +70,20 @@ export interface TargetRun {
   /** Refused inputs and lost connections during the window: both should be 0 for a valid run. */
   errorsReceived: number;
   disconnects: number;
+  /** With --profile: the server's .cpuprofile and its top functions by self time. */
+  profile?: { file: string; top: HotFunction[] };
+}
+
+/** Above this, other processes competed for the cores during a window (% of one core). */
+export const BUSY_MACHINE_PERCENT = 10;
+
+/** Why a target's figures may not be trusted, if any: refused inputs, lost bots, a busy machine. */
+export function runWarnings(t: TargetRun): string[] {
+  const warnings: string[] = [];
+  if (t.errorsReceived > 0) warnings.push(`${t.label}: the server refused ${t.errorsReceived} inputs during the window`);
+  if (t.disconnects > 0) warnings.push(`${t.label}: ${t.disconnects} bots lost their connection during the window`);
+  if (t.figures.otherCpuPercent > BUSY_MACHINE_PERCENT) {
+    warnings.push(`${t.label}: other processes used ${t.figures.otherCpuPercent.toFixed(0)}% of a core during the window; timing figures are noisy`);
+  }
+  return warnings;
 }

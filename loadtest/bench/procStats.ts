@@ -9,6 +9,8 @@ export interface ProcessSample {
   at: number;
   /** user + system CPU seconds of every thread of the process so far. */
   cpuSeconds: number;
+  /** The system (kernel) part of cpuSeconds: syscalls, socket and TCP work done for the process. */
+  systemSeconds: number;
   rssBytes: number;
 }
 
@@ -24,7 +26,7 @@ export function sampleProcess(pid: number): ProcessSample {
   const stime = Number(fields[12]);
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
-  return { at: performance.now(), cpuSeconds: (utime + stime) / CLK_TCK, rssBytes: rssKb * 1024 };
+  return { at: performance.now(), cpuSeconds: (utime + stime) / CLK_TCK, systemSeconds: stime / CLK_TCK, rssBytes: rssKb * 1024 };
 }
 
 /** % of one core used between two samples. */
@@ -45,6 +47,11 @@ export function sampleMachine(): MachineSample {
   const idle = v[3] + (v[4] ?? 0);
   const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
   return { busy: total - idle, total };
+}
+
+/** % of one core spent in the kernel on the process's behalf between two samples. */
+export function systemCpuPercent(from: ProcessSample, to: ProcessSample): number {
+  return (100 * (to.systemSeconds - from.systemSeconds)) / ((to.at - from.at) / 1000);
 }
 
 /** % of all cores busy between two samples. */

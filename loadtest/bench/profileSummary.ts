@@ -14,13 +14,16 @@ interface CpuProfile {
 
 export interface HotFunction {
   name: string;
-  /** File (relative to the project, node_modules/... for dependencies) and 1-based line. */
+  /** File (relative to the project) and, for JavaScript, the 1-based line. */
   where: string;
   selfMs: number;
   selfPercent: number;
 }
 
-/** Top functions by self time in a V8 .cpuprofile (what --cpu-prof writes). */
+/**
+ * Top functions by self time in a V8 .cpuprofile (what --cpu-prof writes).
+ * Percentages are of busy samples: "(idle)" is left out of the total.
+ */
 export function topSelfTime(file: string, count = 20): HotFunction[] {
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -30,8 +33,11 @@ export function topSelfTime(file: string, count = 20): HotFunction[] {
     // timeDeltas[i] is the time before sample i; attribute it to the sampled frame.
     const us = profile.timeDeltas[i] ?? 0;
     const frame = byId.get(id)!.callFrame;
-    const where = frame.url ? `${frame.url.replace(`file://${ROOT}/`, "")}:${frame.lineNumber + 1}` : "";
+    const file = frame.url.replace(`file://${ROOT}/`, "");
+    // tsx's transpiled TypeScript does not keep its lines: name the file only.
+    const where = !file || file.endsWith(".ts") ? file : `${file}:${frame.lineNumber + 1}`;
     const name = frame.functionName || "(anonymous)";
+    if (name === "(idle)") return;
     const key = `${name} ${where}`;
     const entry = selfUs.get(key) ?? { name, where, us: 0 };
     entry.us += us;

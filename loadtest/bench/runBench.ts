@@ -15,7 +15,7 @@ export interface BenchOptions {
   port: number;
   /** Folder that receives this run's folder. */
   outDir: string;
-  /** Profile Arena's server with --cpu-prof. */
+  /** Profile every server with --cpu-prof. */
   cpuProfile: boolean;
   onProgress(line: string): void;
 }
@@ -34,8 +34,6 @@ export interface BenchReport {
   /** ratios[peer][figure] = peer's figure / Arena's figure. */
   ratios: Record<string, Partial<Record<keyof Figures, number>>>;
   scenarios: { match: Scenario; displays: Scenario };
-  /** Files of Arena's CPU profile, when profiled. */
-  profileDir?: string;
 }
 
 /**
@@ -46,7 +44,7 @@ export interface BenchReport {
 function displayScenario(options: BenchOptions): Scenario {
   return {
     status: "skipped",
-    reason: `the lobby room does not exist yet, so ${options.displays} display(s) were not run`,
+    reason: `the lobby room does not exist yet${options.displays ? `: ${options.displays} display clients requested, none run` : ""}`,
   };
 }
 
@@ -64,7 +62,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         durationSeconds: options.durationSeconds,
         port: options.port + i,
         runDir,
-        cpuProfile: options.cpuProfile && target.id === "arena",
+        cpuProfile: options.cpuProfile,
         onProgress: options.onProgress,
       }),
     );
@@ -84,7 +82,6 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     targets,
     ratios: ratiosToArena(targets),
     scenarios: { match: { status: "ran" }, displays: displayScenario(options) },
-    profileDir: options.cpuProfile ? path.join(runDir, "profile") : undefined,
   };
 }
 

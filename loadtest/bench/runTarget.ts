@@ -1,11 +1,13 @@
 import type { ChildProcess } from "node:child_process";
+import { readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { TEAM_SIZE } from "../../rooms/match/rules";
 import type { Figures, TargetRun } from "./figures";
 import type { FleetConfig, FromFleet, ToFleet } from "./fleetProtocol";
+import { topSelfTime } from "./profileSummary";
 import { forkWithIpc, sleep, startServer, stopProcess, waitForHealthy } from "./processes";
-import { cpuPercent, machineBusyPercent, sampleMachine, sampleProcess } from "./procStats";
+import { cpuPercent, machineBusyPercent, sampleMachine, sampleProcess, systemCpuPercent } from "./procStats";
 import { bucketsBetween, counterValue, histogramBuckets, histogramQuantile, parsePrometheusText, Sample } from "./promText";
 import type { Target } from "./targets";
 
@@ -16,7 +18,7 @@ export interface TargetOptions {
   port: number;
   /** Where logs (and the CPU profile) go. */
   runDir: string;
-  /** Run the server under --cpu-prof (its profile lands in runDir). */
+  /** Run the server under --cpu-prof (its profile lands in runDir/profile-<target>). */
   cpuProfile: boolean;
   onProgress(line: string): void;
 }
@@ -58,9 +60,11 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
   const { port } = options;
   const clients = options.matches * TEAM_SIZE * 2;
   const progress = (what: string) => options.onProgress(`[${target.label}] ${what}`);
-  const nodeFlags = options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${path.join(options.runDir, "profile")}`] : [];
+  const profileDir = path.join(options.runDir, `profile-${target.id}`);
+  const nodeFlags = options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
   const server = startServer(target.entry, { ...target.env, PORT: String(port) }, path.join(options.runDir, `${target.id}.log`), nodeFlags);
   let fleet: ChildProcess | undefined;
+  let run: TargetRun;
   try {
     progress("starting server");
     await waitForHealthy(`http://127.0.0.1:${port}/healthz`, server);
@@ -124,6 +128,7 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
     const figures: Figures = {
       cpuPerRoomPercent: serverCpu / options.matches,
       serverCpuPercent: serverCpu,
+      serverKernelCpuPercent: systemCpuPercent(serverStart, serverEnd),
       rssMB,
       rssPerConnectionKB: ((rssMB - idle.rssBytes / 2 ** 20) * 1024) / clients,
       tickWorkP50Ms: histogramQuantile(0.5, tickWork) * 1000,
@@ -139,7 +144,7 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
       otherCpuPercent: Math.max(0, machineBusyPercent(machineStart, machineEnd) * os.cpus().length - serverCpu - botCpu),
     };
     progress(`done: ${figures.cpuPerRoomPercent.toFixed(2)}% of a core per room, input->state p50 ${figures.latencyP50Ms.toFixed(1)} ms`);
-    return {
+    run = {
       id: target.id,
       label: target.label,
       rooms: options.matches,
@@ -159,5 +164,11 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
     }
     await stopProcess(server);
   }
+  // The profile is written when the server exits.
+  if (options.cpuProfile) {
+    const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
+    if (file) run.profile = { file: path.join(profileDir, file), top: topSelfTime(path.join(profileDir, file), 25) };
+  }
+  return run;
 }
 

@@ -1,4 +1,4 @@
-import { FIGURES } from "../figures";
+import { FIGURES, runWarnings } from "../figures";
 import type { Buckets } from "../promText";
 import type { BenchReport } from "../runBench";
 import { barChart, lineChart } from "./svg";
@@ -43,9 +43,11 @@ export function renderHtml(report: BenchReport): string {
       report.targets.map((t) => ({ name: t.label, color: COLORS[t.id], points: t.charts.cpuSeries.map((v, i) => [i + 1, v] as [number, number]) }))),
   ];
   const o = report.options;
-  const notes = report.targets
-    .filter((t) => t.errorsReceived > 0 || t.disconnects > 0)
-    .map((t) => `<p class="warn">${esc(t.label)}: ${t.errorsReceived} refused inputs, ${t.disconnects} lost connections during the window.</p>`);
+  const notes = report.targets.flatMap(runWarnings).map((w) => `<p class="warn">${esc(w)}.</p>`);
+  const profiles = report.targets.filter((t) => t.profile).map((t) =>
+    `<h3>${esc(t.label)}: top self time (% of busy samples)</h3><table><tr><th>%</th><th>ms</th><th>function</th><th>where</th></tr>` +
+    t.profile!.top.map((f) => `<tr><td>${f.selfPercent.toFixed(1)}</td><td>${f.selfMs.toFixed(0)}</td><td>${esc(f.name)}</td><td>${esc(f.where)}</td></tr>`).join("") +
+    `</table>`);
   const d = report.scenarios.displays;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Arena benchmark ${esc(report.date)}</title>
@@ -58,6 +60,7 @@ export function renderHtml(report: BenchReport): string {
 ${notes.join("")}
 <p>Display fan-out: ${esc(d.status)}${d.reason ? ` (${esc(d.reason)})` : ""}.</p>
 <div>${charts.join("\n")}</div>
+${profiles.length ? `<h2>Where the time goes (--cpu-prof, whole server lifetime)</h2>${profiles.join("")}` : ""}
 </body></html>
 `;
 }

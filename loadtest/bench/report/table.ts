@@ -1,4 +1,4 @@
-import { FIGURES } from "../figures";
+import { FIGURES, runWarnings } from "../figures";
 import type { BenchReport } from "../runBench";
 
 function format(value: number, digits: number): string {
@@ -28,11 +28,7 @@ export function renderTable(report: BenchReport): string {
     ...rows.map(line),
     "",
   ];
-  for (const t of report.targets) {
-    if (t.errorsReceived > 0 || t.disconnects > 0) {
-      out.push(`warning: ${t.label}: ${t.errorsReceived} refused inputs and ${t.disconnects} lost connections during the window`);
-    }
-  }
+  for (const warning of report.targets.flatMap(runWarnings)) out.push(`warning: ${warning}`);
   const displays = report.scenarios.displays;
   out.push(`display fan-out: ${displays.status}${displays.reason ? ` (${displays.reason})` : ""}`);
   return out.join("\n");
