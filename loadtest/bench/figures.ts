@@ -21,6 +21,7 @@ export interface Figures {
   patchesPerSecondPerClient: number;
   bytesPerSecondPerClient: number;
   botCpuPercent: number;
+  softirqCpuPercent: number;
   otherCpuPercent: number;
 }
 
@@ -48,6 +49,7 @@ export const FIGURES: readonly FigureInfo[] = [
   { key: "patchesPerSecondPerClient", label: "patches/s per client", unit: "1/s", digits: 1 },
   { key: "bytesPerSecondPerClient", label: "downstream bytes/s per client", unit: "B/s", digits: 0 },
   { key: "botCpuPercent", label: "bot process CPU (context)", unit: "% of a core", digits: 1, context: true },
+  { key: "softirqCpuPercent", label: "network soft interrupts (context)", unit: "% of a core", digits: 1, context: true },
   { key: "otherCpuPercent", label: "all other processes (context)", unit: "% of a core", digits: 1, context: true },
 ];
 

@@ -35,7 +35,8 @@ let progressFrom: number[] = [];
 function progress(): void {
   const fresh = bots.flatMap((b, i) => b.stats.latenciesMs.slice(progressFrom[i] ?? 0));
   progressFrom = bots.map((b) => b.stats.latenciesMs.length);
-  tell({ type: "progress", connected: bots.filter((b) => !b.stats.disconnected).length, latencyP50: summarizeLatencies(fresh).p50 });
+  const p50 = summarizeLatencies(fresh).p50;
+  tell({ type: "progress", connected: bots.filter((b) => !b.stats.disconnected).length, latencyP50: Number.isFinite(p50) ? p50 : null });
 }
 
 process.on("message", async (message: ToFleet) => {

@@ -23,6 +23,7 @@ export interface FleetResult {
 
 export type FromFleet =
   | { type: "connected"; bots: number }
-  | { type: "progress"; connected: number; latencyP50: number }
+  /** latencyP50 over the last second; null when no input was acknowledged in it. */
+  | { type: "progress"; connected: number; latencyP50: number | null }
   | { type: "result"; result: FleetResult }
   | { type: "failed"; error: string };

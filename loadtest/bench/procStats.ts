@@ -36,6 +36,8 @@ export function cpuPercent(from: ProcessSample, to: ProcessSample): number {
 
 export interface MachineSample {
   busy: number;
+  /** Time in soft interrupts: on loopback, mostly TCP delivery, charged to no process. */
+  softirq: number;
   total: number;
 }
 
@@ -46,7 +48,7 @@ export function sampleMachine(): MachineSample {
   // user nice system idle iowait irq softirq steal ...
   const idle = v[3] + (v[4] ?? 0);
   const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { busy: total - idle, total };
+  return { busy: total - idle, softirq: v[6], total };
 }
 
 /** % of one core spent in the kernel on the process's behalf between two samples. */
@@ -54,7 +56,8 @@ export function systemCpuPercent(from: ProcessSample, to: ProcessSample): number
   return (100 * (to.systemSeconds - from.systemSeconds)) / ((to.at - from.at) / 1000);
 }
 
-/** % of all cores busy between two samples. */
-export function machineBusyPercent(from: MachineSample, to: MachineSample): number {
-  return (100 * (to.busy - from.busy)) / (to.total - from.total);
+/** Busy time and soft-interrupt time between two samples, each in % of one core. */
+export function machinePercent(from: MachineSample, to: MachineSample, cores: number): { busy: number; softirq: number } {
+  const total = (to.total - from.total) / cores;
+  return { busy: (100 * (to.busy - from.busy)) / total, softirq: (100 * (to.softirq - from.softirq)) / total };
 }

@@ -7,7 +7,7 @@ import type { Figures, TargetRun } from "./figures";
 import type { FleetConfig, FromFleet, ToFleet } from "./fleetProtocol";
 import { topSelfTime } from "./profileSummary";
 import { forkWithIpc, sleep, startServer, stopProcess, waitForHealthy } from "./processes";
-import { cpuPercent, machineBusyPercent, sampleMachine, sampleProcess, systemCpuPercent } from "./procStats";
+import { cpuPercent, machinePercent, sampleMachine, sampleProcess, systemCpuPercent } from "./procStats";
 import { bucketsBetween, counterValue, histogramBuckets, histogramQuantile, parsePrometheusText, Sample } from "./promText";
 import type { Target } from "./targets";
 
@@ -80,11 +80,11 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
     const toFleet = (m: ToFleet) => fleet!.send(m);
     await nextFromFleet(fleet, "connected", 120_000);
 
-    let latest = { connected: clients, latencyP50: NaN };
+    let latest: { connected: number; latencyP50: number | null } = { connected: clients, latencyP50: null };
     fleet.on("message", (m: FromFleet) => {
       if (m.type === "progress") latest = m;
     });
-    const status = () => `${latest.connected}/${clients} bots, input->state p50 ${latest.latencyP50.toFixed(1)} ms`;
+    const status = () => `${latest.connected}/${clients} bots, input->state p50 ${latest.latencyP50?.toFixed(1) ?? "-"} ms`;
 
     for (let s = 0; s < options.warmupSeconds; s++) {
       progress(`warm-up ${s}/${options.warmupSeconds} s, ${status()}`);
@@ -123,6 +123,7 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
     const steps = counterValue(metricsEnd, "arena_simulation_steps_total", LABELS) - counterValue(metricsStart, "arena_simulation_steps_total", LABELS);
     const serverCpu = cpuPercent(serverStart, serverEnd);
     const botCpu = cpuPercent(fleetStart, fleetEnd);
+    const machine = machinePercent(machineStart, machineEnd, os.cpus().length);
     const rssMB = rssSeries.reduce((a, b) => a + b, 0) / rssSeries.length;
 
     const figures: Figures = {
@@ -140,8 +141,9 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
       patchesPerSecondPerClient: result.states / result.windowSeconds / result.clients,
       bytesPerSecondPerClient: result.bytes / result.windowSeconds / result.clients,
       botCpuPercent: botCpu,
+      softirqCpuPercent: machine.softirq,
       // Everything else on the machine (the harness itself, other work): noise in the other figures.
-      otherCpuPercent: Math.max(0, machineBusyPercent(machineStart, machineEnd) * os.cpus().length - serverCpu - botCpu),
+      otherCpuPercent: Math.max(0, machine.busy - machine.softirq - serverCpu - botCpu),
     };
     progress(`done: ${figures.cpuPerRoomPercent.toFixed(2)}% of a core per room, input->state p50 ${figures.latencyP50Ms.toFixed(1)} ms`);
     run = {
