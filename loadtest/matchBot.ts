@@ -2,7 +2,7 @@
  * A match bot: joins `match`, sends `input` at 60 Hz with random intentions and
  * decodes the state with colyseus.js. Standalone, against a running server:
  *
- *   npx tsx loadtest/matchBot.ts --endpoint ws://localhost:2567 --room match --numClients 120
+ *   npm run loadtest -- --endpoint ws://localhost:2567 --room match --numClients 120
  *
  * (@colyseus/loadtest 0.16 exports `cli(main)`; its old `colyseus-loadtest <script>`
  * binary only prints a deprecation notice.) The benchmark uses the same bot

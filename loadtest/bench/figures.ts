@@ -65,6 +65,8 @@ export interface TargetRun {
     tickWorkBuckets: Buckets;
     tickJitterBuckets: Buckets;
     latency: LatencySummary;
+    /** Each bot's median input->state latency (ms), ascending. */
+    botMedians: number[];
     /** Server CPU (% of a core) and RSS (MB), one point per second of the window. */
     cpuSeries: number[];
     rssSeries: number[];

@@ -24,6 +24,7 @@ function result(): FleetResult {
     clients: bots.length,
     windowSeconds: (performance.now() - windowStart) / 1000,
     latency: summarizeLatencies(all.flatMap((s) => s.latenciesMs)),
+    botMedians: all.map((s) => summarizeLatencies(s.latenciesMs).p50).sort((a, b) => a - b),
     states: all.reduce((n, s) => n + s.states, 0),
     bytes: all.reduce((n, s) => n + s.bytes, 0),
     errors: all.reduce((n, s) => n + s.errors, 0),

@@ -13,6 +13,8 @@ export interface FleetResult {
   clients: number;
   windowSeconds: number;
   latency: LatencySummary;
+  /** Each bot's own median input->state latency (ms), ascending: shows whether some players lag more. */
+  botMedians: number[];
   states: number;
   bytes: number;
   /** `error` messages received: inputs the server refused. */

@@ -153,7 +153,7 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
       clients: result.clients,
       windowSeconds,
       figures,
-      charts: { tickWorkBuckets: tickWork, tickJitterBuckets: tickJitter, latency: result.latency, cpuSeries, rssSeries },
+      charts: { tickWorkBuckets: tickWork, tickJitterBuckets: tickJitter, latency: result.latency, botMedians: result.botMedians, cpuSeries, rssSeries },
       errorsReceived: result.errors,
       disconnects: result.disconnects,
     };

@@ -53,7 +53,7 @@ describe("benchmark harness (tiny size)", function () {
   });
 
   it("writes a self-contained HTML report with charts", () => {
-    assert.equal((html.match(/<svg /g) ?? []).length, 6);
+    assert.equal((html.match(/<svg /g) ?? []).length, 7);
     assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/, "nothing fetched from elsewhere");
   });
 });

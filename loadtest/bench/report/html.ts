@@ -37,6 +37,8 @@ export function renderHtml(report: BenchReport): string {
     histogramChart(report, "Tick interval jitter distribution (bucket upper bound, ms)", (t) => t.charts.tickJitterBuckets),
     lineChart("Input -> state latency CDF", "ms", "fraction of inputs",
       report.targets.map((t) => ({ name: t.label, color: COLORS[t.id], points: t.charts.latency.cdf.map(([ms, q]) => [ms, q] as [number, number]) })), 1),
+    lineChart("Each bot's median input -> state latency, ascending", "bot rank (fraction of bots)", "ms",
+      report.targets.map((t) => ({ name: t.label, color: COLORS[t.id], points: t.charts.botMedians.map((ms, i, all) => [(i + 1) / all.length, ms] as [number, number]) }))),
     barChart("Server CPU per room", "% of one core", ["CPU per room"], series((t) => t.figures.cpuPerRoomPercent)),
     barChart("Downstream bytes per client", "bytes/s", ["bytes/s per client"], series((t) => t.figures.bytesPerSecondPerClient)),
     lineChart("Server CPU during the window", "s", "% of one core",
