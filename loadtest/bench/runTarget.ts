@@ -30,6 +30,15 @@ async function scrape(port: number): Promise<Sample[]> {
   return parsePrometheusText(await res.text());
 }
 
+/**
+ * The server-side readings at one edge of the measurement window, taken in the
+ * same order at both edges so the scrape's own latency cancels out.
+ */
+async function readEdge(port: number, serverPid: number, fleetPid: number) {
+  const metrics = await scrape(port);
+  return { metrics, server: sampleProcess(serverPid), fleet: sampleProcess(fleetPid), machine: sampleMachine() };
+}
+
 /** Waits for the fleet's next message of `type`; rejects if it fails or exits. */
 function nextFromFleet<T extends FromFleet["type"]>(fleet: ChildProcess, type: T, timeoutMs: number): Promise<Extract<FromFleet, { type: T }>> {
   return new Promise((resolve, reject) => {
@@ -91,15 +100,12 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
       await sleep(1000);
     }
 
-    const metricsStart = await scrape(port);
-    const serverStart = sampleProcess(server.pid!);
-    const fleetStart = sampleProcess(fleet.pid!);
-    const machineStart = sampleMachine();
+    const start = await readEdge(port, server.pid!, fleet.pid!);
     toFleet({ type: "measure" });
 
     const cpuSeries: number[] = [];
     const rssSeries: number[] = [];
-    let previous = serverStart;
+    let previous = start.server;
     for (let s = 1; s <= options.durationSeconds; s++) {
       await sleep(1000);
       const now = sampleProcess(server.pid!);
@@ -111,25 +117,23 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
 
     const resultPromise = nextFromFleet(fleet, "result", 30_000);
     toFleet({ type: "report" });
-    const [metricsEnd, { result }] = await Promise.all([scrape(port), resultPromise]);
-    const serverEnd = sampleProcess(server.pid!);
-    const fleetEnd = sampleProcess(fleet.pid!);
-    const machineEnd = sampleMachine();
-    const windowSeconds = (serverEnd.at - serverStart.at) / 1000;
+    const end = await readEdge(port, server.pid!, fleet.pid!);
+    const { result } = await resultPromise;
+    const windowSeconds = (end.server.at - start.server.at) / 1000;
 
-    const buckets = (name: string) => bucketsBetween(histogramBuckets(metricsStart, name, LABELS), histogramBuckets(metricsEnd, name, LABELS));
+    const buckets = (name: string) => bucketsBetween(histogramBuckets(start.metrics, name, LABELS), histogramBuckets(end.metrics, name, LABELS));
     const tickWork = buckets("arena_tick_duration_seconds");
     const tickJitter = buckets("arena_tick_jitter_seconds");
-    const steps = counterValue(metricsEnd, "arena_simulation_steps_total", LABELS) - counterValue(metricsStart, "arena_simulation_steps_total", LABELS);
-    const serverCpu = cpuPercent(serverStart, serverEnd);
-    const botCpu = cpuPercent(fleetStart, fleetEnd);
-    const machine = machinePercent(machineStart, machineEnd, os.cpus().length);
+    const steps = counterValue(end.metrics, "arena_simulation_steps_total", LABELS) - counterValue(start.metrics, "arena_simulation_steps_total", LABELS);
+    const serverCpu = cpuPercent(start.server, end.server);
+    const botCpu = cpuPercent(start.fleet, end.fleet);
+    const machine = machinePercent(start.machine, end.machine, os.cpus().length);
     const rssMB = rssSeries.reduce((a, b) => a + b, 0) / rssSeries.length;
 
     const figures: Figures = {
       cpuPerRoomPercent: serverCpu / options.matches,
       serverCpuPercent: serverCpu,
-      serverKernelCpuPercent: systemCpuPercent(serverStart, serverEnd),
+      serverKernelCpuPercent: systemCpuPercent(start.server, end.server),
       rssMB,
       rssPerConnectionKB: ((rssMB - idle.rssBytes / 2 ** 20) * 1024) / clients,
       tickWorkP50Ms: histogramQuantile(0.5, tickWork) * 1000,
