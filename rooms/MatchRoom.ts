@@ -13,7 +13,7 @@ import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE, SELF_VIEW, TEAM_V
 import { ChatMessage, describeIssues, InputMessage, MatchJoinOptions, MatchMessageType, ResumeMessage } from "../schema/messages";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import { FixedStepLoop } from "../server/FixedStepLoop";
-import { inputsRejected, messagesIn, stepsTotal, tickDuration, tickInterval } from "../server/metrics";
+import { inputsRejected, messagesIn, TickRecorder } from "../server/metrics";
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
@@ -45,9 +45,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   /** Set on SIGTERM: the room closes when the live round ends (or the drain timeout passes). */
   private draining = false;
   private readonly inputsIn = messagesIn.labels("match", MatchMessageType.INPUT);
-  private readonly steps = stepsTotal.labels("match");
-  private readonly tickWork = tickDuration.labels("match");
-  private readonly tickGap = tickInterval.labels("match");
+  private readonly ticks = new TickRecorder("match", TICK_SECONDS);
 
   onCreate(): void {
     this.setState(new MatchState());
@@ -77,11 +75,9 @@ export class MatchRoom extends ArenaRoom<MatchState> {
         this.simulationSteps++;
       },
       afterSteps: (steps, workStartMs, sinceLastWakeMs) => {
-        this.steps.inc(steps);
         this.writeState();
         this.broadcastPatch();
-        this.tickWork.observe((performance.now() - workStartMs) / 1000);
-        this.tickGap.observe(sinceLastWakeMs / 1000);
+        this.ticks.record(steps, performance.now() - workStartMs, sinceLastWakeMs);
       },
       onError: (error) => this.onUncaughtException(Object.assign(new Error("tick failed"), { cause: error }) as never, "setSimulationInterval"),
     });

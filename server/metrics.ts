@@ -34,7 +34,7 @@ export const tickDuration = new Histogram({
   name: "arena_tick_duration_seconds",
   help: "Work time of one loop wake: the fixed steps it ran plus the state patch.",
   labelNames: ["type"],
-  buckets: [0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.008, 0.012, 0.016, 0.033],
+  buckets: [0.000025, 0.00005, 0.000075, 0.0001, 0.00015, 0.0002, 0.00025, 0.0003, 0.0004, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.008, 0.012, 0.016, 0.033],
   registers: [registry],
 });
 export const tickInterval = new Histogram({
@@ -44,9 +44,43 @@ export const tickInterval = new Histogram({
   buckets: [0.010, 0.014, 0.015, 0.016, 0.0165, 0.0167, 0.017, 0.0175, 0.018, 0.019, 0.020, 0.025, 0.033, 0.050],
   registers: [registry],
 });
+export const tickJitter = new Histogram({
+  name: "arena_tick_jitter_seconds",
+  help: "|interval between two loop wakes that ran steps - the fixed step|: how unevenly patches leave.",
+  labelNames: ["type"],
+  buckets: [0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.006, 0.008, 0.012, 0.017, 0.025, 0.05, 0.1],
+  registers: [registry],
+});
 export const stepsTotal = new Counter({
   name: "arena_simulation_steps_total", help: "Fixed simulation steps run.", labelNames: ["type"], registers: [registry],
 });
+
+/**
+ * Records one loop wake that ran simulation steps. Every room with a game loop
+ * (and the benchmark's peers) records through this, so tick figures are measured
+ * the same way everywhere.
+ */
+export class TickRecorder {
+  private readonly steps;
+  private readonly work;
+  private readonly interval;
+  private readonly jitter;
+
+  constructor(roomType: string, private readonly stepSeconds: number) {
+    this.steps = stepsTotal.labels(roomType);
+    this.work = tickDuration.labels(roomType);
+    this.interval = tickInterval.labels(roomType);
+    this.jitter = tickJitter.labels(roomType);
+  }
+
+  record(steps: number, workMs: number, sinceLastWakeMs: number): void {
+    this.steps.inc(steps);
+    this.work.observe(workMs / 1000);
+    this.interval.observe(sinceLastWakeMs / 1000);
+    this.jitter.observe(Math.abs(sinceLastWakeMs / 1000 - this.stepSeconds));
+  }
+}
+
 export const bytesSent = new Counter({
   name: "arena_bytes_sent_total", help: "Bytes written to client sockets (patches and messages).", labelNames: ["type"], registers: [registry],
 });

@@ -1,0 +1,93 @@
+import type { LatencySummary } from "../bot/summary";
+import type { HotFunction } from "./profileSummary";
+import type { Buckets } from "./promText";
+
+/**
+ * Every figure the benchmark reports for each target. docs/benchmarks.md
+ * defines each one; `FIGURES` is the order and wording of the table.
+ */
+export interface Figures {
+  cpuPerRoomPercent: number;
+  serverCpuPercent: number;
+  serverKernelCpuPercent: number;
+  rssMB: number;
+  rssPerConnectionKB: number;
+  tickWorkP50Ms: number;
+  tickWorkP99Ms: number;
+  tickRateHz: number;
+  tickJitterP99Ms: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  patchesPerSecondPerClient: number;
+  bytesPerSecondPerClient: number;
+  botCpuPercent: number;
+  softirqCpuPercent: number;
+  otherCpuPercent: number;
+}
+
+export interface FigureInfo {
+  key: keyof Figures;
+  label: string;
+  unit: string;
+  digits: number;
+  /** Describes the machine during the run rather than the target: no ratio. */
+  context?: boolean;
+}
+
+export const FIGURES: readonly FigureInfo[] = [
+  { key: "cpuPerRoomPercent", label: "server CPU per room", unit: "% of a core", digits: 2 },
+  { key: "serverCpuPercent", label: "server CPU, whole process", unit: "% of a core", digits: 1 },
+  { key: "serverKernelCpuPercent", label: "  of which in the kernel", unit: "% of a core", digits: 1 },
+  { key: "rssMB", label: "server RSS under load", unit: "MB", digits: 1 },
+  { key: "rssPerConnectionKB", label: "RSS per connection", unit: "KB", digits: 1 },
+  { key: "tickWorkP50Ms", label: "tick work time p50", unit: "ms", digits: 3 },
+  { key: "tickWorkP99Ms", label: "tick work time p99", unit: "ms", digits: 3 },
+  { key: "tickRateHz", label: "effective tick rate", unit: "steps/s", digits: 2 },
+  { key: "tickJitterP99Ms", label: "tick interval jitter p99", unit: "ms", digits: 2 },
+  { key: "latencyP50Ms", label: "input->state latency p50", unit: "ms", digits: 2 },
+  { key: "latencyP99Ms", label: "input->state latency p99", unit: "ms", digits: 2 },
+  { key: "patchesPerSecondPerClient", label: "patches/s per client", unit: "1/s", digits: 1 },
+  { key: "bytesPerSecondPerClient", label: "downstream bytes/s per client", unit: "B/s", digits: 0 },
+  { key: "botCpuPercent", label: "bot process CPU (context)", unit: "% of a core", digits: 1, context: true },
+  { key: "softirqCpuPercent", label: "network soft interrupts (context)", unit: "% of a core", digits: 1, context: true },
+  { key: "otherCpuPercent", label: "all other processes (context)", unit: "% of a core", digits: 1, context: true },
+];
+
+/** What one target's run produced: the figures, the raw material of the charts, and validity checks. */
+export interface TargetRun {
+  id: string;
+  label: string;
+  rooms: number;
+  clients: number;
+  windowSeconds: number;
+  figures: Figures;
+  charts: {
+    tickWorkBuckets: Buckets;
+    tickJitterBuckets: Buckets;
+    latency: LatencySummary;
+    /** Each bot's median input->state latency (ms), ascending. */
+    botMedians: number[];
+    /** Server CPU (% of a core) and RSS (MB), one point per second of the window. */
+    cpuSeries: number[];
+    rssSeries: number[];
+  };
+  /** Refused inputs and lost connections during the window: both should be 0 for a valid run. */
+  errorsReceived: number;
+  disconnects: number;
+  /** With --profile: the server's .cpuprofile and its top functions by self time. */
+  profile?: { file: string; top: HotFunction[] };
+}
+
+/** Above this, other processes competed for the cores during a window (% of one core). */
+export const BUSY_MACHINE_PERCENT = 10;
+
+/** Why a target's figures may not be trusted, if any: refused inputs, lost bots, a busy machine. */
+export function runWarnings(t: TargetRun): string[] {
+  const warnings: string[] = [];
+  if (t.errorsReceived > 0) warnings.push(`${t.label}: the server refused ${t.errorsReceived} inputs during the window`);
+  if (t.disconnects > 0) warnings.push(`${t.label}: ${t.disconnects} bots lost their connection during the window`);
+  if (t.figures.otherCpuPercent > BUSY_MACHINE_PERCENT) {
+    warnings.push(`${t.label}: other processes used ${t.figures.otherCpuPercent.toFixed(0)}% of a core during the window; timing figures are noisy`);
+  }
+  return warnings;
+}

@@ -1,0 +1,31 @@
+import type { LatencySummary } from "../bot/summary";
+
+/** How the benchmark talks to its bot fleet child process (Node IPC). */
+export interface FleetConfig {
+  protocol: "colyseus" | "json";
+  endpoint: string;
+  bots: number;
+}
+
+export type ToFleet = { type: "measure" } | { type: "report" } | { type: "stop" };
+
+export interface FleetResult {
+  clients: number;
+  windowSeconds: number;
+  latency: LatencySummary;
+  /** Each bot's own median input->state latency (ms), ascending: shows whether some players lag more. */
+  botMedians: number[];
+  states: number;
+  bytes: number;
+  /** `error` messages received: inputs the server refused. */
+  errors: number;
+  /** Bots whose connection closed before the end of the window. */
+  disconnects: number;
+}
+
+export type FromFleet =
+  | { type: "connected"; bots: number }
+  /** latencyP50 over the last second; null when no input was acknowledged in it. */
+  | { type: "progress"; connected: number; latencyP50: number | null }
+  | { type: "result"; result: FleetResult }
+  | { type: "failed"; error: string };

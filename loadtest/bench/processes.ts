@@ -1,0 +1,74 @@
+import { ChildProcess, fork, spawn } from "node:child_process";
+import { openSync } from "node:fs";
+import path from "node:path";
+
+export const ROOT = path.resolve(__dirname, "../..");
+
+/** Children still running, killed if the benchmark itself exits early. */
+const alive = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of alive) child.kill("SIGKILL");
+});
+
+/** The parent's environment without ARENA_* settings: each server gets its defaults plus `env`. */
+function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("ARENA_")));
+  return { ...base, ...env };
+}
+
+/** Starts a TypeScript entry as its own Node process (no wrapper: the pid is the server's). */
+export function startServer(entry: string, env: Record<string, string>, logFile: string, nodeFlags: string[] = []): ChildProcess {
+  const log = openSync(logFile, "a");
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", entry], {
+    cwd: ROOT,
+    env: cleanEnv(env),
+    stdio: ["ignore", log, log],
+  });
+  track(child);
+  return child;
+}
+
+/** Forks a TypeScript module with an IPC channel. */
+export function forkWithIpc(entry: string, args: string[], logFile: string): ChildProcess {
+  const log = openSync(logFile, "a");
+  const child = fork(path.join(ROOT, entry), args, {
+    cwd: ROOT,
+    env: cleanEnv({}),
+    execArgv: ["--import", "tsx"],
+    stdio: ["ignore", log, log, "ipc"],
+  });
+  track(child);
+  return child;
+}
+
+function track(child: ChildProcess): void {
+  alive.add(child);
+  child.once("exit", () => alive.delete(child));
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited after `graceMs`. */
+export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function waitForHealthy(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode} before it was healthy`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) throw new Error(`${url} not healthy after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import { ROOT } from "./processes";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface HotFunction {
+  name: string;
+  /** File (relative to the project) and, for JavaScript, the 1-based line. */
+  where: string;
+  selfMs: number;
+  selfPercent: number;
+}
+
+/**
+ * Top functions by self time in a V8 .cpuprofile (what --cpu-prof writes).
+ * Percentages are of busy samples: "(idle)" is left out of the total.
+ */
+export function topSelfTime(file: string, count = 20): HotFunction[] {
+  const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const selfUs = new Map<string, { name: string; where: string; us: number }>();
+  let totalUs = 0;
+  profile.samples.forEach((id, i) => {
+    // timeDeltas[i] is the time before sample i; attribute it to the sampled frame.
+    const us = profile.timeDeltas[i] ?? 0;
+    const frame = byId.get(id)!.callFrame;
+    const file = frame.url.replace(`file://${ROOT}/`, "");
+    // tsx's transpiled TypeScript does not keep its lines: name the file only.
+    const where = !file || file.endsWith(".ts") ? file : `${file}:${frame.lineNumber + 1}`;
+    const name = frame.functionName || "(anonymous)";
+    if (name === "(idle)") return;
+    const key = `${name} ${where}`;
+    const entry = selfUs.get(key) ?? { name, where, us: 0 };
+    entry.us += us;
+    selfUs.set(key, entry);
+    totalUs += us;
+  });
+  return [...selfUs.values()]
+    .sort((a, b) => b.us - a.us)
+    .slice(0, count)
+    .map((e) => ({ name: e.name, where: e.where, selfMs: e.us / 1000, selfPercent: (100 * e.us) / totalUs }));
+}

@@ -1,0 +1,68 @@
+import { FIGURES, runWarnings } from "../figures";
+import type { Buckets } from "../promText";
+import type { BenchReport } from "../runBench";
+import { barChart, lineChart } from "./svg";
+
+const COLORS: Record<string, string> = { arena: "#1f77b4", stock: "#ff7f0e", json: "#2ca02c" };
+const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** Per-bucket share (%) of a cumulative histogram. */
+function shares(buckets: Buckets): number[] {
+  const total = buckets.at(-1)?.count ?? 0;
+  return buckets.map((b, i) => (total ? (100 * (b.count - (i ? buckets[i - 1].count : 0))) / total : 0));
+}
+
+/** A histogram chart over the buckets that hold any observation, for every target. */
+function histogramChart(report: BenchReport, title: string, pick: (t: BenchReport["targets"][number]) => Buckets): string {
+  const all = report.targets.map((t) => ({ t, b: pick(t), s: shares(pick(t)) }));
+  const used = all.flatMap(({ s }) => s.flatMap((v, i) => (v > 0 ? [i] : [])));
+  const first = Math.min(...used);
+  const last = Math.max(...used);
+  const bounds = all[0].b.slice(first, last + 1).map((b) => (b.le === Infinity ? "+Inf" : `≤${+(b.le * 1000).toPrecision(3)}`));
+  return barChart(title, "% of ticks", bounds, all.map(({ t, s }) => ({ name: t.label, color: COLORS[t.id], values: s.slice(first, last + 1) })));
+}
+
+/** The whole report as one HTML file: table and inline SVG charts, nothing fetched. */
+export function renderHtml(report: BenchReport): string {
+  const peers = report.targets.filter((t) => t.id !== "arena");
+  const head = `<tr><th>figure</th><th>unit</th>${report.targets.map((t) => `<th>${esc(t.label)}</th>`).join("")}${peers.map((p) => `<th>${esc(p.label)} / Arena</th>`).join("")}</tr>`;
+  const rows = FIGURES.map((f) =>
+    `<tr><td>${esc(f.label)}</td><td>${esc(f.unit)}</td>` +
+    report.targets.map((t) => `<td>${t.figures[f.key].toFixed(f.digits)}</td>`).join("") +
+    peers.map((p) => `<td>${f.context ? "" : `${(report.ratios[p.id][f.key] ?? NaN).toFixed(2)}x`}</td>`).join("") + `</tr>`);
+  const series = (pick: (t: BenchReport["targets"][number]) => number) =>
+    report.targets.map((t) => ({ name: t.label, color: COLORS[t.id], values: [pick(t)] }));
+  const charts = [
+    histogramChart(report, "Tick work time distribution (bucket upper bound, ms)", (t) => t.charts.tickWorkBuckets),
+    histogramChart(report, "Tick interval jitter distribution (bucket upper bound, ms)", (t) => t.charts.tickJitterBuckets),
+    lineChart("Input -> state latency CDF", "ms", "fraction of inputs",
+      report.targets.map((t) => ({ name: t.label, color: COLORS[t.id], points: t.charts.latency.cdf.map(([ms, q]) => [ms, q] as [number, number]) })), 1),
+    lineChart("Each bot's median input -> state latency, ascending", "bot rank (fraction of bots)", "ms",
+      report.targets.map((t) => ({ name: t.label, color: COLORS[t.id], points: t.charts.botMedians.map((ms, i, all) => [(i + 1) / all.length, ms] as [number, number]) }))),
+    barChart("Server CPU per room", "% of one core", ["CPU per room"], series((t) => t.figures.cpuPerRoomPercent)),
+    barChart("Downstream bytes per client", "bytes/s", ["bytes/s per client"], series((t) => t.figures.bytesPerSecondPerClient)),
+    lineChart("Server CPU during the window", "s", "% of one core",
+      report.targets.map((t) => ({ name: t.label, color: COLORS[t.id], points: t.charts.cpuSeries.map((v, i) => [i + 1, v] as [number, number]) }))),
+  ];
+  const o = report.options;
+  const notes = report.targets.flatMap(runWarnings).map((w) => `<p class="warn">${esc(w)}.</p>`);
+  const profiles = report.targets.filter((t) => t.profile).map((t) =>
+    `<h3>${esc(t.label)}: top self time (% of busy samples)</h3><table><tr><th>%</th><th>ms</th><th>function</th><th>where</th></tr>` +
+    t.profile!.top.map((f) => `<tr><td>${f.selfPercent.toFixed(1)}</td><td>${f.selfMs.toFixed(0)}</td><td>${esc(f.name)}</td><td>${esc(f.where)}</td></tr>`).join("") +
+    `</table>`);
+  const d = report.scenarios.displays;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Arena benchmark ${esc(report.date)}</title>
+<style>body{font-family:sans-serif;margin:24px;max-width:1400px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,td:nth-child(2),th:first-child{text-align:left}.warn{color:#b00}svg{margin:8px;border:1px solid #eee}</style>
+</head><body>
+<h1>Arena benchmark</h1>
+<p>${esc(report.date)} · ${report.machine.cpus} cores (${esc(report.machine.model)}), ${report.machine.memoryGB} GB, Node ${esc(report.machine.node)}, Linux ${esc(report.machine.kernel)}</p>
+<p>${o.matches} matches x 12 bots per target; ${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up; targets run one after another; bots in one separate process on the same machine. Definitions: docs/benchmarks.md.</p>
+<table>${head}${rows.join("")}</table>
+${notes.join("")}
+<p>Display fan-out: ${esc(d.status)}${d.reason ? ` (${esc(d.reason)})` : ""}.</p>
+<div>${charts.join("\n")}</div>
+${profiles.length ? `<h2>Where the time goes (--cpu-prof, whole server lifetime)</h2>${profiles.join("")}` : ""}
+</body></html>
+`;
+}
