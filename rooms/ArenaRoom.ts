@@ -1,4 +1,4 @@
-import { Client, Room, ServerError } from "@colyseus/core";
+import { Client, Protocol, Room, ServerError } from "@colyseus/core";
 import type { AuthContext, RoomException } from "@colyseus/core";
 import { CloseCode, ErrorCode, ErrorMessage } from "../schema/codes";
 import { ApiError } from "../server/ApiError";
@@ -7,7 +7,7 @@ import type { Identity, Role } from "../server/auth/identity";
 import { ArenaConfig, loadConfig } from "../server/config";
 import { isWellFormedFrame } from "../server/limits/frameCheck";
 import { RateLimit, TokenBucket } from "../server/limits/TokenBucket";
-import { bytesSent, disconnects, errorsSent, liveRooms, messagesDropped, messagesIn } from "../server/metrics";
+import { bytesSent, disconnects, errorsSent, liveRooms, messagesDropped, messagesIn, messagesOut, Tally } from "../server/metrics";
 import { logger } from "../server/logger";
 
 interface Window {
@@ -48,6 +48,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   private readonly drops = new WeakMap<Client, Window>();
   private readonly buckets = new WeakMap<Client, Map<string, TokenBucket>>();
   private readonly kicked = new WeakSet<Client>();
+  private readonly outTallies = new Map<string, Tally>();
 
   /**
    * Matchmaking calls this with the HTTP Authorization bearer token before any
@@ -69,9 +70,27 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     super();
     liveRooms.add(this);
     this.onMessage("*", (client, type) => {
-      messagesIn.labels(this.roomName, "unknown").inc();
+      messagesIn.tally(this.roomName, "unknown").value++;
       this.refuse(client, ErrorCode.UNKNOWN_TYPE, `unknown message type ${JSON.stringify(String(type)).slice(0, 64)}`);
     });
+  }
+
+  /** Sends a message to one client, counted by type. */
+  protected sendTo(client: Client, type: string, message?: unknown): void {
+    this.outTally(type).value++;
+    client.send(type, message);
+  }
+
+  /** Sends pre-encoded message bytes (encoded once for many clients), counted by type. */
+  protected sendEncoded(client: Client, type: string, bytes: Buffer): void {
+    this.outTally(type).value++;
+    client.enqueueRaw(bytes);
+  }
+
+  private outTally(type: string): Tally {
+    let tally = this.outTallies.get(type);
+    if (!tally) this.outTallies.set(type, (tally = messagesOut.tally(this.roomName, type)));
+    return tally;
   }
 
   /** Who this client is (its token's claims), set at matchmaking by onAuth. */
@@ -85,7 +104,9 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     if (type === "*") return super.onMessage(type, callback);
     const limit = this.messageRates[type];
     if (!limit) throw new Error(`room ${this.roomName}: message type ${String(type)} has no rate in messageRates`);
+    const received = messagesIn.tally(this.roomName, String(type));
     return super.onMessage(type, (client: Client, message: unknown) => {
+      received.value++;
       if (this.withinRate(client, String(type), limit)) callback(client, message);
     }, validate);
   }
@@ -111,7 +132,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
 
   private sendError(client: Client, code: ErrorCode, message: string): void {
     const payload: ErrorMessage = { code, message };
-    client.send("error", payload);
+    this.sendTo(client, "error", payload);
     errorsSent.labels(code).inc();
   }
 
@@ -152,10 +173,13 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
 
   override async ["_onJoin"](...args: Parameters<Room["_onJoin"]>): Promise<void> {
     const [client] = args;
-    const counter = bytesSent.labels(this.roomName);
+    const patches = bytesSent.tally(this.roomName, "patch");
+    const messages = bytesSent.tally(this.roomName, "message");
+    const protocol = bytesSent.tally(this.roomName, "protocol");
     const raw = client.raw.bind(client);
     client.raw = (data, options, cb) => {
-      counter.inc(data.byteLength);
+      const kind = data[0];
+      (kind === Protocol.ROOM_STATE_PATCH ? patches : kind === Protocol.ROOM_DATA ? messages : protocol).value += data.byteLength;
       raw(data, options, cb);
     };
     // ws reports a protocol violation (frame too big, bad UTF-8...) as 'error' before closing,

@@ -61,7 +61,7 @@ export class LobbyRoom extends ArenaRoom {
     const parsed = LobbyJoinOptions.safeParse(options ?? {});
     if (!parsed.success) throw new ServerError(400, `invalid join options: ${describeIssues(parsed.error)}`);
     this.watches.set(client.sessionId, new Map());
-    client.send("rooms", [...this.matches.values()]);
+    this.sendTo(client, "rooms", [...this.matches.values()]);
     for (const channel of parsed.data.channels ?? []) {
       this.subscribe(client, { channel, after: parsed.data.after?.[channel] });
     }
@@ -109,16 +109,16 @@ export class LobbyRoom extends ArenaRoom {
     const fanout = fanoutFor(this.presence);
     const content = new Subscription(fanout, signageChannelKey(channel), {
       message: (m) => {
-        client.enqueueRaw(broadcastBytes(m));
+        this.sendEncoded(client, "broadcast", broadcastBytes(m));
         fanoutDeliveries.inc();
         fanoutLatency.observe((Date.now() - m.ts) / 1000);
       },
-      gap: (_key, afterSeq) => client.send("gap", { channel, after: afterSeq }),
+      gap: (_key, afterSeq) => this.sendTo(client, "gap", { channel, after: afterSeq }),
     }, after ?? "retained");
     const watch: Watch = { content };
     if (role === "operator") {
       watch.sync = new Subscription(fanout, signageSyncKey(channel), {
-        message: (m) => client.send("request-sync", m.payload),
+        message: (m) => this.sendTo(client, "request-sync", m.payload),
         gap: () => {},
       }, "latest");
     }
@@ -140,7 +140,7 @@ export class LobbyRoom extends ArenaRoom {
     const parsed = PublishMessage.safeParse(message);
     if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `publish refused: ${describeIssues(parsed.error)}`);
     const broadcast: Broadcast = await publishBroadcast(fanoutFor(this.presence), parsed.data.channel, parsed.data.payload);
-    client.send("published", { channel: broadcast.channel, seq: broadcast.seq });
+    this.sendTo(client, "published", { channel: broadcast.channel, seq: broadcast.seq });
   }
 
   private onRequestSync(client: Client, message: unknown): void {

@@ -13,7 +13,7 @@ import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE, SELF_VIEW, TEAM_V
 import { ChatMessage, describeIssues, InputMessage, MatchJoinOptions, MatchMessageType, ResumeMessage } from "../schema/messages";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import { FixedStepLoop } from "../server/FixedStepLoop";
-import { inputsRejected, messagesIn, TickRecorder } from "../server/metrics";
+import { inputsRejected, TickRecorder } from "../server/metrics";
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
@@ -44,7 +44,6 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   private listedAs = "";
   /** Set on SIGTERM: the room closes when the live round ends (or the drain timeout passes). */
   private draining = false;
-  private readonly inputsIn = messagesIn.labels("match", MatchMessageType.INPUT);
   private readonly ticks = new TickRecorder("match", TICK_SECONDS);
 
   onCreate(): void {
@@ -60,9 +59,10 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       inputQueueSize: this.config.ARENA_INPUT_QUEUE,
       rewindMs: this.config.ARENA_REWIND_MS,
     });
-    this.channels = new MatchChannels(fanoutFor(this.presence), this.roomId, (sessionId, type, message) =>
-      this.clients.getById(sessionId)?.send(type, message),
-    );
+    this.channels = new MatchChannels(fanoutFor(this.presence), this.roomId, (sessionId, type, message) => {
+      const client = this.clients.getById(sessionId);
+      if (client) this.sendTo(client, type, message);
+    });
     this.onMessage(MatchMessageType.INPUT, (client, message) => this.onInput(client, message));
     this.onMessage(MatchMessageType.CHAT, (client, message) => this.onChat(client, message));
     this.onMessage(MatchMessageType.TYPING, (client) => this.onTyping(client));
@@ -237,7 +237,6 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   }
 
   private onInput(client: Client, message: unknown): void {
-    this.inputsIn.inc();
     const parsed = InputMessage.safeParse(message);
     if (!parsed.success) {
       inputsRejected.labels("invalid").inc();

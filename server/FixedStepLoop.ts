@@ -40,7 +40,8 @@ export class FixedStepLoop {
 
   private schedule(): void {
     if (!this.running) return;
-    const delay = Math.max(0, Math.floor(this.nextDeadline - performance.now()));
+    // Rounded up: a wake that lands just before its deadline would only re-arm (twice the wakes).
+    const delay = Math.max(0, Math.ceil(this.nextDeadline - performance.now()));
     this.timer = setTimeout(this.wake, delay);
   }
 

@@ -37,6 +37,9 @@ export interface PlayerSim {
   kills: number;
   deaths: number;
   readonly queue: Intent[];
+  /** Fewest intents waiting at the start of a tick in the current trim window. */
+  queueFloor: number;
+  queueWindowTicks: number;
   readonly joinOrder: number;
   /** Where this player was over the last ticks, for judging shots at the tick the shooter saw. */
   readonly trail: PositionTrail;
@@ -46,6 +49,9 @@ export type MatchEvent =
   | { type: "kill"; killer: string; victim: string }
   | { type: "team-changed"; player: string; team: Team }
   | { type: "phase"; phase: Phase; winner: Team | "draw" | "" };
+
+/** Ticks a queue must stand at 2+ before its excess is skipped (0.5 s). */
+export const QUEUE_TRIM_WINDOW_TICKS = 30;
 
 export type EnqueueResult = "queued" | "stale" | "queue_full" | "unknown_player";
 
@@ -96,7 +102,7 @@ export class Simulation {
     const player: PlayerSim = {
       id, name, team, seat: this.freeSeat(team), x: 0, y: 0, angle: 0, hp: COMBAT.maxHp,
       ack: 0, lastQueuedSeq: 0, connected: true, cooldown: 0, ammo: COMBAT.magazine, reloadIn: 0, respawnIn: 0, kills: 0, deaths: 0,
-      queue: [], joinOrder: this.joinCounter++, trail: new PositionTrail(this.rewindTicks),
+      queue: [], queueFloor: Infinity, queueWindowTicks: 0, joinOrder: this.joinCounter++, trail: new PositionTrail(this.rewindTicks),
     };
     this.spawn(player);
     this.players.set(id, player);
@@ -147,6 +153,7 @@ export class Simulation {
       p.respawnIn -= dt;
       if (p.respawnIn <= 1e-9) this.spawn(p);
     }
+    this.trimStandingQueue(p);
     // At most one intent per tick: flooding buys no speed.
     const intent = p.queue.shift();
     if (!intent) return;
@@ -157,6 +164,29 @@ export class Simulation {
     p.y = next.y;
     p.angle = intent.aim;
     if (intent.fire && p.cooldown <= 0 && p.ammo > 0 && this.phase === "live") this.fire(p, intent.tick);
+  }
+
+  /**
+   * A client sends at its 60 Hz and the server applies at its 60 Hz, so once a
+   * hiccup (a GC pause, a late packet burst) leaves extra intents waiting, they
+   * would wait forever: latency that never drains. When every tick of a whole
+   * window started with 2 or more intents waiting, the excess over one is
+   * skipped (oldest first; a skipped fire carries to the next intent). A burst
+   * that drains within the window is applied in full.
+   */
+  private trimStandingQueue(p: PlayerSim): void {
+    p.queueFloor = Math.min(p.queueFloor, p.queue.length);
+    if (++p.queueWindowTicks < QUEUE_TRIM_WINDOW_TICKS) return;
+    for (let excess = p.queueFloor - 1; excess > 0; excess--) {
+      const skipped = p.queue.shift()!;
+      const next = p.queue[0];
+      if (skipped.fire && !next.fire) {
+        next.fire = true;
+        next.tick = skipped.tick;
+      }
+    }
+    p.queueFloor = Infinity;
+    p.queueWindowTicks = 0;
   }
 
   /**

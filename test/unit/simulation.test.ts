@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Simulation, Intent } from "../../rooms/match/Simulation";
+import { Simulation, Intent, QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
 import { ARENA, COMBAT, POSITION_SCALE, TICK_RATE, TICK_SECONDS } from "../../rooms/match/rules";
 
 const DT = TICK_SECONDS;
@@ -217,5 +217,53 @@ describe("match rules: ammunition", () => {
     assert.equal(r.ammo, COMBAT.magazine);
     act(sim, "r", { mx: 0, my: 0, aim: 0, fire: true });
     assert.equal(b.hp, COMBAT.maxHp - COMBAT.damage);
+  });
+});
+
+describe("match rules: standing input queues", () => {
+  const still = { mx: 0, my: 0, aim: 0, fire: false };
+
+  it("applies a burst in full, one intent per tick, when it drains", () => {
+    const sim = new Simulation({ timings });
+    const p = sim.addPlayer("a", "a", "red")!;
+    for (let seq = 1; seq <= 20; seq++) sim.enqueueInput("a", { seq, mx: 1, my: 0, aim: 0, fire: false });
+    const x0 = p.x;
+    ticks(sim, 20 * DT);
+    assert.equal(p.ack, 20);
+    assert.ok(Math.abs(p.x - x0 - 20 * COMBAT.maxSpeed * DT) < 1, `moved ${p.x - x0}`); // positions sit on the 0.1 grid
+  });
+
+  it("skips the excess of a queue that stands at 2+ for a whole window, so latency drains", () => {
+    const sim = new Simulation({ timings });
+    const p = sim.addPlayer("a", "a", "red")!;
+    let seq = 0;
+    // A hiccup left 6 intents waiting; the client then keeps sending one per tick.
+    for (let i = 0; i < 6; i++) sim.enqueueInput("a", { seq: ++seq, ...still });
+    const waiting: number[] = [];
+    for (let t = 0; t < 3 * QUEUE_TRIM_WINDOW_TICKS; t++) {
+      sim.enqueueInput("a", { seq: ++seq, ...still });
+      waiting.push(p.queue.length);
+      sim.step(DT);
+    }
+    assert.ok(waiting.slice(0, QUEUE_TRIM_WINDOW_TICKS - 1).every((n) => n === 7), "kept while it might be a burst");
+    assert.ok(waiting.slice(QUEUE_TRIM_WINDOW_TICKS + 1).every((n) => n <= 2), `still standing: ${waiting.slice(-5)}`);
+    assert.ok(seq - p.ack <= 1, "ack within a tick of the newest intent");
+  });
+
+  it("carries a skipped fire to the next intent", () => {
+    const sim = liveDuel();
+    const b = sim.players.get("b")!;
+    const r = sim.players.get("r")!;
+    let seq = r.lastQueuedSeq;
+    for (let i = 0; i < 4; i++) sim.enqueueInput("r", { seq: ++seq, ...still });
+    for (let t = 0; t < QUEUE_TRIM_WINDOW_TICKS - 1; t++) {
+      sim.enqueueInput("r", { seq: ++seq, ...still });
+      sim.step(DT);
+    }
+    // The window closes on the next step: the fire intent is among the skipped excess.
+    sim.enqueueInput("r", { seq: ++seq, ...still });
+    r.queue[0].fire = true;
+    sim.step(DT);
+    assert.equal(b.hp, COMBAT.maxHp - COMBAT.damage, "the shot was not lost with the skipped intent");
   });
 });
