@@ -1,3 +1,4 @@
+import { matchMaker } from "@colyseus/core";
 import config from "@colyseus/tools";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { LobbyRoom } from "./rooms/LobbyRoom";
@@ -9,13 +10,17 @@ import { createBackend } from "./server/cluster/backend";
 import { nodeRegistry, selectNodeForNewRoom, startNodeRegistry } from "./server/cluster";
 import { logger } from "./server/logger";
 import { mountHttpApi } from "./server/http";
-import { InProcessConnectionLimiter } from "./server/limits/ConnectionLimiter";
+import { InProcessConnectionLimiter, SharedConnectionLimiter } from "./server/limits/ConnectionLimiter";
 import { limitMatchmakeBodies } from "./server/limits/matchmakeBodyLimit";
 import { guardUpgrades } from "./server/limits/upgradeGuard";
 
 const settings = loadConfig();
 const backend = createBackend(settings);
-const admission = new Admission(settings, new Auth(settings), new InProcessConnectionLimiter(settings.ARENA_MAX_CONNECTIONS_PER_IP));
+// With Redis, the per-IP cap holds across every node.
+const connections = backend.presence
+  ? new SharedConnectionLimiter(backend.presence, settings.ARENA_MAX_CONNECTIONS_PER_IP, () => matchMaker.processId)
+  : new InProcessConnectionLimiter(settings.ARENA_MAX_CONNECTIONS_PER_IP);
+const admission = new Admission(settings, new Auth(settings), connections);
 
 /**
  * Composition root: presence and driver (in-process, or Redis when REDIS_URL is
@@ -58,7 +63,8 @@ export default config({
     mountHttpApi(app, admission);
   },
   beforeListen: async () => {
-    await startNodeRegistry(settings);
+    const registry = await startNodeRegistry(settings);
+    if (connections instanceof SharedConnectionLimiter) registry.onDeadNode((id) => connections.forgetNode(id));
     logger.info({ backend: backend.kind, node: nodeRegistry()?.nodeId }, "node registered");
   },
 });

@@ -29,6 +29,8 @@ export function backoffDelay(attempt: number, policy: ReconnectPolicy, random: (
 }
 
 const COLYSEUS_CONSENTED = 4000;
+/** Colyseus matchmaking: no such room (disposed, or its node died and was cleaned up). */
+const MATCHMAKE_INVALID_ROOM_ID = 4212;
 
 /** Close codes after which reconnecting is pointless (left on purpose, kicked, match gone). */
 function shouldReconnect(code: number): boolean {
@@ -69,10 +71,25 @@ export class MatchSession {
     return new MatchSession(client, room, { ...DEFAULT_RECONNECT_POLICY, ...policy });
   }
 
+  /** Takes a seat in a given match (e.g. picked from the lobby's listing). */
+  static async joinById(
+    client: Client,
+    roomId: string,
+    options: { team?: "red" | "blue" } = {},
+    policy: Partial<ReconnectPolicy> = {},
+  ): Promise<MatchSession> {
+    const room = await client.joinById<MatchState>(roomId, options);
+    return new MatchSession(client, room, { ...DEFAULT_RECONNECT_POLICY, ...policy });
+  }
+
   get sessionId(): string {
     return this.room.sessionId;
   }
 
+  /**
+   * Status changes; `closeCode` comes with "gone" when known: the server's close
+   * code, or CloseCode.MATCH_GONE when the match vanished (its node died).
+   */
   onStatus(listener: (status: ConnectionStatus, closeCode?: number) => void): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
@@ -145,8 +162,10 @@ export class MatchSession {
         for (const listener of this.roomListeners) listener(room);
         this.setStatus("connected");
         return;
-      } catch {
-        // The node may still be noticing the drop, or be briefly unreachable: try again.
+      } catch (error) {
+        // The match no longer exists anywhere: say so rather than retry until the deadline.
+        if ((error as { code?: number }).code === MATCHMAKE_INVALID_ROOM_ID) return this.setStatus("gone", CloseCode.MATCH_GONE);
+        // Otherwise the node may still be noticing the drop, or be briefly unreachable: try again.
       }
     }
     this.setStatus("gone");

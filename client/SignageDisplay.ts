@@ -7,8 +7,11 @@ import { backoffDelay, ReconnectPolicy } from "./MatchSession";
 export type DisplayStatus = "connecting" | "live" | "reconnecting" | "polling" | "stopped";
 
 export interface SignageDisplayOptions {
-  /** Base URL of any Arena node: http(s)://host:port. */
-  endpoint: string;
+  /**
+   * Base URL of Arena (http(s)://host:port): a load balancer, or several nodes
+   * tried in turn when one stops answering.
+   */
+  endpoint: string | string[];
   /** A `display` (or `operator`) token. */
   token: string;
   channels: string[];
@@ -33,7 +36,9 @@ export class SignageDisplay {
   readonly lastSeq: Record<string, number> = {};
   /** Broadcasts dropped because their signature did not verify. */
   rejected = 0;
-  private readonly client: Client;
+  private readonly endpoints: string[];
+  private endpointIndex = 0;
+  private client!: Client;
   private readonly reconnectPolicy: ReconnectPolicy;
   private room?: Room;
   private verify?: Verifier;
@@ -47,10 +52,19 @@ export class SignageDisplay {
   private readonly statusListeners = new Set<(s: DisplayStatus) => void>();
 
   constructor(private readonly options: SignageDisplayOptions) {
-    const wsEndpoint = options.endpoint.replace(/^http/, "ws");
-    this.client = new Client(wsEndpoint, { urlBuilder: withoutTokenInUrl });
-    this.client.auth.token = options.token;
+    this.endpoints = Array.isArray(options.endpoint) ? options.endpoint : [options.endpoint];
     this.reconnectPolicy = { ...DEFAULT_RECONNECT, ...options.reconnect };
+    this.useEndpoint(0);
+  }
+
+  private get endpoint(): string {
+    return this.endpoints[this.endpointIndex];
+  }
+
+  private useEndpoint(index: number): void {
+    this.endpointIndex = index % this.endpoints.length;
+    this.client = new Client(this.endpoint.replace(/^http/, "ws"), { urlBuilder: withoutTokenInUrl });
+    this.client.auth.token = this.options.token;
   }
 
   onMessage(listener: (b: Broadcast) => void): () => void {
@@ -64,7 +78,7 @@ export class SignageDisplay {
   }
 
   async start(): Promise<void> {
-    const res = await fetch(`${this.options.endpoint}/.well-known/jwks.json`);
+    const res = await fetch(`${this.endpoint}/.well-known/jwks.json`);
     this.verify = broadcastVerifier(await res.json());
     await this.connect();
   }
@@ -115,6 +129,8 @@ export class SignageDisplay {
     const failingFor = Date.now() - this.failingSince;
     if (failingFor >= this.reconnectPolicy.giveUpAfterMs) this.startPolling();
     else this.setStatus("reconnecting");
+    // The next attempt goes to the next endpoint: this one may be a dead node.
+    if (this.endpoints.length > 1) this.useEndpoint(this.endpointIndex + 1);
     const delay = backoffDelay(this.attempt++, this.reconnectPolicy);
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }
@@ -132,7 +148,7 @@ export class SignageDisplay {
 
   private async pollChannel(channel: string): Promise<void> {
     const after = this.lastSeq[channel] ?? 0;
-    const res = await fetch(`${this.options.endpoint}/api/channels/${encodeURIComponent(channel)}/messages?after=${after}`, {
+    const res = await fetch(`${this.endpoint}/api/channels/${encodeURIComponent(channel)}/messages?after=${after}`, {
       headers: { Authorization: `Bearer ${this.options.token}` },
     });
     if (!res.ok) return;

@@ -78,6 +78,11 @@ export class MatchRoom extends ArenaRoom<MatchState> {
         this.writeState();
         this.broadcastPatch();
         this.ticks.record(steps, performance.now() - workStartMs, sinceLastWakeMs);
+        // Draining: the round's final patch (phase ended, winner) is out; now close.
+        if (this.draining && this.sim.phase !== "live") {
+          this.draining = false;
+          void this.disconnect(CloseCode.SERVER_SHUTTING_DOWN);
+        }
       },
       onError: (error) => this.onUncaughtException(Object.assign(new Error("tick failed"), { cause: error }) as never, "setSimulationInterval"),
     });
@@ -272,10 +277,6 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       if (view) this.writePlayer(view, p);
     }
     for (const event of this.sim.drainEvents()) this.onMatchEvent(event);
-    if (this.draining && this.sim.phase !== "live") {
-      this.draining = false;
-      void this.disconnect(CloseCode.SERVER_SHUTTING_DOWN);
-    }
     this.updateListing();
   }
 

@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   ARENA_SIGNING_KEY: optional(z.string()),
   ARENA_SIGNING_KEY_FILE: optional(z.string()),
   ARENA_LOBBY_MAX_CHANNELS: count(50),
+  ARENA_LOBBY_MAX_CLIENTS: count(500),
   /** Set: Redis presence and matchmaking driver (multi-node). Unset: in-process, single node. */
   REDIS_URL: optional(z.url()),
   /** Redis Cluster instead of REDIS_URL: comma-separated host:port seeds. */
@@ -86,8 +87,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ArenaConfig {
   if (config.ARENA_GUEST_AUTH && asymmetric && !config.ARENA_JWT_SECRET) {
     throw new Error("invalid environment: ARENA_GUEST_AUTH=true needs ARENA_JWT_SECRET to sign guest tokens (a public key cannot sign)");
   }
-  if ((config.REDIS_URL || config.REDIS_CLUSTER_NODES) && !config.ARENA_PUBLIC_ADDRESS) {
-    throw new Error("invalid environment: ARENA_PUBLIC_ADDRESS (host:port) is required with REDIS_URL or REDIS_CLUSTER_NODES");
+  if (config.REDIS_URL || config.REDIS_CLUSTER_NODES) {
+    // Every node must place clients at its own address and agree on keys: a token or a broadcast
+    // signed by one node has to verify on all of them.
+    const missing = [
+      !config.ARENA_PUBLIC_ADDRESS && "ARENA_PUBLIC_ADDRESS (host:port)",
+      !config.ARENA_JWT_SECRET && !asymmetric && "ARENA_JWT_SECRET (or ARENA_JWT_PUBLIC_KEY / ARENA_JWT_JWKS_URL)",
+      !config.ARENA_SIGNING_KEY && !config.ARENA_SIGNING_KEY_FILE && "ARENA_SIGNING_KEY (or ARENA_SIGNING_KEY_FILE)",
+    ].filter(Boolean);
+    if (missing.length > 0) throw new Error(`invalid environment: with Redis (several nodes) every node needs ${missing.join(", ")}`);
   }
   return config;
 }

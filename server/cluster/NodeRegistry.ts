@@ -36,6 +36,7 @@ export class NodeRegistry {
   private lastCpu = process.cpuUsage();
   private lastBeat = performance.now();
   private draining = false;
+  private readonly deadNodeListeners: Array<(nodeId: string) => Promise<void> | void> = [];
 
   constructor(private readonly presence: Presence, private readonly options: NodeRegistryOptions) {}
 
@@ -62,6 +63,11 @@ export class NodeRegistry {
    */
   stop(): void {
     clearInterval(this.timer);
+  }
+
+  /** Runs after the survivors removed a dead node's rooms (e.g. to give back its connection counts). */
+  onDeadNode(listener: (nodeId: string) => Promise<void> | void): void {
+    this.deadNodeListeners.push(listener);
   }
 
   /** Every node that still beats. */
@@ -119,5 +125,6 @@ export class NodeRegistry {
     await matchMaker.stats.excludeProcess(deadId);
     await matchMaker.driver.cleanup?.(deadId);
     for (const room of rooms) this.presence.publish(COLYSEUS_LOBBY_CHANNEL, `${room.roomId},1`);
+    for (const listener of this.deadNodeListeners) await listener(deadId);
   }
 }

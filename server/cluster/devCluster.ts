@@ -4,12 +4,19 @@
  * (2567, 2568). Ctrl-C stops everything. Needs Debian's redis-server.
  */
 import { ChildProcess, spawn } from "node:child_process";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
 import path from "node:path";
 
 const root = path.resolve(__dirname, "../..");
 const redisPort = Number(process.env.CLUSTER_REDIS_PORT ?? 6390);
 const basePort = Number(process.env.PORT ?? 2567);
 const children: ChildProcess[] = [];
+// Nodes of one cluster share the token secret and the broadcast signing key (fresh for each run here).
+const sharedSecrets = {
+  ARENA_JWT_SECRET: process.env.ARENA_JWT_SECRET ?? randomBytes(32).toString("base64url"),
+  ARENA_SIGNING_KEY: process.env.ARENA_SIGNING_KEY ?? generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+  ARENA_GUEST_AUTH: process.env.ARENA_GUEST_AUTH ?? "true",
+};
 
 function run(name: string, command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
   const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -38,9 +45,11 @@ process.on("SIGTERM", () => shutdown(0));
 run("redis", "redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
 for (const [i, port] of [basePort, basePort + 1].entries()) {
   run(`node-${i + 1}`, process.execPath, ["--require", "tsx/cjs", "main.ts"], {
+    ...sharedSecrets,
     PORT: String(port),
     REDIS_URL: `redis://127.0.0.1:${redisPort}`,
     ARENA_PUBLIC_ADDRESS: `localhost:${port}`,
   });
 }
 console.log(`cluster: redis on ${redisPort}, nodes on http://localhost:${basePort} and http://localhost:${basePort + 1}`);
+console.log(`operator token: ARENA_JWT_SECRET=${sharedSecrets.ARENA_JWT_SECRET} npm run -s token -- --role operator --name NAME`);

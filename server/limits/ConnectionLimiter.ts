@@ -1,3 +1,6 @@
+import type { Presence } from "@colyseus/core";
+import { CONNECTIONS_KEY, nodeConnectionsKey } from "../cluster/keys";
+
 /**
  * Concurrent WebSocket connections per client IP. Narrow on purpose: a shared
  * implementation (Redis, for several nodes) replaces the in-process one without
@@ -39,5 +42,55 @@ export class InProcessConnectionLimiter implements ConnectionLimiter {
 
   async top(n: number): Promise<Array<{ ip: string; connections: number }>> {
     return [...this.byIp].sort((a, b) => b[1] - a[1]).slice(0, n).map(([ip, connections]) => ({ ip, connections }));
+  }
+}
+
+/**
+ * Connections per IP shared by every node through Colyseus presence (Redis):
+ * one global count per IP, plus each node's own share so that the survivors
+ * can give back the connections of a node that died without releasing them.
+ */
+export class SharedConnectionLimiter implements ConnectionLimiter {
+  constructor(
+    private readonly presence: Presence,
+    readonly maxPerIp: number,
+    private readonly nodeId: () => string,
+  ) {}
+
+  async tryAcquire(ip: string): Promise<boolean> {
+    const held = await this.presence.hincrby(CONNECTIONS_KEY, ip, 1);
+    if (held > this.maxPerIp) {
+      await this.presence.hincrby(CONNECTIONS_KEY, ip, -1);
+      return false;
+    }
+    await this.presence.hincrby(nodeConnectionsKey(this.nodeId()), ip, 1);
+    return true;
+  }
+
+  async release(ip: string): Promise<void> {
+    await this.presence.hincrby(CONNECTIONS_KEY, ip, -1);
+    await this.presence.hincrby(nodeConnectionsKey(this.nodeId()), ip, -1);
+  }
+
+  async count(ip: string): Promise<number> {
+    return Number((await this.presence.hget(CONNECTIONS_KEY, ip)) ?? 0);
+  }
+
+  async top(n: number): Promise<Array<{ ip: string; connections: number }>> {
+    const all = await this.presence.hgetall(CONNECTIONS_KEY);
+    return Object.entries(all ?? {})
+      .map(([ip, held]) => ({ ip, connections: Number(held) }))
+      .filter((e) => e.connections > 0)
+      .sort((a, b) => b.connections - a.connections)
+      .slice(0, n);
+  }
+
+  /** Gives back every connection a dead node still held. */
+  async forgetNode(deadNodeId: string): Promise<void> {
+    const held = await this.presence.hgetall(nodeConnectionsKey(deadNodeId));
+    for (const [ip, n] of Object.entries(held ?? {})) {
+      if (Number(n) > 0) await this.presence.hincrby(CONNECTIONS_KEY, ip, -Number(n));
+    }
+    await this.presence.del(nodeConnectionsKey(deadNodeId));
   }
 }
