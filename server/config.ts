@@ -14,7 +14,8 @@ const EnvSchema = z.object({
   ARENA_ROUND_SECONDS: seconds(180),
   ARENA_ENDED_SECONDS: seconds(5),
   ARENA_RESPAWN_SECONDS: seconds(2),
-  ARENA_INPUT_QUEUE: count(32),
+  // Larger than ARENA_INPUT_BURST: a burst the rate limit lets through always fits.
+  ARENA_INPUT_QUEUE: count(64),
   /** Lag compensation bound; 0 turns it off. Capped: a longer rewind lets laggy shots land ever later. */
   ARENA_REWIND_MS: z.coerce.number().int().min(0).max(1000).default(DEFAULT_REWIND_MS),
   ARENA_MAX_CATCHUP_STEPS: count(4),

@@ -85,7 +85,7 @@ export class Simulation {
 
   constructor(options: SimulationOptions = {}) {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
-    this.inputQueueSize = options.inputQueueSize ?? 32;
+    this.inputQueueSize = options.inputQueueSize ?? 64;
     this.rewindTicks = ticksIn(options.rewindMs ?? DEFAULT_REWIND_MS);
   }
 
