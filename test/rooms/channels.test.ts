@@ -94,6 +94,18 @@ describe("match channels and reconnection", () => {
     for (const c of [red1, red2, blue1, blue2]) assert.equal(boxes.get(c)!.chat.length, 0);
   });
 
+  it("rate-limits chat per client: a burst of 10, then rate_limited; nothing over the limit delivered", async () => {
+    const { red1, red2, blue1, boxes } = await fourPlayers();
+    for (let i = 0; i < 15; i++) red1.send("chat", { channel: "team", text: `spam ${i}` });
+    await waitFor("warning", () => boxes.get(red1)!.errors.length === 1);
+    assert.equal(boxes.get(red1)!.errors[0].code, ErrorCode.RATE_LIMITED);
+    await waitFor("the burst delivered", () => boxes.get(red2)!.chat.length === 10);
+    await sleep(150);
+    assert.equal(boxes.get(red2)!.chat.length, 10, "nothing past the burst");
+    blue1.send("chat", { channel: "team", text: "others unaffected" });
+    await waitFor("another player's chat", () => boxes.get(blue1)!.chat.length === 1);
+  });
+
   it("strips control characters from chat text", async () => {
     const { red1, red2, boxes } = await fourPlayers();
     red1.send("chat", { channel: "team", text: "a\u0007b\u202Ec\nd" });
