@@ -5,17 +5,11 @@
  * no server-only import, so it runs in a browser or a bot alike.
  */
 import { move } from "../rooms/match/movement";
+import type { Intent } from "../rooms/match/Simulation";
 import { POSITION_SCALE, TICK_SECONDS } from "../rooms/match/rules";
 
-/** The `input` message as sent to the server. */
-export interface InputFrame {
-  seq: number;
-  mx: number;
-  my: number;
-  aim: number;
-  fire: boolean;
-  tick?: number;
-}
+/** The `input` message as sent to the server: the rules' intent, before the server clamps it. */
+export type InputFrame = Intent;
 
 /** The own player as the server last said, in wire units: PlayerState itself fits. */
 export interface ServerPlayer {

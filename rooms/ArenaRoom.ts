@@ -168,7 +168,10 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   }
 
   onUncaughtException(error: RoomException<this>, methodName: string): void {
-    logger.error({ room: this.roomId, type: this.roomName, method: methodName, err: error.cause ?? error }, "uncaught exception in room");
+    const cause = error.cause ?? error;
+    // A ServerError is a refusal meant for the client (bad join options, full match), not a fault.
+    if (cause instanceof ServerError) logger.debug({ room: this.roomId, method: methodName, err: cause }, "refused");
+    else logger.error({ room: this.roomId, type: this.roomName, method: methodName, err: cause }, "uncaught exception in room");
   }
 
   override async ["_onJoin"](...args: Parameters<Room["_onJoin"]>): Promise<void> {
