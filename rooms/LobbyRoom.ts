@@ -51,7 +51,6 @@ export class LobbyRoom extends ArenaRoom {
     // A full lobby is locked; matchmaking then opens another on the least loaded node,
     // so displays spread over the cluster.
     this.maxClients = this.config.ARENA_LOBBY_MAX_CLIENTS;
-    this.autoDispose = false;
     this.unsubscribeLobby = await subscribeLobby((roomId, listing) => this.onListing(roomId, listing));
     for (const room of await matchMaker.query({ name: "match", private: false, unlisted: false })) this.matches.set(room.roomId, room);
     this.onMessage(LobbyMessageType.SUBSCRIBE, (client, message) => this.onSubscribe(client, message));
