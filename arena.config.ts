@@ -2,6 +2,7 @@ import config from "@colyseus/tools";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { LobbyRoom } from "./rooms/LobbyRoom";
 import { MatchRoom } from "./rooms/MatchRoom";
+import { SpectateRoom } from "./rooms/SpectateRoom";
 import { Admission, installAdmission } from "./server/admission";
 import { Auth } from "./server/auth/Auth";
 import { loadConfig } from "./server/config";
@@ -26,7 +27,8 @@ export default config({
     presence: backend.presence,
     driver: backend.driver,
     publicAddress: settings.ARENA_PUBLIC_ADDRESS,
-    selectProcessIdToCreateRoom: selectNodeForNewRoom,
+    // A spectator room reads its match in memory, so it is made on the match's node.
+    selectProcessIdToCreateRoom: (roomName, options) => (roomName === "spectate" ? SpectateRoom.nodeFor(options) : selectNodeForNewRoom()),
     // Colyseus's greeting banner is noise in logs and tests.
     greet: false,
     // Colyseus's own messages (e.g. a frame it could not unpack) go through our structured logger.
@@ -50,6 +52,7 @@ export default config({
     limitMatchmakeBodies(gameServer.transport.server!, settings.ARENA_MAX_HTTP_BODY_BYTES);
     gameServer.define("match", MatchRoom);
     gameServer.define("lobby", LobbyRoom);
+    gameServer.define("spectate", SpectateRoom).filterBy(["match"]);
     // SIGTERM: stop taking new rooms here; rooms drain in their onBeforeShutdown.
     gameServer.onBeforeShutdown(() => nodeRegistry()?.drain());
     gameServer.onShutdown(() => nodeRegistry()?.stop());

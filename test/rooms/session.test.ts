@@ -34,7 +34,7 @@ describe("client MatchSession (colyseus.js)", () => {
     await waitFor("missed messages", () => seen.length === 6);
     assert.deepEqual(seen.map((m) => m.text), ["one", "missed 0", "missed 1", "missed 2", "missed 3", "missed 4"]);
     assert.deepEqual(statuses, ["reconnecting", "connected"]);
-    me.sendInput({ seq: 1, mx: 1, my: 0, aim: 0, fire: false });
+    assert.equal(me.sendInput({ mx: 1, my: 0, aim: 0, fire: false })?.seq, 1);
     await waitFor("input applied after reconnection", () => mate.room.state.players.get(me.sessionId)?.ack === 1);
   });
 
