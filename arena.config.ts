@@ -13,6 +13,7 @@ import { mountHttpApi } from "./server/http";
 import { InProcessConnectionLimiter } from "./server/limits/ConnectionLimiter";
 import { limitMatchmakeBodies } from "./server/limits/matchmakeBodyLimit";
 import { guardUpgrades } from "./server/limits/upgradeGuard";
+import { mountWebPages } from "./server/webPages";
 
 const settings = loadConfig();
 const backend = createBackend(settings);
@@ -20,7 +21,7 @@ const admission = new Admission(settings, new Auth(settings), new InProcessConne
 
 /**
  * Composition root: presence and driver (in-process, or Redis when REDIS_URL is
- * set), transport, rooms, HTTP API, node registry and drain on SIGTERM.
+ * set), transport, rooms, HTTP API, browser pages, node registry and drain on SIGTERM.
  */
 export default config({
   options: {
@@ -57,8 +58,9 @@ export default config({
     gameServer.onBeforeShutdown(() => nodeRegistry()?.drain());
     gameServer.onShutdown(() => nodeRegistry()?.stop());
   },
-  initializeExpress: (app) => {
+  initializeExpress: async (app) => {
     mountHttpApi(app, admission);
+    if (settings.ARENA_WEB_PAGES) await mountWebPages(app);
   },
   beforeListen: async () => {
     await startNodeRegistry(settings);

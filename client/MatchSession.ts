@@ -129,11 +129,6 @@ export class MatchSession {
     return this.room.state;
   }
 
-  /** Own inputs the server holds but has not applied yet (it applies one per tick). */
-  get serverQueue(): number {
-    return this.room.state.players?.get(this.sessionId)?.queued ?? 0;
-  }
-
   onStatus(listener: (status: ConnectionStatus, closeCode?: number) => void): () => void {
     this.statusListeners.add(listener);
     return () => this.statusListeners.delete(listener);
@@ -245,6 +240,7 @@ export class MatchSession {
       try {
         const room = await this.client.reconnect<MatchState>(token);
         this.room = room;
+        this.prediction.forgetPending();
         this.bind(room);
         room.send("resume", { channels: this.lastSeen });
         for (const listener of this.roomListeners) listener(room);

@@ -1,7 +1,7 @@
-import { Client, Room } from "colyseus.js";
+import type { Client, Room } from "colyseus.js";
 import type { Broadcast } from "../rooms/fanout/signage";
+import { arenaClient } from "./arenaClient";
 import { broadcastVerifier, Verifier } from "./verifyBroadcast";
-import { withoutTokenInUrl } from "./withoutTokenInUrl";
 import { backoffDelay, ReconnectPolicy } from "./MatchSession";
 
 export type DisplayStatus = "connecting" | "live" | "reconnecting" | "polling" | "stopped";
@@ -47,9 +47,7 @@ export class SignageDisplay {
   private readonly statusListeners = new Set<(s: DisplayStatus) => void>();
 
   constructor(private readonly options: SignageDisplayOptions) {
-    const wsEndpoint = options.endpoint.replace(/^http/, "ws");
-    this.client = new Client(wsEndpoint, { urlBuilder: withoutTokenInUrl });
-    this.client.auth.token = options.token;
+    this.client = arenaClient(options.endpoint, options.token);
     this.reconnectPolicy = { ...DEFAULT_RECONNECT, ...options.reconnect };
   }
 

@@ -8,8 +8,14 @@ export interface InputLoopOptions {
    * never sent in a burst the server would refuse (`input_queue_full`, rates).
    */
   maxCatchUp?: number;
-  /** A tick is skipped while the server already holds this many unapplied inputs of ours. */
-  maxQueued?: number;
+  /**
+   * A tick is skipped while this many inputs are unacknowledged (in flight or
+   * queued on the server). Below the server's queue (ARENA_INPUT_QUEUE, 32) and
+   * its input burst (ARENA_INPUT_BURST, 32), so a stalled server or link never
+   * makes this client overflow either; a round trip up to about 20 ticks
+   * (330 ms) never meets it.
+   */
+  maxUnacked?: number;
 }
 
 const TICK_MS = TICK_SECONDS * 1000;
@@ -20,9 +26,13 @@ const TICK_MS = TICK_SECONDS * 1000;
  * rounding never changes the rate. Returns a function that stops it.
  * Works in browsers and Node (setTimeout + performance.now()).
  */
-export function runInputLoop(session: MatchSession, sample: () => Intent, options: InputLoopOptions = {}): () => void {
+export function runInputLoop(
+  session: Pick<MatchSession, "sendInput" | "prediction">,
+  sample: () => Intent,
+  options: InputLoopOptions = {},
+): () => void {
   const maxCatchUp = options.maxCatchUp ?? 4;
-  const maxQueued = options.maxQueued ?? 8;
+  const maxUnacked = options.maxUnacked ?? 24;
   let deadline = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
@@ -30,7 +40,7 @@ export function runInputLoop(session: MatchSession, sample: () => Intent, option
     const due = Math.floor((performance.now() - deadline) / TICK_MS) + 1;
     if (due > 0) {
       for (let i = 0; i < Math.min(due, maxCatchUp); i++) {
-        if (session.serverQueue < maxQueued) session.sendInput(sample());
+        if (session.prediction.pendingCount < maxUnacked) session.sendInput(sample());
       }
       deadline += due * TICK_MS;
     }

@@ -46,9 +46,10 @@ export class SpectateRoom extends ArenaRoom<MatchState> {
     return listing?.processId ?? matchMaker.processId;
   }
 
-  onCreate(options: SpectateJoinOptions): void {
-    const match = matchMaker.getLocalRoomById(options.match);
-    if (!(match instanceof MatchRoom)) throw new ServerError(404, `${ErrorCode.NOT_FOUND}: match ${options.match} is not on this node`);
+  onCreate(options: unknown): void {
+    const { match: matchId } = SpectateJoinOptions.parse(options);
+    const match = matchMaker.getLocalRoomById(matchId);
+    if (!(match instanceof MatchRoom)) throw new ServerError(404, `${ErrorCode.NOT_FOUND}: match ${matchId} is not on this node`);
     this.match = match;
     this.setState(new MatchState());
     this.mirror();

@@ -33,7 +33,7 @@ describe("spectate room: a read-only view of a match", () => {
     const watcher = await spectator(red.roomId);
     await waitFor("both players", () => watcher.state.players.size === 2);
     assert.deepEqual([...watcher.state.players.values()].map((p) => [p.name, p.team]).sort(), [["Bo", "blue"], ["Rosa", "red"]]);
-    assert.equal(watcher.state.phase, "countdown");
+    await waitFor("the match's countdown", () => watcher.state.phase === "countdown");
     const rosa = () => watcher.state.players.get(red.sessionId)!;
     const startX = rosa().x;
     for (let seq = 1; seq <= 30; seq++) red.send("input", { seq, mx: 1, my: 0, aim: 0, fire: false });
