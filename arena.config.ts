@@ -3,6 +3,7 @@ import config from "@colyseus/tools";
 import { WebSocketTransport } from "@colyseus/ws-transport";
 import { LobbyRoom } from "./rooms/LobbyRoom";
 import { MatchRoom } from "./rooms/MatchRoom";
+import { SpectateRoom } from "./rooms/SpectateRoom";
 import { Admission, installAdmission } from "./server/admission";
 import { Auth } from "./server/auth/Auth";
 import { loadConfig } from "./server/config";
@@ -13,6 +14,7 @@ import { mountHttpApi } from "./server/http";
 import { InProcessConnectionLimiter, SharedConnectionLimiter } from "./server/limits/ConnectionLimiter";
 import { limitMatchmakeBodies } from "./server/limits/matchmakeBodyLimit";
 import { guardUpgrades } from "./server/limits/upgradeGuard";
+import { mountWebPages } from "./server/webPages";
 
 const settings = loadConfig();
 const backend = createBackend(settings);
@@ -24,14 +26,15 @@ const admission = new Admission(settings, new Auth(settings), connections);
 
 /**
  * Composition root: presence and driver (in-process, or Redis when REDIS_URL is
- * set), transport, rooms, HTTP API, node registry and drain on SIGTERM.
+ * set), transport, rooms, HTTP API, browser pages, node registry and drain on SIGTERM.
  */
 export default config({
   options: {
     presence: backend.presence,
     driver: backend.driver,
     publicAddress: settings.ARENA_PUBLIC_ADDRESS,
-    selectProcessIdToCreateRoom: selectNodeForNewRoom,
+    // A spectator room reads its match in memory, so it is made on the match's node.
+    selectProcessIdToCreateRoom: (roomName, options) => (roomName === "spectate" ? SpectateRoom.nodeFor(options) : selectNodeForNewRoom()),
     // Colyseus's greeting banner is noise in logs and tests.
     greet: false,
     // Colyseus's own messages (e.g. a frame it could not unpack) go through our structured logger.
@@ -55,12 +58,14 @@ export default config({
     limitMatchmakeBodies(gameServer.transport.server!, settings.ARENA_MAX_HTTP_BODY_BYTES);
     gameServer.define("match", MatchRoom);
     gameServer.define("lobby", LobbyRoom);
+    gameServer.define("spectate", SpectateRoom).filterBy(["match"]);
     // SIGTERM: stop taking new rooms here; rooms drain in their onBeforeShutdown.
     gameServer.onBeforeShutdown(() => nodeRegistry()?.drain());
     gameServer.onShutdown(() => nodeRegistry()?.stop());
   },
-  initializeExpress: (app) => {
+  initializeExpress: async (app) => {
     mountHttpApi(app, admission);
+    if (settings.ARENA_WEB_PAGES) await mountWebPages(app);
   },
   beforeListen: async () => {
     const registry = await startNodeRegistry(settings);

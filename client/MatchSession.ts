@@ -2,6 +2,10 @@ import { Client, Room } from "colyseus.js";
 import type { MatchState } from "../schema/MatchState";
 import type { ChatDelivery } from "../rooms/MatchChannels";
 import { CLOSE_CODE_RECONNECT, CloseCode, ErrorMessage } from "../schema/codes";
+import { ANGLE_SCALE } from "../schema/scales";
+import { Interpolation, Pose } from "./interpolation";
+import { posesOf } from "./poses";
+import { InputFrame, OwnPlayerPrediction } from "./prediction";
 
 export type ConnectionStatus = "connected" | "reconnecting" | "gone";
 
@@ -32,6 +36,33 @@ const COLYSEUS_CONSENTED = 4000;
 /** Colyseus matchmaking: no such room (disposed, or its node died and was cleaned up). */
 const MATCHMAKE_INVALID_ROOM_ID = 4212;
 
+/** One tick's intention: stick deflection (-1..1 each), aim in radians, trigger held. */
+export interface Intent {
+  mx: number;
+  my: number;
+  aim: number;
+  fire: boolean;
+}
+
+/** What to draw this frame. */
+export interface MatchFrame {
+  /** The own player at its predicted position, facing its latest aim; undefined before the first state. */
+  self?: Pose;
+  /** Everyone else, interpolated `renderDelayTicks` behind the newest state. */
+  others: Map<string, Pose>;
+  /** The state tick the others are drawn at. */
+  renderTick: number;
+}
+
+/** A teammate is typing. */
+export interface TypingNotice {
+  channel: string;
+  from: string;
+  name: string;
+}
+
+type MatchJoinOptions = { team?: "red" | "blue" };
+
 /** Close codes after which reconnecting is pointless (left on purpose, kicked, match gone). */
 function shouldReconnect(code: number): boolean {
   if (code === COLYSEUS_CONSENTED) return false;
@@ -44,6 +75,11 @@ function shouldReconnect(code: number): boolean {
  * close it reconnects with the reconnection token (exponential backoff with
  * jitter, within the grace window), then asks the server to replay every
  * channel message after the last seq it saw.
+ *
+ * It also keeps the client half of the prediction contract (docs/protocol.md):
+ * `sendInput` numbers each input and applies it to the own player at once,
+ * every state reconciles that prediction and feeds the others' interpolation,
+ * and `frame()` says where to draw everyone now.
  */
 export class MatchSession {
   status: ConnectionStatus = "connected";
@@ -53,6 +89,14 @@ export class MatchSession {
   private readonly chatListeners = new Set<(message: ChatDelivery) => void>();
   private readonly errorListeners = new Set<(error: ErrorMessage) => void>();
   private readonly roomListeners = new Set<(room: Room<MatchState>) => void>();
+  private readonly stateListeners = new Set<(state: MatchState) => void>();
+  private readonly typingListeners = new Set<(notice: TypingNotice) => void>();
+  /** The own player, predicted from the inputs sent and reconciled on every state. */
+  readonly prediction = new OwnPlayerPrediction();
+  /** The other players, shown a render delay behind; fire inputs carry its `fireTick()`. */
+  readonly interpolation = new Interpolation();
+  /** Aim of the latest input sent: the own player faces it without waiting for the server. */
+  private aim?: number;
 
   private constructor(
     private readonly client: Client,
@@ -62,28 +106,29 @@ export class MatchSession {
     this.bind(room);
   }
 
-  static async join(
-    client: Client,
-    options: { team?: "red" | "blue" } = {},
-    policy: Partial<ReconnectPolicy> = {},
-  ): Promise<MatchSession> {
+  /** Joins a match with a free seat (or a new one), on `team` when it has room. */
+  static async join(client: Client, options: MatchJoinOptions = {}, policy: Partial<ReconnectPolicy> = {}): Promise<MatchSession> {
     const room = await client.joinOrCreate<MatchState>("match", options);
     return new MatchSession(client, room, { ...DEFAULT_RECONNECT_POLICY, ...policy });
   }
 
-  /** Takes a seat in a given match (e.g. picked from the lobby's listing). */
-  static async joinById(
-    client: Client,
-    roomId: string,
-    options: { team?: "red" | "blue" } = {},
-    policy: Partial<ReconnectPolicy> = {},
-  ): Promise<MatchSession> {
-    const room = await client.joinById<MatchState>(roomId, options);
+  /** Joins the match `matchId` (from the lobby's listing); refused when it is full. */
+  static async joinById(client: Client, matchId: string, options: MatchJoinOptions = {}, policy: Partial<ReconnectPolicy> = {}): Promise<MatchSession> {
+    const room = await client.joinById<MatchState>(matchId, options);
     return new MatchSession(client, room, { ...DEFAULT_RECONNECT_POLICY, ...policy });
   }
 
   get sessionId(): string {
     return this.room.sessionId;
+  }
+
+  get matchId(): string {
+    return this.room.roomId;
+  }
+
+  /** The latest state (decoded from the server; never predicted). */
+  get state(): MatchState {
+    return this.room.state;
   }
 
   /**
@@ -105,14 +150,48 @@ export class MatchSession {
     return () => this.errorListeners.delete(listener);
   }
 
-  /** Called with the new Room after each reconnection (state listeners must be attached again). */
+  /** After each state patch (the prediction and interpolation have taken it in already). */
+  onState(listener: (state: MatchState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  onTyping(listener: (notice: TypingNotice) => void): () => void {
+    this.typingListeners.add(listener);
+    return () => this.typingListeners.delete(listener);
+  }
+
+  /** Called with the new Room after each reconnection (listeners on the Room itself must be attached again). */
   onRoom(listener: (room: Room<MatchState>) => void): () => void {
     this.roomListeners.add(listener);
     return () => this.roomListeners.delete(listener);
   }
 
-  sendInput(input: { seq: number; mx: number; my: number; aim: number; fire: boolean }): void {
-    if (this.status === "connected") this.room.send("input", input);
+  /**
+   * Sends one tick's intention, numbered, and applies it to the prediction at
+   * once; a fire carries the tick the others are drawn at. Send one per tick
+   * (`runInputLoop` does). While not connected nothing is sent or predicted.
+   */
+  sendInput(intent: Intent): InputFrame | undefined {
+    if (this.status !== "connected") return undefined;
+    const frame = this.prediction.next(intent.mx, intent.my, intent.aim, intent.fire, intent.fire ? this.interpolation.fireTick() : undefined);
+    this.room.send("input", frame);
+    this.aim = intent.aim;
+    return frame;
+  }
+
+  /** Where to draw everyone at `nowMs` (performance.now() time): call once per rendered frame. */
+  frame(nowMs: number = performance.now()): MatchFrame {
+    const renderTick = this.interpolation.advance(nowMs);
+    const others = new Map<string, Pose>();
+    const players = this.room.state.players;
+    players?.forEach((_p, id) => {
+      const pose = id === this.sessionId ? undefined : this.interpolation.pose(id);
+      if (pose) others.set(id, pose);
+    });
+    const own = players?.get(this.sessionId);
+    const self = own && { x: this.prediction.x, y: this.prediction.y, angle: this.aim ?? own.angle / ANGLE_SCALE };
+    return { self, others, renderTick };
   }
 
   chat(channel: "all" | "team" | "player", text: string, to?: string): void {
@@ -138,13 +217,23 @@ export class MatchSession {
     room.onMessage("error", (error: ErrorMessage) => {
       for (const listener of this.errorListeners) listener(error);
     });
-    room.onMessage("typing", () => {});
+    room.onMessage("typing", (notice: TypingNotice) => {
+      for (const listener of this.typingListeners) listener(notice);
+    });
+    room.onStateChange((state) => this.onStateChange(state));
     room.onMessage("gap", () => {});
     room.onLeave((code) => {
       if (this.status === "gone") return;
       if (!shouldReconnect(code)) return this.setStatus("gone", code);
       void this.reconnect();
     });
+  }
+
+  private onStateChange(state: MatchState): void {
+    const own = state.players.get(this.sessionId);
+    if (own) this.prediction.reconcile(own);
+    this.interpolation.push(state.tick, performance.now(), posesOf(state.players, this.sessionId));
+    for (const listener of this.stateListeners) listener(state);
   }
 
   private async reconnect(): Promise<void> {
@@ -157,6 +246,7 @@ export class MatchSession {
       try {
         const room = await this.client.reconnect<MatchState>(token);
         this.room = room;
+        this.prediction.forgetPending();
         this.bind(room);
         room.send("resume", { channels: this.lastSeen });
         for (const listener of this.roomListeners) listener(room);

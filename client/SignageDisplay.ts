@@ -1,7 +1,7 @@
-import { Client, Room } from "colyseus.js";
+import type { Client, Room } from "colyseus.js";
 import type { Broadcast } from "../rooms/fanout/signage";
+import { arenaClient } from "./arenaClient";
 import { broadcastVerifier, Verifier } from "./verifyBroadcast";
-import { withoutTokenInUrl } from "./withoutTokenInUrl";
 import { backoffDelay, ReconnectPolicy } from "./MatchSession";
 
 export type DisplayStatus = "connecting" | "live" | "reconnecting" | "polling" | "stopped";
@@ -63,8 +63,7 @@ export class SignageDisplay {
 
   private useEndpoint(index: number): void {
     this.endpointIndex = index % this.endpoints.length;
-    this.client = new Client(this.endpoint.replace(/^http/, "ws"), { urlBuilder: withoutTokenInUrl });
-    this.client.auth.token = this.options.token;
+    this.client = arenaClient(this.endpoint, this.options.token);
   }
 
   onMessage(listener: (b: Broadcast) => void): () => void {

@@ -40,6 +40,15 @@ export class OwnPlayerPrediction {
   }
 
   /**
+   * Forgets the inputs not acknowledged yet, after a reconnection: those in
+   * flight when the connection dropped may never arrive, and would otherwise be
+   * replayed, and counted as pending, for ever. Seqs go on from the last one.
+   */
+  forgetPending(): void {
+    this.pending.length = 0;
+  }
+
+  /**
    * The next input, to send as it is, applied to the prediction at once. `tick`
    * goes with a fire: the tick the others were shown at (`Interpolation.fireTick()`).
    */

@@ -12,6 +12,7 @@ import { TEAM_SIZE, TICK_SECONDS } from "./match/rules";
 import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
 import { ChatMessage, describeIssues, InputMessage, MatchJoinOptions, MatchMessageType, ResumeMessage } from "../schema/messages";
 import { CloseCode, ErrorCode } from "../schema/codes";
+import type { MatchListingMetadata } from "../schema/listing";
 import { FixedStepLoop } from "../server/FixedStepLoop";
 import { inputsRejected, TickRecorder } from "../server/metrics";
 
@@ -221,7 +222,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     if (key === this.listedAs) return;
     this.listedAs = key;
     const phaseEndsAt = this.sim.phase === "waiting" ? 0 : Math.round(Date.now() + this.sim.phaseTimeLeft * 1000);
-    const listing = { red: counts.red, blue: counts.blue, phase: this.sim.phase, phaseEndsAt, node: matchMaker.processId };
+    const listing: MatchListingMetadata = { red: counts.red, blue: counts.blue, phase: this.sim.phase, phaseEndsAt, node: matchMaker.processId };
     void this.setMetadata(listing).then(() => updateLobby(this));
   }
 

@@ -1,14 +1,7 @@
 import { MapSchema, Schema, type, view } from "@colyseus/schema";
-import { POSITION_SCALE } from "../rooms/match/rules";
+import { ANGLE_SCALE, POSITION_SCALE } from "./scales";
 
-/**
- * Fixed-point scales of the wire fields: positions in tenths of a world unit
- * (int16 covers the 1600x900 arena), angles in 1/10000 rad (int16 covers ±π).
- * Half the bytes of float32 with precision well under a pixel. The position
- * scale belongs to the rules, which keep positions on that grid.
- */
-export { POSITION_SCALE };
-export const ANGLE_SCALE = 10_000;
+export { ANGLE_SCALE, POSITION_SCALE };
 
 /** StateView tags: TEAM fields reach the player's teammates (and itself), SELF fields only the player. */
 export const TEAM_VIEW = 1;

@@ -73,3 +73,7 @@ export const LobbyMessageType = {
   PUBLISH: "publish",
   REQUEST_SYNC: "request-sync",
 } as const;
+
+/** `spectate` room: the match to watch (a roomId from the lobby listing). */
+export const SpectateJoinOptions = z.object({ match: z.string().min(1).max(64) });
+export type SpectateJoinOptions = z.infer<typeof SpectateJoinOptions>;

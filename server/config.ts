@@ -37,6 +37,8 @@ const EnvSchema = z.object({
   ARENA_SIGNING_KEY_FILE: optional(z.string()),
   ARENA_LOBBY_MAX_CHANNELS: count(50),
   ARENA_LOBBY_MAX_CLIENTS: count(500),
+  /** The browser pages (play, lobby, spectate, display, operator) on the game port, bundled at start. */
+  ARENA_WEB_PAGES: optional(flag).transform((v) => v ?? true),
   /** Set: Redis presence and matchmaking driver (multi-node). Unset: in-process, single node. */
   REDIS_URL: optional(z.url()),
   /** Redis Cluster instead of REDIS_URL: comma-separated host:port seeds. */

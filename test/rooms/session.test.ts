@@ -28,14 +28,20 @@ describe("client MatchSession (colyseus.js)", () => {
     mate.chat("team", "one");
     await waitFor("first message", () => seen.length === 1);
     dropSocket(me);
+    // Sent into the dead socket before the client notices: never acknowledged.
+    for (let i = 0; i < 30; i++) me.sendInput({ mx: 1, my: 0, aim: 0, fire: false });
     await waitFor("reconnecting", () => statuses.includes("reconnecting"));
     for (let i = 0; i < 5; i++) mate.chat("team", `missed ${i}`);
     await waitFor("reconnected", () => me.status === "connected" && statuses.length === 2, 5000);
     await waitFor("missed messages", () => seen.length === 6);
     assert.deepEqual(seen.map((m) => m.text), ["one", "missed 0", "missed 1", "missed 2", "missed 3", "missed 4"]);
     assert.deepEqual(statuses, ["reconnecting", "connected"]);
-    me.sendInput({ seq: 1, mx: 1, my: 0, aim: 0, fire: false });
-    await waitFor("input applied after reconnection", () => mate.room.state.players.get(me.sessionId)?.ack === 1);
+    assert.equal(me.prediction.pendingCount, 0, "inputs lost with the old socket are not waited for");
+    const next = me.sendInput({ mx: 1, my: 0, aim: 0, fire: false })!;
+    assert.equal(next.seq, 31, "seqs go on after the lost ones");
+    await waitFor("input applied after reconnection", () => mate.room.state.players.get(me.sessionId)?.ack === 31);
+    await waitFor("prediction agrees with the server", () => me.prediction.pendingCount === 0);
+    assert.equal(me.frame().self!.x, me.state.players.get(me.sessionId)!.x / 10);
   });
 
   it("reports gone when its retries outlast the server's grace window", async () => {

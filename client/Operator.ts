@@ -1,0 +1,82 @@
+import type { Room } from "colyseus.js";
+import type { Broadcast } from "../rooms/fanout/signage";
+import type { ErrorMessage } from "../schema/codes";
+import { arenaClient } from "./arenaClient";
+import { arenaFetch } from "./http";
+
+/** A display asking the operators of `channel` to publish its content again. */
+export interface SyncRequest {
+  channel: string;
+  /** The display's lobby sessionId and its token's name. */
+  from: string;
+  name: string;
+}
+
+/**
+ * What an operator does (an `operator` token, from `npm run token`): publish
+ * to a signage channel over HTTP (the reply carries the seq it got), and watch
+ * channels in the lobby to hear displays' `request-sync` and see what they show.
+ */
+export class Operator {
+  constructor(private readonly options: { endpoint: string; token: string }) {}
+
+  /** `POST /api/channels/:channel/messages`; throws ArenaHttpError when refused. */
+  publish(channel: string, payload: unknown): Promise<{ channel: string; seq: number }> {
+    return arenaFetch(`${this.options.endpoint}/api/channels/${encodeURIComponent(channel)}/messages`, {
+      token: this.options.token,
+      body: { payload },
+    });
+  }
+
+  /** Joins the lobby subscribed to `channels`: their retained content first, then every broadcast and sync request. */
+  async watch(channels: string[]): Promise<OperatorWatch> {
+    const room = await arenaClient(this.options.endpoint, this.options.token).joinOrCreate("lobby", { channels });
+    return new OperatorWatch(room);
+  }
+}
+
+/** An operator's lobby seat. Unverified: the operator trusts its own server. */
+export class OperatorWatch {
+  private readonly syncListeners = new Set<(request: SyncRequest) => void>();
+  private readonly broadcastListeners = new Set<(broadcast: Broadcast) => void>();
+  private readonly errorListeners = new Set<(error: ErrorMessage) => void>();
+
+  constructor(readonly room: Room) {
+    room.onMessage("request-sync", (request: SyncRequest) => this.syncListeners.forEach((l) => l(request)));
+    room.onMessage("broadcast", (broadcast: Broadcast) => this.broadcastListeners.forEach((l) => l(broadcast)));
+    room.onMessage("error", (error: ErrorMessage) => this.errorListeners.forEach((l) => l(error)));
+    // The match listing and acks of lobby `publish` are not an operator console's business.
+    for (const type of ["rooms", "+", "-", "gap", "published"]) room.onMessage(type, () => {});
+  }
+
+  onRequestSync(listener: (request: SyncRequest) => void): () => void {
+    this.syncListeners.add(listener);
+    return () => this.syncListeners.delete(listener);
+  }
+
+  onBroadcast(listener: (broadcast: Broadcast) => void): () => void {
+    this.broadcastListeners.add(listener);
+    return () => this.broadcastListeners.delete(listener);
+  }
+
+  onError(listener: (error: ErrorMessage) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
+  }
+
+  subscribe(channel: string): void {
+    this.room.send("subscribe", { channel });
+  }
+
+  unsubscribe(channel: string): void {
+    this.room.send("unsubscribe", { channel });
+  }
+
+  onLeave(listener: (code: number) => void): void {
+    this.room.onLeave(listener);
+  }
+
+  close(): Promise<number> {
+    return this.room.leave(true);
+  }
+}

@@ -1,0 +1,95 @@
+import { matchMaker, ServerError } from "@colyseus/core";
+import type { AuthContext } from "@colyseus/core";
+import { ArenaRoom } from "./ArenaRoom";
+import { MatchRoom } from "./MatchRoom";
+import { MatchState, PlayerState } from "../schema/MatchState";
+import { CloseCode, ErrorCode } from "../schema/codes";
+import { describeIssues, SpectateJoinOptions } from "../schema/messages";
+import type { Identity, Role } from "../server/auth/identity";
+
+/** Spectators need no 60 Hz: they are drawn interpolated, a render delay behind. */
+const PATCH_MS = 1000 / 30;
+/** Past this many, `joinOrCreate` opens another spectator room for the same match. */
+const SPECTATORS_PER_ROOM = 50;
+
+/**
+ * A read-only window on one match, for any authenticated role. Spectators take
+ * no seat in the match and cannot act in it: this room handles no message
+ * (anything sent is `unknown_type`). Before each patch it copies the match's
+ * public state (never the team-private or player-private fields) into its own
+ * MatchState, so clients decode the same classes as players do.
+ *
+ * It must live on the match's node (arena.config.ts places it there): it reads
+ * the match room in memory. Joined with `joinOrCreate("spectate", {match})`;
+ * `filterBy(["match"])` gathers a match's spectators in one room.
+ */
+export class SpectateRoom extends ArenaRoom<MatchState> {
+  static override allowedRoles: readonly Role[] = ["player", "display", "operator"];
+  maxClients = SPECTATORS_PER_ROOM;
+  private match!: MatchRoom;
+  private gone = false;
+
+  /** Refuses an unknown match before any room is found or made for it. */
+  static override async onAuth(token: string, options: unknown, context: AuthContext): Promise<Identity> {
+    const identity = await super.onAuth(token, options, context);
+    const parsed = SpectateJoinOptions.safeParse(options ?? {});
+    if (!parsed.success) throw new ServerError(400, `invalid join options: ${describeIssues(parsed.error)}`);
+    const listing = await matchMaker.getRoomById(parsed.data.match);
+    if (listing?.name !== "match") throw new ServerError(404, `${ErrorCode.NOT_FOUND}: no match ${parsed.data.match}`);
+    return identity;
+  }
+
+  /** The node a new spectator room for `options.match` must be created on. */
+  static async nodeFor(options: unknown): Promise<string> {
+    const parsed = SpectateJoinOptions.safeParse(options ?? {});
+    const listing = parsed.success ? await matchMaker.getRoomById(parsed.data.match) : undefined;
+    return listing?.processId ?? matchMaker.processId;
+  }
+
+  onCreate(options: unknown): void {
+    const { match: matchId } = SpectateJoinOptions.parse(options);
+    const match = matchMaker.getLocalRoomById(matchId);
+    if (!(match instanceof MatchRoom)) throw new ServerError(404, `${ErrorCode.NOT_FOUND}: match ${matchId} is not on this node`);
+    this.match = match;
+    this.setState(new MatchState());
+    this.mirror();
+    this.setPatchRate(PATCH_MS);
+  }
+
+  onBeforePatch(): void {
+    if (this.gone) return;
+    if (matchMaker.getLocalRoomById(this.match.roomId) !== this.match) {
+      this.gone = true;
+      void this.disconnect(CloseCode.MATCH_GONE);
+      return;
+    }
+    this.mirror();
+  }
+
+  /** Copies the public fields; unchanged values cost nothing on the wire. */
+  private mirror(): void {
+    const from = this.match.state;
+    const to = this.state;
+    to.phase = from.phase;
+    to.redScore = from.redScore;
+    to.blueScore = from.blueScore;
+    to.timeLeft = from.timeLeft;
+    to.winner = from.winner;
+    to.tick = from.tick;
+    from.players.forEach((p, id) => {
+      let copy = to.players.get(id);
+      if (!copy) to.players.set(id, (copy = new PlayerState()));
+      copy.name = p.name;
+      copy.team = p.team;
+      copy.x = p.x;
+      copy.y = p.y;
+      copy.angle = p.angle;
+      copy.hp = p.hp;
+      copy.connected = p.connected;
+      copy.kills = p.kills;
+      copy.deaths = p.deaths;
+    });
+    const left = [...to.players.keys()].filter((id) => !from.players.has(id));
+    for (const id of left) to.players.delete(id);
+  }
+}

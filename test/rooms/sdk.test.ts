@@ -1,0 +1,105 @@
+import assert from "node:assert/strict";
+import { arenaClient } from "../../client/arenaClient";
+import { guest } from "../../client/guest";
+import { ArenaHttpError } from "../../client/http";
+import { runInputLoop } from "../../client/inputLoop";
+import { MatchList, MatchListing } from "../../client/MatchList";
+import { MatchSession } from "../../client/MatchSession";
+import { Operator, SyncRequest } from "../../client/Operator";
+import { SignageDisplay } from "../../client/SignageDisplay";
+import { POSITION_SCALE } from "../../schema/scales";
+import { ErrorCode } from "../../schema/codes";
+import { ArenaTestServer, bootArena, sleep, testToken, waitFor } from "../helpers";
+
+describe("client SDK: prediction in the session, input loop, operator, guest, match list", () => {
+  let arena: ArenaTestServer;
+
+  before(async () => {
+    arena = await bootArena(2761, { ARENA_COUNTDOWN_SECONDS: "30", ARENA_AUTH_REQUESTS_PER_MINUTE: "1000" });
+  });
+  after(() => arena.shutdown());
+  afterEach(() => arena.cleanup());
+
+  async function seat(name: string, team: "red" | "blue", matchId?: string): Promise<MatchSession> {
+    const client = arenaClient(arena.httpUrl, await guest(arena.httpUrl, name));
+    const session = matchId ? await MatchSession.joinById(client, matchId, { team }) : await MatchSession.join(client, { team });
+    await waitFor("first state", () => session.frame().self !== undefined);
+    return session;
+  }
+
+  it("predicts the own player from the inputs it sends, landing exactly where the server puts it", async () => {
+    const me = await seat("Rosa", "red");
+    const other = await seat("Bo", "blue", me.matchId);
+    const server = () => me.state.players.get(me.sessionId)!;
+    const start = me.frame().self!;
+    let sent = 0;
+    const stop = runInputLoop(me, () => (sent++, { mx: 1, my: 0.5, aim: 0.3, fire: false }));
+    await sleep(400);
+    const midway = me.frame().self!;
+    assert.ok(midway.x > start.x + 40, `predicted ahead at once: ${start.x} -> ${midway.x}`);
+    assert.equal(midway.angle, 0.3, "faces its latest aim");
+    stop();
+    // Pending inputs are dropped only once the server's ack reaches them.
+    await waitFor("every input applied", () => me.prediction.pendingCount === 0);
+    assert.ok(sent >= 15 && sent <= 30, `about one input per tick: ${sent} in 400 ms`);
+    assert.equal(me.frame().self!.x, server().x / POSITION_SCALE);
+    assert.equal(me.frame().self!.y, server().y / POSITION_SCALE);
+    // The other client draws Rosa interpolated: caught up with the server once the render delay has passed.
+    await sleep(200);
+    const seen = other.frame().others.get(me.sessionId)!;
+    assert.equal(seen.x, server().x / POSITION_SCALE);
+    assert.equal(other.frame().others.has(other.sessionId), false);
+  });
+
+  it("numbers inputs itself and carries the tick on screen with a fire", async () => {
+    const me = await seat("Rosa", "red");
+    const first = me.sendInput({ mx: 0, my: 0, aim: 0, fire: false })!;
+    const shot = me.sendInput({ mx: 0, my: 0, aim: 0, fire: true })!;
+    assert.equal(shot.seq, first.seq + 1);
+    assert.equal(first.tick, undefined);
+    assert.equal(shot.tick, me.interpolation.fireTick());
+    await waitFor("both applied", () => me.state.players.get(me.sessionId)!.ack === shot.seq);
+    const errors: unknown[] = [];
+    me.onError((e) => errors.push(e));
+    await sleep(100);
+    assert.deepEqual(errors, []);
+  });
+
+  it("operator: publishes over HTTP with the seq, hears a display's request-sync, and sees the content", async () => {
+    const operator = new Operator({ endpoint: arena.httpUrl, token: await testToken({ name: "ops", role: "operator" }) });
+    const channel = `program-sdk-${process.pid}`;
+    const watch = await operator.watch([channel]);
+    const requests: SyncRequest[] = [];
+    const contents: unknown[] = [];
+    watch.onRequestSync((r) => requests.push(r));
+    watch.onBroadcast((b) => contents.push(b.payload));
+    const screen = new SignageDisplay({ endpoint: arena.httpUrl, token: await guest(arena.httpUrl, "lobby-screen", "display"), channels: [channel] });
+    await screen.start();
+    screen.requestSync(channel);
+    await waitFor("request-sync heard", () => requests.length === 1);
+    assert.deepEqual({ channel: requests[0].channel, name: requests[0].name }, { channel, name: "lobby-screen" });
+    assert.deepEqual(await operator.publish(channel, { title: "Welcome" }), { channel, seq: 1 });
+    await waitFor("content seen", () => contents.length === 1);
+    assert.deepEqual(contents, [{ title: "Welcome" }]);
+    await screen.stop();
+    await watch.close();
+  });
+
+  it("operator and guest helpers surface the server's error code", async () => {
+    const notOperator = new Operator({ endpoint: arena.httpUrl, token: await guest(arena.httpUrl, "screen", "display") });
+    await assert.rejects(notOperator.publish("program-5", "x"), (e: ArenaHttpError) => e.status === 403 && e.code === ErrorCode.ROLE_FORBIDDEN);
+    await assert.rejects(guest(arena.httpUrl, "", "player"), (e: ArenaHttpError) => e.status === 400 && e.code === ErrorCode.INVALID_REQUEST);
+  });
+
+  it("match list: a new match appears with its team counts and phase, and goes when it ends", async () => {
+    const list = await MatchList.join(arenaClient(arena.httpUrl, await guest(arena.httpUrl, "browser")));
+    let latest: MatchListing[] = [];
+    list.onChange((all) => (latest = all));
+    const me = await seat("Rosa", "red");
+    await waitFor("listed", () => latest.some((m) => m.roomId === me.matchId && m.metadata?.red === 1 && m.metadata.blue === 0));
+    assert.equal(latest.find((m) => m.roomId === me.matchId)!.metadata!.phase, "waiting");
+    await me.leave();
+    await waitFor("unlisted", () => !list.matches.has(me.matchId));
+    await list.leave();
+  });
+});
