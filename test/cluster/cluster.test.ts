@@ -100,6 +100,15 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
     await lobby.leave();
   });
 
+  it("places a spectator on the node of the match it watches", async () => {
+    await sleep(1100);
+    const host = await (await client(b, "player", "watched")).create<MatchState>("match", {});
+    const watcher = await (await client(a, "display", "watcher")).joinOrCreate<MatchState>("spectate", { match: host.roomId });
+    assert.equal(portOf(watcher), portOf(host));
+    await waitFor("the spectator sees the player", () => watcher.state.players?.get(host.sessionId)?.name === "watched");
+    await Promise.all([watcher.leave(), host.leave()]);
+  });
+
   it("reconnects a dropped player through another node", async () => {
     const me = await MatchSession.join(await client(a, "player", "me"), { team: "red" }, { initialDelayMs: 200, maxDelayMs: 400, giveUpAfterMs: 8000 });
     const roomPort = portOf(me.room);
@@ -158,10 +167,17 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
   it("after kill -9 of a node: its matches leave listings within 10 s, its players are told the match is gone, its displays catch up elsewhere", async () => {
     const doomed = await ArenaNode.start(2595, redis.url, NODE_ENV);
     extra.push(doomed);
-    // A match on the doomed node (the least loaded: it is new), its player matchmaking through node A.
+    // A match on the doomed node (new, so among the least loaded), its player matchmaking through node A.
     await sleep(2500); // its first room count and heartbeat are in Redis
-    const host = await (await client(a, "player", "host")).create<MatchState>("match", {});
+    const others: Room[] = [];
+    let host = await (await client(a, "player", "host")).create<MatchState>("match", {});
+    while (portOf(host) !== doomed.port && others.length < 4) {
+      others.push(host);
+      await sleep(1100); // room counts are persisted once a second
+      host = await (await client(a, "player", "host")).create<MatchState>("match", {});
+    }
     assert.equal(portOf(host), doomed.port, "a new match lands on the least loaded node");
+    await Promise.all(others.map((r) => r.leave()));
     const session = await MatchSession.joinById(await client(a, "player", "victim"), host.roomId, {}, { initialDelayMs: 300, maxDelayMs: 1000, giveUpAfterMs: 20_000 });
     const channel = `program-k${Date.now()}`;
     const screen = new SignageDisplay({
