@@ -83,10 +83,13 @@ export class NodeRegistry {
    * fewest clients, then the fewest rooms (Colyseus's default ignores liveness).
    */
   readonly selectNodeForNewRoom = async (): Promise<string> => {
-    const live = new Set((await this.list()).filter((n) => !n.draining).map((n) => n.id));
-    const stats = (await matchMaker.stats.fetchAll()).filter((s) => live.has(s.processId));
-    stats.sort((a, b) => a.ccu - b.ccu || a.roomCount - b.roomCount);
-    return stats[0]?.processId ?? this.options.nodeId;
+    const live = (await this.list()).filter((n) => !n.draining);
+    // Colyseus's counts are fresher (saved within a second of a change) but hold no entry for a node
+    // that has not had a room yet: the heartbeat's counts stand in for those.
+    const stats = new Map((await matchMaker.stats.fetchAll()).map((s) => [s.processId, s]));
+    const load = live.map((n) => ({ id: n.id, clients: stats.get(n.id)?.ccu ?? n.clients, rooms: stats.get(n.id)?.roomCount ?? n.rooms }));
+    load.sort((a, b) => a.clients - b.clients || a.rooms - b.rooms);
+    return load[0]?.id ?? this.options.nodeId;
   };
 
   private async beat(): Promise<void> {
