@@ -9,6 +9,7 @@ export interface DisplayFigures {
   fanoutP50Ms: number;
   fanoutP99Ms: number;
   fanoutMaxMs: number;
+  fanoutLastP50Ms: number;
   serverFanoutP99Ms: number;
   publishResponseP50Ms: number;
   rssPerDisplayKB: number;
@@ -32,6 +33,7 @@ export const DISPLAY_FIGURES: readonly DisplayFigureInfo[] = [
   { key: "fanoutP50Ms", label: "fan-out latency p50", unit: "ms", digits: 2 },
   { key: "fanoutP99Ms", label: "fan-out latency p99", unit: "ms", digits: 2 },
   { key: "fanoutMaxMs", label: "fan-out latency max", unit: "ms", digits: 2 },
+  { key: "fanoutLastP50Ms", label: "last display reached, median publish", unit: "ms", digits: 2 },
   { key: "serverFanoutP99Ms", label: "server publish->socket p99", unit: "ms", digits: 2 },
   { key: "publishResponseP50Ms", label: "publish HTTP response p50", unit: "ms", digits: 2 },
   { key: "rssPerDisplayKB", label: "RSS per idle display", unit: "KB", digits: 1 },
@@ -64,6 +66,8 @@ export interface DisplayRun {
   nodes: DisplayNodeRun[];
   /** CDF of every receipt's fan-out latency, for the chart. */
   fanout: LatencySummary;
+  /** Per measured publish: when its last display got it (ms after the request was sent). */
+  lastReceiptMs: number[];
   /** Exactly once: receipts that never came, and receipts of a seq a display already had. */
   missing: number;
   duplicates: number;

@@ -32,14 +32,15 @@ async function joinGroup(group: DisplayGroup, groupStats: DisplayStats, firstInd
   await Promise.all(Array.from({ length: Math.min(config.concurrency, group.count) }, worker));
 }
 
-const receipts = () => stats.reduce((n, s) => n + s.latenciesMs.length, 0);
+const receipts = () => stats.reduce((n, s) => n + s.receipts, 0);
 
 process.on("message", async (message: ToDisplayFleet) => {
   if (message.type === "report") {
     tell({
       type: "result",
       groups: config.groups.map((g, i) => ({
-        node: g.node, displays: g.count, latenciesMs: stats[i].latenciesMs, duplicates: stats[i].duplicates, disconnects: stats[i].disconnects,
+        // Dense: a publish no display of the group got is an empty list, not a hole.
+        node: g.node, displays: g.count, latenciesMs: Array.from(stats[i].latenciesMs, (l) => l ?? []), duplicates: stats[i].duplicates, disconnects: stats[i].disconnects,
       })),
     });
   } else if (message.type === "stop") {

@@ -26,8 +26,8 @@ export type ToDisplayFleet = { type: "report" } | { type: "stop" };
 export interface DisplayGroupResult {
   node: string;
   displays: number;
-  /** Every measured receipt's fan-out latency (ms). */
-  latenciesMs: number[];
+  /** latenciesMs[n - 1]: fan-out latency (ms) of measured publish n at each display that got it. */
+  latenciesMs: number[][];
   duplicates: number;
   disconnects: number;
 }

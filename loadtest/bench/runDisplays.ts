@@ -221,7 +221,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     const byNode = (name: string): DisplayGroupResult[] => results.flat().filter((g) => g.node === name);
 
     const nodeRuns: DisplayNodeRun[] = nodes.map((n, i) => {
-      const latencies = byNode(n.name).flatMap((g) => g.latenciesMs);
+      const latencies = byNode(n.name).flatMap((g) => g.latenciesMs.flat());
       return {
         node: n.name + (nodeCount > 1 && i === 0 ? " (publish)" : ""),
         displays: n.displays,
@@ -231,7 +231,8 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       };
     });
     const all = results.flat();
-    const latencies = all.flatMap((g) => g.latenciesMs);
+    const latencies = all.flatMap((g) => g.latenciesMs.flat());
+    const lastReceiptMs = Array.from({ length: options.publishes }, (_, i) => Math.max(...all.flatMap((g) => g.latenciesMs[i] ?? [])));
     const serverCpu = sum(nodeRuns.map((n) => n.serverCpuPercent));
     const botCpu = sum(fleets.map((_, i) => cpuPercent(startFleets[i], endFleets[i])));
     const machine = machinePercent(startMachine, endMachine, os.cpus().length);
@@ -240,6 +241,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       fanoutP50Ms: fanout.p50,
       fanoutP99Ms: fanout.p99,
       fanoutMaxMs: Math.max(...latencies),
+      fanoutLastP50Ms: summarizeLatencies(lastReceiptMs).p50,
       serverFanoutP99Ms: histogramQuantile(0.99, bucketsBetween(fanoutBefore, fanoutAfter)) * 1000,
       publishResponseP50Ms: summarizeLatencies(responseMs).p50,
       rssPerDisplayKB: (sum(loadedRss) - sum(idleRss)) / 1024 / options.displays,
@@ -260,6 +262,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       figures,
       nodes: nodeRuns,
       fanout,
+      lastReceiptMs,
       missing: expected - latencies.length,
       duplicates: sum(all.map((g) => g.duplicates)),
       disconnects: sum(all.map((g) => g.disconnects)),

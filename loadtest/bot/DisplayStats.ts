@@ -16,7 +16,9 @@ export interface BenchPayload {
  * to the display's message handler) and exactly-once checks.
  */
 export class DisplayStats {
-  readonly latenciesMs: number[] = [];
+  /** latenciesMs[n - 1]: the fan-out latency of publish n at each display that got it. */
+  readonly latenciesMs: number[][] = [];
+  receipts = 0;
   duplicates = 0;
   /** Displays whose connection closed. */
   disconnects = 0;
@@ -30,7 +32,8 @@ export class DisplayStats {
       return;
     }
     seen.add(seq);
-    this.latenciesMs.push(at - payload.sentAt);
+    (this.latenciesMs[payload.n - 1] ??= []).push(at - payload.sentAt);
+    this.receipts++;
   }
 }
 
