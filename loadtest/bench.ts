@@ -21,6 +21,7 @@ const { values } = parseArgs({
     duration: { type: "string", default: "30" },
     warmup: { type: "string", default: "5" },
     variants: { type: "string", default: "" },
+    "skip-peers": { type: "boolean", default: false },
     fire: { type: "string", default: "bursts" },
     displays: { type: "string", default: "1000" },
     publishes: { type: "string", default: "10" },
@@ -34,13 +35,14 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--variants LIST] [--fire MODE]
+  console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--variants LIST] [--skip-peers] [--fire MODE]
                  [--displays N] [--publishes N] [--nodes 1|2] [--display-procs N] [--port P] [--out DIR] [--profile]
 Match scenario (Arena, stock Colyseus, JSON broadcast):
   --matches        matches of 12 bots per target; 0 skips the scenario (default 10)
   --duration       measured seconds per target (default 30)
   --warmup         seconds of load before measuring (default 5)
   --variants       Arena variants to add, comma-separated: ${Object.keys(VARIANTS).join(", ")} (default none)
+  --skip-peers     Arena and its variants only (to price a feature in less time)
   --fire           how bots fire: ${FIRE_MODES.join(" or ")} (default bursts)
 Display scenario (Arena lobby, ws Map peer):
   --displays       displays on one channel; 0 skips the scenario (default 1000)
@@ -105,6 +107,7 @@ if (nodes > 2) {
     durationSeconds: positiveInt("duration", values.duration),
     warmupSeconds: positiveInt("warmup", values.warmup, true),
     variants: variants(values.variants),
+    skipPeers: values["skip-peers"],
     fireMode: fireMode(values.fire),
     displays: positiveInt("displays", values.displays, true),
     publishes: positiveInt("publishes", values.publishes),

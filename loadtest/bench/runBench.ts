@@ -16,6 +16,8 @@ export interface BenchOptions {
   warmupSeconds: number;
   /** Arena variants added to the match scenario. */
   variants: Variant[];
+  /** Leave stock Colyseus and JSON broadcast out of the match scenario. */
+  skipPeers: boolean;
   fireMode: FireMode;
   /** Display clients of the fan-out scenario; 0 skips it. */
   displays: number;
@@ -71,7 +73,8 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   mkdirSync(runDir, { recursive: true });
   // Arena verifies with it and the bots sign their own tokens with it; new every run.
   const secret = randomBytes(32).toString("hex");
-  const matchTargets: Target[] = options.matches > 0 ? [...MATCH_TARGETS, ...options.variants.map((v) => VARIANTS[v])] : [];
+  const base = options.skipPeers ? MATCH_TARGETS.filter((t) => t.id === "arena") : MATCH_TARGETS;
+  const matchTargets: Target[] = options.matches > 0 ? [...base, ...options.variants.map((v) => VARIANTS[v])] : [];
   const targets: TargetRun[] = [];
   // One target at a time: they never compete for the two cores.
   for (const target of matchTargets) {
