@@ -13,6 +13,7 @@ export interface DisplayFigures {
   serverFanoutP99Ms: number;
   publishResponseP50Ms: number;
   rssPerDisplayKB: number;
+  heapPerDisplayKB: number;
   serverRssMB: number;
   serverCpuPercent: number;
   connectSeconds: number;
@@ -37,6 +38,7 @@ export const DISPLAY_FIGURES: readonly DisplayFigureInfo[] = [
   { key: "serverFanoutP99Ms", label: "server publish->socket p99", unit: "ms", digits: 2 },
   { key: "publishResponseP50Ms", label: "publish HTTP response p50", unit: "ms", digits: 2 },
   { key: "rssPerDisplayKB", label: "RSS per idle display", unit: "KB", digits: 1 },
+  { key: "heapPerDisplayKB", label: "  JS heap + external per idle display", unit: "KB", digits: 1 },
   { key: "serverRssMB", label: "server RSS with displays (after GC)", unit: "MB", digits: 1 },
   { key: "serverCpuPercent", label: "server CPU during the window", unit: "% of a core", digits: 1 },
   { key: "connectSeconds", label: "time to connect every display (context)", unit: "s", digits: 1, context: true },
@@ -51,6 +53,7 @@ export interface DisplayNodeRun {
   displays: number;
   fanout: LatencySummary & { max: number };
   rssPerDisplayKB: number;
+  heapPerDisplayKB: number;
   serverCpuPercent: number;
 }
 

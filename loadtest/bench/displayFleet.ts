@@ -20,17 +20,24 @@ async function join(group: DisplayGroup, groupStats: DisplayStats, index: number
   return joinDisplayBot(group.endpoint, group.roomId!, config.channel, token, groupStats);
 }
 
-/** Joins `count` displays with at most `concurrency` joins in flight. */
-async function joinGroup(group: DisplayGroup, groupStats: DisplayStats, firstIndex: number): Promise<void> {
+/** Joins `count` displays of `group` into `into`, with at most `concurrency` joins in flight. */
+async function joinGroup(group: DisplayGroup, count: number, groupStats: DisplayStats, firstIndex: number, into: DisplayBot[]): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < group.count) {
+    while (next < count) {
       const index = firstIndex + next++;
-      bots.push(await join(group, groupStats, index));
+      into.push(await join(group, groupStats, index));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(config.concurrency, group.count) }, worker));
+  await Promise.all(Array.from({ length: Math.min(config.concurrency, count) }, worker));
 }
+
+/** The harness's `connect`, once. */
+const connectAsked = new Promise<void>((resolve) => {
+  process.on("message", (message: ToDisplayFleet) => {
+    if (message.type === "connect") resolve();
+  });
+});
 
 const receipts = () => stats.reduce((n, s) => n + s.receipts, 0);
 
@@ -50,11 +57,17 @@ process.on("message", async (message: ToDisplayFleet) => {
 });
 
 (async () => {
+  // Warm-up displays exercise the join path once, so one-time allocations (compiled code, pools) are not charged to the displays.
+  const warm: DisplayBot[] = [];
+  await joinGroup(config.groups[0], config.warmup, new DisplayStats(), -config.warmup, warm);
+  await Promise.all(warm.map((b) => b.close()));
+  tell({ type: "warmed" });
+  await connectAsked;
   const progress = setInterval(() => tell({ type: "progress", connected: bots.length, receipts: receipts() }), 250);
   const started = performance.now();
   let index = config.firstIndex;
   for (const [i, group] of config.groups.entries()) {
-    await joinGroup(group, stats[i], index);
+    await joinGroup(group, group.count, stats[i], index, bots);
     index += group.count;
   }
   tell({ type: "connected", displays: bots.length, seconds: (performance.now() - started) / 1000 });

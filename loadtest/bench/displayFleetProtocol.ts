@@ -19,9 +19,12 @@ export interface DisplayFleetConfig {
   firstIndex: number;
   /** Joins in flight at once. */
   concurrency: number;
+  /** Displays that join and leave first (on the first group's node), before the harness reads idle RSS. */
+  warmup: number;
 }
 
-export type ToDisplayFleet = { type: "report" } | { type: "stop" };
+/** `connect`: the harness has read the idle RSS; join every display. */
+export type ToDisplayFleet = { type: "connect" } | { type: "report" } | { type: "stop" };
 
 export interface DisplayGroupResult {
   node: string;
@@ -33,6 +36,8 @@ export interface DisplayGroupResult {
 }
 
 export type FromDisplayFleet =
+  /** The warm-up displays joined and left. */
+  | { type: "warmed" }
   /** `seconds`: from this fleet's first join request to its last display joined. */
   | { type: "connected"; displays: number; seconds: number }
   /** Every 250 ms: displays connected so far, or measured receipts once connected. */

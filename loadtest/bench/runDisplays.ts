@@ -46,6 +46,8 @@ export const CHANNEL = "program-5";
 /** Filler for each message: a few hundred bytes, like a slide's description. */
 const BODY = "<section><h1>Today</h1><p>" + "Doors open at 10:00, talks in hall B, lunch at 12:30. ".repeat(4) + "</p></section>";
 const JOINS_IN_FLIGHT = 50;
+/** Displays that join and leave before the idle RSS reading (first node only). */
+const WARMUP_DISPLAYS = 50;
 
 interface ServerNode {
   name: string;
@@ -96,13 +98,32 @@ async function serverFanoutBuckets(nodes: ServerNode[]) {
   return all[0].map((b, i) => ({ le: b.le, count: all.reduce((sum, buckets) => sum + buckets[i].count, 0) }));
 }
 
-/** RSS of each node after full GCs (two, a moment apart: V8 returns freed pages lazily). */
-async function rssAfterGc(nodes: ServerNode[]): Promise<number[]> {
-  for (let i = 0; i < 2; i++) {
-    await Promise.all(nodes.map((n) => collectGarbage(n.inspectPort)));
+interface MemoryReading {
+  rssBytes: number;
+  /** V8 heap in use plus the memory it tracks outside the heap (Buffers). */
+  heapBytes: number;
+}
+
+/**
+ * Each node's memory once full GCs no longer shrink its RSS: V8 gives pages
+ * back only after several collections (an idle Arena drops by some MB around
+ * its fourth), so the reading repeats GC + 0.5 s at least 6 times and until the
+ * last three RSS readings of every node lie within 256 KB (at most 20 rounds).
+ * RSS still moves by a few MB for reasons of its own (pages the allocator keeps
+ * or returns): divided among 1,000 displays that is a few KB each.
+ */
+async function memoryAfterGc(nodes: ServerNode[]): Promise<MemoryReading[]> {
+  const readings: MemoryReading[][] = [];
+  const settled = () => readings.length >= 6 && nodes.every((_, i) => {
+    const last = readings.slice(-3).map((r) => r[i].rssBytes);
+    return Math.max(...last) - Math.min(...last) < 256 * 1024;
+  });
+  while (!settled() && readings.length < 20) {
+    const heaps = await Promise.all(nodes.map((n) => collectGarbage(n.inspectPort)));
     await sleep(500);
+    readings.push(nodes.map((n, i) => ({ rssBytes: sampleProcess(n.child.pid!).rssBytes, heapBytes: heaps[i].heapUsed + heaps[i].external })));
   }
-  return nodes.map((n) => sampleProcess(n.child.pid!).rssBytes);
+  return readings.at(-1)!;
 }
 
 /**
@@ -134,7 +155,6 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     });
     await Promise.all(nodes.map((n) => waitForHealthy(`http://127.0.0.1:${n.port}/healthz`, n.child)));
     if (target.id === "arena") await lobbiesPerNode(nodes, options.secret);
-    const idleRss = await rssAfterGc(nodes);
 
     // Each fleet process gets its share of every node's displays.
     const perFleet = nodes.map((n) => split(n.displays, options.fleets));
@@ -150,6 +170,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
         groups,
         firstIndex,
         concurrency: JOINS_IN_FLIGHT,
+        warmup: f === 0 ? WARMUP_DISPLAYS : 0,
       };
       firstIndex += groups.reduce((n, g) => n + g.count, 0);
       const fleet = forkWithIpc("loadtest/bench/displayFleet.ts", [JSON.stringify(config)], path.join(options.runDir, `displays-${target.id}-bots-${f + 1}.log`));
@@ -160,6 +181,11 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       });
       fleets.push(fleet);
     }
+    await Promise.all(fleets.map((fleet) => nextMessage<FromDisplayFleet, "warmed">(fleet, "warmed", 60_000)));
+    // Let the servers finish closing the warm-up sessions before the reading.
+    await sleep(500);
+    const idle = await memoryAfterGc(nodes);
+    for (const fleet of fleets) fleet.send({ type: "connect" } satisfies ToDisplayFleet);
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
     const ticker = setInterval(() => progress(`connecting displays: ${sum(connected)}/${options.displays}`), 1000);
     let connectSeconds: number;
@@ -172,7 +198,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
 
     progress(`${options.displays} displays connected in ${connectSeconds.toFixed(1)} s; measuring RSS after GC`);
     await sleep(1000);
-    const loadedRss = await rssAfterGc(nodes);
+    const loaded = await memoryAfterGc(nodes);
 
     const publishUrl = `http://127.0.0.1:${nodes[0].port}/api/channels/${CHANNEL}/messages`;
     const operator = target.id === "arena" ? await botToken(options.secret, "operator", "bench-operator") : "";
@@ -226,7 +252,8 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
         node: n.name + (nodeCount > 1 && i === 0 ? " (publish)" : ""),
         displays: n.displays,
         fanout: { ...summarizeLatencies(latencies), max: Math.max(...latencies) },
-        rssPerDisplayKB: (loadedRss[i] - idleRss[i]) / 1024 / n.displays,
+        rssPerDisplayKB: (loaded[i].rssBytes - idle[i].rssBytes) / 1024 / n.displays,
+        heapPerDisplayKB: (loaded[i].heapBytes - idle[i].heapBytes) / 1024 / n.displays,
         serverCpuPercent: cpuPercent(startServers[i], endServers[i]),
       };
     });
@@ -244,8 +271,9 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       fanoutLastP50Ms: summarizeLatencies(lastReceiptMs).p50,
       serverFanoutP99Ms: histogramQuantile(0.99, bucketsBetween(fanoutBefore, fanoutAfter)) * 1000,
       publishResponseP50Ms: summarizeLatencies(responseMs).p50,
-      rssPerDisplayKB: (sum(loadedRss) - sum(idleRss)) / 1024 / options.displays,
-      serverRssMB: sum(loadedRss) / 2 ** 20,
+      rssPerDisplayKB: (sum(loaded.map((m) => m.rssBytes)) - sum(idle.map((m) => m.rssBytes))) / 1024 / options.displays,
+      heapPerDisplayKB: (sum(loaded.map((m) => m.heapBytes)) - sum(idle.map((m) => m.heapBytes))) / 1024 / options.displays,
+      serverRssMB: sum(loaded.map((m) => m.rssBytes)) / 2 ** 20,
       serverCpuPercent: serverCpu,
       connectSeconds,
       botCpuPercent: botCpu,

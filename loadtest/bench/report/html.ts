@@ -67,8 +67,8 @@ function displaySection(report: BenchReport): string {
   const o = report.options;
   if (!report.displays.length) return `<h2>Display scenario</h2><p>Skipped (${esc(report.scenarios.displays.reason ?? "")}).</p>`;
   const perNode = report.displays.filter((d) => d.nodes.length > 1).map((d) =>
-    `<h3>${esc(d.label)} per node</h3><table><tr><th>node</th><th>displays</th><th>fan-out p50 ms</th><th>p99 ms</th><th>max ms</th><th>RSS per display KB</th><th>server CPU %</th></tr>` +
-    d.nodes.map((n) => `<tr><td>${esc(n.node)}</td><td>${n.displays}</td><td>${n.fanout.p50.toFixed(2)}</td><td>${n.fanout.p99.toFixed(2)}</td><td>${n.fanout.max.toFixed(2)}</td><td>${n.rssPerDisplayKB.toFixed(1)}</td><td>${n.serverCpuPercent.toFixed(1)}</td></tr>`).join("") +
+    `<h3>${esc(d.label)} per node</h3><table><tr><th>node</th><th>displays</th><th>fan-out p50 ms</th><th>p99 ms</th><th>max ms</th><th>RSS per display KB</th><th>heap per display KB</th><th>server CPU %</th></tr>` +
+    d.nodes.map((n) => `<tr><td>${esc(n.node)}</td><td>${n.displays}</td><td>${n.fanout.p50.toFixed(2)}</td><td>${n.fanout.p99.toFixed(2)}</td><td>${n.fanout.max.toFixed(2)}</td><td>${n.rssPerDisplayKB.toFixed(1)}</td><td>${n.heapPerDisplayKB.toFixed(1)}</td><td>${n.serverCpuPercent.toFixed(1)}</td></tr>`).join("") +
     `</table>`);
   const charts = [
     lineChart("Fan-out latency CDF (publish request sent -> display's handler)", "ms", "fraction of receipts",

@@ -49,8 +49,11 @@ export function renderTable(report: BenchReport): string {
     if (arena.nodes.length > 1) {
       out.push("Per node (Arena):");
       out.push(...grid(
-        ["node", "displays", "fan-out p50 ms", "fan-out p99 ms", "max ms", "RSS per display KB", "server CPU %"],
-        arena.nodes.map((n) => [n.node, String(n.displays), format(n.fanout.p50, 2), format(n.fanout.p99, 2), format(n.fanout.max, 2), format(n.rssPerDisplayKB, 1), format(n.serverCpuPercent, 1)]),
+        ["node", "displays", "fan-out p50 ms", "fan-out p99 ms", "max ms", "RSS per display KB", "heap per display KB", "server CPU %"],
+        arena.nodes.map((n) => [
+          n.node, String(n.displays), format(n.fanout.p50, 2), format(n.fanout.p99, 2), format(n.fanout.max, 2),
+          format(n.rssPerDisplayKB, 1), format(n.heapPerDisplayKB, 1), format(n.serverCpuPercent, 1),
+        ]),
       ), "");
     }
   } else {
