@@ -7,7 +7,9 @@ import { botToken } from "../bot/token";
 import { wallClockMs } from "../bot/wallClock";
 import type { DisplayFigures, DisplayNodeRun, DisplayRun } from "./displayFigures";
 import type { DisplayFleetConfig, DisplayGroup, DisplayGroupResult, FromDisplayFleet, ToDisplayFleet } from "./displayFleetProtocol";
-import { collectGarbage, inspectFlag } from "./inspector";
+import { inspectFlag } from "./inspector";
+import { lobbiesPerNode } from "./lobbies";
+import { memoryAfterGc } from "./serverMemory";
 import { nextMessage } from "./ipc";
 import { forkWithIpc, sleep, startRedis, startServer, stopProcess, waitForHealthy } from "./processes";
 import { cpuPercent, machinePercent, sampleMachine, sampleProcess } from "./procStats";
@@ -56,34 +58,10 @@ interface ServerNode {
   child: ChildProcess;
   displays: number;
   roomId?: string;
+  pid: number;
 }
 
 const nodeName = (i: number) => `node ${String.fromCharCode(65 + i)}`;
-
-/**
- * One lobby room per node, created through matchmaking (`create`) until every
- * node holds one: Arena places a new room on the least loaded live node, so the
- * creations alternate once the nodes' room counts are shared (Colyseus persists
- * them at most once a second). A single node gets its one lobby at once.
- */
-async function lobbiesPerNode(nodes: ServerNode[], secret: string): Promise<void> {
-  const token = await botToken(secret, "display", "bench-setup");
-  for (let attempt = 0; attempt < 30 && nodes.some((n) => !n.roomId); attempt++) {
-    const via = nodes.find((n) => !n.roomId)!;
-    const res = await fetch(`http://127.0.0.1:${via.port}/matchmake/create/lobby`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-      body: "{}",
-    });
-    if (!res.ok) throw new Error(`creating a lobby on ${via.name}: ${res.status} ${await res.text()}`);
-    const { room } = (await res.json()) as { room: { roomId: string; publicAddress?: string } };
-    const owner = nodes.length === 1 ? nodes[0] : nodes.find((n) => room.publicAddress === `127.0.0.1:${n.port}`);
-    if (owner && !owner.roomId) owner.roomId = room.roomId;
-    if (nodes.some((n) => !n.roomId)) await sleep(1100);
-  }
-  const without = nodes.filter((n) => !n.roomId);
-  if (without.length) throw new Error(`no lobby room could be placed on ${without.map((n) => n.name).join(", ")}`);
-}
 
 /** `total` split as evenly as possible into `parts`. */
 function split(total: number, parts: number): number[] {
@@ -96,34 +74,6 @@ async function serverFanoutBuckets(nodes: ServerNode[]) {
     return histogramBuckets(parsePrometheusText(text), "arena_fanout_latency_seconds");
   }));
   return all[0].map((b, i) => ({ le: b.le, count: all.reduce((sum, buckets) => sum + buckets[i].count, 0) }));
-}
-
-interface MemoryReading {
-  rssBytes: number;
-  /** V8 heap in use plus the memory it tracks outside the heap (Buffers). */
-  heapBytes: number;
-}
-
-/**
- * Each node's memory once full GCs no longer shrink its RSS: V8 gives pages
- * back only after several collections (an idle Arena drops by some MB around
- * its fourth), so the reading repeats GC + 0.5 s at least 6 times and until the
- * last three RSS readings of every node lie within 256 KB (at most 20 rounds).
- * RSS still moves by a few MB for reasons of its own (pages the allocator keeps
- * or returns): divided among 1,000 displays that is a few KB each.
- */
-async function memoryAfterGc(nodes: ServerNode[]): Promise<MemoryReading[]> {
-  const readings: MemoryReading[][] = [];
-  const settled = () => readings.length >= 6 && nodes.every((_, i) => {
-    const last = readings.slice(-3).map((r) => r[i].rssBytes);
-    return Math.max(...last) - Math.min(...last) < 256 * 1024;
-  });
-  while (!settled() && readings.length < 20) {
-    const heaps = await Promise.all(nodes.map((n) => collectGarbage(n.inspectPort)));
-    await sleep(500);
-    readings.push(nodes.map((n, i) => ({ rssBytes: sampleProcess(n.child.pid!).rssBytes, heapBytes: heaps[i].heapUsed + heaps[i].external })));
-  }
-  return readings.at(-1)!;
 }
 
 /**
@@ -151,7 +101,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       const log = path.join(options.runDir, `displays-${target.id}${nodeCount > 1 ? `-${i + 1}` : ""}.log`);
       const child = startServer(entry, env, log, [inspectFlag(options.inspectPorts[i])]);
       children.push(child);
-      return { name: nodeCount > 1 ? nodeName(i) : target.label, port, inspectPort: options.inspectPorts[i], child, displays };
+      return { name: nodeCount > 1 ? nodeName(i) : target.label, port, inspectPort: options.inspectPorts[i], child, pid: child.pid!, displays };
     });
     await Promise.all(nodes.map((n) => waitForHealthy(`http://127.0.0.1:${n.port}/healthz`, n.child)));
     if (target.id === "arena") await lobbiesPerNode(nodes, options.secret);
