@@ -3,7 +3,7 @@
  * same bots, one after another on loopback. Prints a table and writes JSON and
  * HTML reports under bench-reports/. Figures are defined in docs/benchmarks.md.
  *
- *   npm run bench -- --matches 10 --duration 30 --warmup 5 --displays 0 --port 2600 --profile
+ *   npm run bench -- --matches 10 --duration 30 --warmup 5 --displays 1000 --port 2600 --profile
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -11,14 +11,22 @@ import { parseArgs } from "node:util";
 import { ROOT } from "./bench/processes";
 import { renderHtml } from "./bench/report/html";
 import { renderTable } from "./bench/report/table";
-import { runBench } from "./bench/runBench";
+import { FIRE_MODES, FireMode } from "./bot/intentions";
+import { PORTS_USED, runBench } from "./bench/runBench";
+import { Variant, VARIANTS } from "./bench/targets";
 
 const { values } = parseArgs({
   options: {
     matches: { type: "string", default: "10" },
     duration: { type: "string", default: "30" },
     warmup: { type: "string", default: "5" },
-    displays: { type: "string", default: "0" },
+    variants: { type: "string", default: "" },
+    "skip-peers": { type: "boolean", default: false },
+    fire: { type: "string", default: "bursts" },
+    displays: { type: "string", default: "1000" },
+    publishes: { type: "string", default: "10" },
+    nodes: { type: "string", default: "1" },
+    "display-procs": { type: "string", default: "1" },
     port: { type: "string", default: "2600" },
     out: { type: "string", default: path.join(ROOT, "bench-reports") },
     profile: { type: "boolean", default: false },
@@ -27,14 +35,24 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--displays N] [--port P] [--out DIR] [--profile]
-  --matches   matches of 12 bots per target (default 10)
-  --duration  measured seconds per target (default 30)
-  --warmup    seconds of load before measuring (default 5)
-  --displays  display clients for the lobby fan-out scenario (skipped until the lobby exists)
-  --port      first of three ports: Arena, stock Colyseus, JSON broadcast (default 2600)
-  --out       folder for the reports (default bench-reports/)
-  --profile   run each server under --cpu-prof and print its top self-time functions`);
+  console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--variants LIST] [--skip-peers] [--fire MODE]
+                 [--displays N] [--publishes N] [--nodes 1|2] [--display-procs N] [--port P] [--out DIR] [--profile]
+Match scenario (Arena, stock Colyseus, JSON broadcast):
+  --matches        matches of 12 bots per target; 0 skips the scenario (default 10)
+  --duration       measured seconds per target (default 30)
+  --warmup         seconds of load before measuring (default 5)
+  --variants       Arena variants to add, comma-separated: ${Object.keys(VARIANTS).join(", ")} (default none)
+  --skip-peers     Arena and its variants only (to price a feature in less time)
+  --fire           how bots fire: ${FIRE_MODES.join(" or ")} (default bursts)
+Display scenario (Arena lobby, ws Map peer):
+  --displays       displays on one channel; 0 skips the scenario (default 1000)
+  --publishes      measured publishes, one a second (default 10)
+  --nodes          Arena nodes; 2 starts redis-server and splits the displays (default 1)
+  --display-procs  display bot processes (default 1)
+Both:
+  --port           first of ${PORTS_USED} consecutive ports the run uses (default 2600)
+  --out            folder for the reports (default bench-reports/)
+  --profile        run each match server under --cpu-prof and print its top self-time functions`);
   process.exit(0);
 }
 
@@ -59,12 +77,42 @@ function onProgress(line: string): void {
   }
 }
 
+function variants(raw: string): Variant[] {
+  const list = raw.split(",").map((v) => v.trim()).filter(Boolean);
+  const unknown = list.filter((v) => !(v in VARIANTS));
+  if (unknown.length) {
+    console.error(`--variants: unknown ${unknown.join(", ")}; known: ${Object.keys(VARIANTS).join(", ")}`);
+    process.exit(2);
+  }
+  return [...new Set(list)] as Variant[];
+}
+
+function fireMode(raw: string): FireMode {
+  if (!(FIRE_MODES as readonly string[]).includes(raw)) {
+    console.error(`--fire must be ${FIRE_MODES.join(" or ")}, got ${JSON.stringify(raw)}`);
+    process.exit(2);
+  }
+  return raw as FireMode;
+}
+
+const nodes = positiveInt("nodes", values.nodes);
+if (nodes > 2) {
+  console.error("--nodes must be 1 or 2");
+  process.exit(2);
+}
+
 (async () => {
   const report = await runBench({
-    matches: positiveInt("matches", values.matches),
+    matches: positiveInt("matches", values.matches, true),
     durationSeconds: positiveInt("duration", values.duration),
     warmupSeconds: positiveInt("warmup", values.warmup, true),
+    variants: variants(values.variants),
+    skipPeers: values["skip-peers"],
+    fireMode: fireMode(values.fire),
     displays: positiveInt("displays", values.displays, true),
+    publishes: positiveInt("publishes", values.publishes),
+    nodes,
+    displayProcesses: positiveInt("display-procs", values["display-procs"]),
     port: positiveInt("port", values.port),
     outDir: path.resolve(values.out),
     cpuProfile: values.profile,

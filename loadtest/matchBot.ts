@@ -1,27 +1,39 @@
 /**
- * A match bot: joins `match`, sends `input` at 60 Hz with random intentions and
- * decodes the state with colyseus.js. Standalone, against a running server:
+ * A match bot: joins `match` with a player token it signs itself, sends `input`
+ * at 60 Hz with random intentions and decodes the state with colyseus.js.
+ * Standalone, against a running server started with the same secret and limits
+ * that admit 120 connections from one address:
  *
- *   npm run loadtest -- --endpoint ws://localhost:2567 --room match --numClients 120
+ *   ARENA_JWT_SECRET=<32+ chars> ARENA_MAX_CONNECTIONS_PER_IP=1000 ARENA_MATCHMAKE_REQUESTS_PER_MINUTE=10000 npm start
+ *   ARENA_JWT_SECRET=<same> npm run loadtest -- --endpoint ws://localhost:2567 --room match --numClients 120
  *
- * (@colyseus/loadtest 0.16 exports `cli(main)`; its old `colyseus-loadtest <script>`
- * binary only prints a deprecation notice.) The benchmark uses the same bot
- * through `joinMatchBot`.
+ * Without ARENA_JWT_SECRET the bots sign with the dev secret a dev server wrote
+ * (ARENA_DEV_SECRET_FILE). (@colyseus/loadtest 0.16 exports `cli(main)`; its old
+ * `colyseus-loadtest <script>` binary only prints a deprecation notice.) The
+ * benchmark uses the same bot through `joinMatchBot`.
  */
 import { cli, Options } from "@colyseus/loadtest";
 import { Client, Room } from "colyseus.js";
 import type WebSocket from "ws";
+import { withoutTokenInUrl } from "../client/withoutTokenInUrl";
 import type { MatchState } from "../schema/MatchState";
+import { readDevSecret } from "../server/auth/devSecret";
+import { loadConfig } from "../server/config";
 import { Bot, BotTransport } from "./bot/Bot";
+import type { FireMode } from "./bot/intentions";
 import { summarizeLatencies } from "./bot/summary";
+import { botToken } from "./bot/token";
+
+/** colyseus.js 0.16 keeps its `ws` socket on the transport; its declared type hides it. */
+export function socketOf(room: Room): WebSocket {
+  return (room.connection.transport as unknown as { ws: WebSocket }).ws;
+}
 
 function colyseusTransport(room: Room<MatchState>): BotTransport {
-  // colyseus.js 0.16 keeps its `ws` socket on the transport; its declared type hides it.
-  const socket = (room.connection.transport as unknown as { ws: WebSocket }).ws;
   return {
-    socket,
+    socket: socketOf(room),
     sendInput: (input) => room.send("input", input),
-    onState: (listener) => room.onStateChange((state) => listener(state.players?.get(room.sessionId)?.ack ?? 0)),
+    onState: (listener) => room.onStateChange((state) => listener(state.players?.get(room.sessionId)?.ack ?? 0, state.tick)),
     onError: (listener) => room.onMessage("error", () => listener()),
     onClose: (listener) => room.onLeave(() => listener()),
     close: async () => {
@@ -30,10 +42,19 @@ function colyseusTransport(room: Room<MatchState>): BotTransport {
   };
 }
 
+/** A colyseus.js client presenting `token` (kept out of the WebSocket URL); servers without auth ignore it. */
+export function clientWithToken(endpoint: string, token: string | undefined): Client {
+  const client = new Client(endpoint, { urlBuilder: withoutTokenInUrl });
+  if (token) client.auth.token = token;
+  return client;
+}
+
 /** Joins (or creates) a match on `endpoint` and returns a started bot; `seed` picks its intentions. */
-export async function joinMatchBot(endpoint: string, roomName: string, seed: number): Promise<Bot> {
-  const room = await new Client(endpoint).joinOrCreate<MatchState>(roomName);
-  const bot = new Bot(colyseusTransport(room), seed);
+export async function joinMatchBot(endpoint: string, roomName: string, seed: number, token?: string, fireMode?: FireMode): Promise<Bot> {
+  const room = await clientWithToken(endpoint, token).joinOrCreate<MatchState>(roomName);
+  // Chat notices (the kill feed), typing and gap notices are not measured.
+  for (const type of ["chat", "typing", "gap"]) room.onMessage(type, () => {});
+  const bot = new Bot(colyseusTransport(room), seed, fireMode);
   bot.start();
   return bot;
 }
@@ -41,7 +62,11 @@ export async function joinMatchBot(endpoint: string, roomName: string, seed: num
 const running: Bot[] = [];
 
 async function main(options: Options): Promise<void> {
-  running.push(await joinMatchBot(options.endpoint, options.roomName, options.clientId + 1));
+  const config = loadConfig();
+  const secret = config.ARENA_JWT_SECRET ?? readDevSecret(config.ARENA_DEV_SECRET_FILE);
+  if (!secret) throw new Error("set ARENA_JWT_SECRET to the server's, or start a dev server first (it writes its secret to ARENA_DEV_SECRET_FILE)");
+  const token = await botToken(secret, "player", `bot-${options.clientId + 1}`);
+  running.push(await joinMatchBot(options.endpoint, options.roomName, options.clientId + 1, token));
   if (running.length === 1) {
     // One summary line for all bots every 5 s, in the loadtest's log pane.
     setInterval(() => {

@@ -4,6 +4,7 @@
  */
 import type { Bot } from "../bot/Bot";
 import { summarizeLatencies } from "../bot/summary";
+import { botToken } from "../bot/token";
 import { joinMatchBot } from "../matchBot";
 import { joinJsonBot } from "../peers/json/jsonBot";
 import type { FleetConfig, FleetResult, FromFleet, ToFleet } from "./fleetProtocol";
@@ -14,8 +15,10 @@ let windowStart = 0;
 
 const tell = (message: FromFleet) => process.send?.(message);
 
-function join(seed: number): Promise<Bot> {
-  return config.protocol === "colyseus" ? joinMatchBot(config.endpoint, "match", seed) : joinJsonBot(config.endpoint, seed);
+async function join(seed: number): Promise<Bot> {
+  if (config.protocol === "json") return joinJsonBot(config.endpoint, seed, config.fireMode);
+  const token = config.secret ? await botToken(config.secret, "player", `bot-${seed}`) : undefined;
+  return joinMatchBot(config.endpoint, "match", seed, token, config.fireMode);
 }
 
 function result(): FleetResult {

@@ -1,3 +1,4 @@
+import type { FireMode } from "../bot/intentions";
 import type { LatencySummary } from "../bot/summary";
 
 /** How the benchmark talks to its bot fleet child process (Node IPC). */
@@ -5,6 +6,9 @@ export interface FleetConfig {
   protocol: "colyseus" | "json";
   endpoint: string;
   bots: number;
+  /** Arena: the HS256 secret each bot signs its own `player` token with. */
+  secret?: string;
+  fireMode: FireMode;
 }
 
 export type ToFleet = { type: "measure" } | { type: "report" } | { type: "stop" };

@@ -1,24 +1,51 @@
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import type { FireMode } from "../bot/intentions";
+import { DISPLAY_FIGURES, DisplayFigures, DisplayRun } from "./displayFigures";
 import { FIGURES, Figures, TargetRun } from "./figures";
+import { DISPLAY_TARGETS, runDisplayTarget } from "./runDisplays";
 import { runTarget } from "./runTarget";
-import { TARGETS } from "./targets";
+import { MATCH_TARGETS, Target, Variant, VARIANTS } from "./targets";
 
 export interface BenchOptions {
+  /** Matches of 12 bots per target; 0 skips the match scenario. */
   matches: number;
   durationSeconds: number;
   warmupSeconds: number;
-  /** Display clients for the lobby fan-out scenario. */
+  /** Arena variants added to the match scenario. */
+  variants: Variant[];
+  /** Leave stock Colyseus and JSON broadcast out of the match scenario. */
+  skipPeers: boolean;
+  fireMode: FireMode;
+  /** Display clients of the fan-out scenario; 0 skips it. */
   displays: number;
-  /** First of three consecutive ports (Arena, stock, JSON). */
+  /** Measured publishes of the display scenario, one a second. */
+  publishes: number;
+  /** Arena nodes in the display scenario (2: on a local Redis). */
+  nodes: number;
+  /** Display bot processes. */
+  displayProcesses: number;
+  /** First of the run's ports (PORT_LAYOUT). */
   port: number;
   /** Folder that receives this run's folder. */
   outDir: string;
-  /** Profile every server with --cpu-prof. */
+  /** Profile every match server with --cpu-prof. */
   cpuProfile: boolean;
   onProgress(line: string): void;
 }
+
+/** Offsets from --port: one per server, so a server that is slow to exit never collides with the next. */
+export const PORT_LAYOUT = {
+  match: { arena: 0, stock: 1, json: 2, "arena-rewind-off": 3, "arena-views-off": 4 } as Record<string, number>,
+  displayNodes: [5, 6],
+  displayPeer: 7,
+  redis: 8,
+  inspectNodes: [9, 10],
+  inspectPeer: 11,
+};
+export const PORTS_USED = 12;
 
 export interface Scenario {
   status: "ran" | "skipped";
@@ -30,39 +57,55 @@ export interface BenchReport {
   machine: { cpus: number; model: string; memoryGB: number; node: string; kernel: string };
   options: Omit<BenchOptions, "onProgress" | "outDir">;
   runDir: string;
+  /** The match scenario: Arena, the two peers, then any variants. */
   targets: TargetRun[];
-  /** ratios[peer][figure] = peer's figure / Arena's figure. */
+  /** ratios[target][figure] = that target's figure / Arena's figure. */
   ratios: Record<string, Partial<Record<keyof Figures, number>>>;
+  /** The display scenario: Arena, then the signage peer. */
+  displays: DisplayRun[];
+  displayRatios: Record<string, Partial<Record<keyof DisplayFigures, number>>>;
   scenarios: { match: Scenario; displays: Scenario };
-}
-
-/**
- * The lobby fan-out scenario (one publish -> N displays) needs the `lobby` room,
- * which does not exist yet: it is reported as skipped. Its bots would join the
- * fleet beside the match bots, and its figures join Figures.
- */
-function displayScenario(options: BenchOptions): Scenario {
-  return {
-    status: "skipped",
-    reason: `the lobby room does not exist yet${options.displays ? `: ${options.displays} display clients requested, none run` : ""}`,
-  };
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const date = new Date();
   const runDir = path.join(options.outDir, date.toISOString().replace(/[:.]/g, "-"));
   mkdirSync(runDir, { recursive: true });
+  // Arena verifies with it and the bots sign their own tokens with it; new every run.
+  const secret = randomBytes(32).toString("hex");
+  const base = options.skipPeers ? MATCH_TARGETS.filter((t) => t.id === "arena") : MATCH_TARGETS;
+  const matchTargets: Target[] = options.matches > 0 ? [...base, ...options.variants.map((v) => VARIANTS[v])] : [];
   const targets: TargetRun[] = [];
-  // One target at a time: the three never compete for the two cores.
-  for (const [i, target] of TARGETS.entries()) {
+  // One target at a time: they never compete for the two cores.
+  for (const target of matchTargets) {
     targets.push(
       await runTarget(target, {
         matches: options.matches,
         warmupSeconds: options.warmupSeconds,
         durationSeconds: options.durationSeconds,
-        port: options.port + i,
+        port: options.port + PORT_LAYOUT.match[target.id],
         runDir,
         cpuProfile: options.cpuProfile,
+        secret,
+        fireMode: options.fireMode,
+        onProgress: options.onProgress,
+      }),
+    );
+  }
+  const displays: DisplayRun[] = [];
+  for (const target of options.displays > 0 ? DISPLAY_TARGETS : []) {
+    const arena = target.id === "arena";
+    displays.push(
+      await runDisplayTarget(target, {
+        displays: options.displays,
+        publishes: options.publishes,
+        nodes: options.nodes,
+        ports: arena ? PORT_LAYOUT.displayNodes.map((o) => options.port + o) : [options.port + PORT_LAYOUT.displayPeer],
+        inspectPorts: arena ? PORT_LAYOUT.inspectNodes.map((o) => options.port + o) : [options.port + PORT_LAYOUT.inspectPeer],
+        redisPort: options.port + PORT_LAYOUT.redis,
+        fleets: options.displayProcesses,
+        runDir,
+        secret,
         onProgress: options.onProgress,
       }),
     );
@@ -80,18 +123,29 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     options: shownOptions,
     runDir,
     targets,
-    ratios: ratiosToArena(targets),
-    scenarios: { match: { status: "ran" }, displays: displayScenario(options) },
+    ratios: ratiosToArena(targets, FIGURES),
+    displays,
+    displayRatios: ratiosToArena(displays, DISPLAY_FIGURES),
+    scenarios: {
+      match: options.matches > 0 ? { status: "ran" } : { status: "skipped", reason: "--matches 0" },
+      displays: options.displays > 0 ? { status: "ran" } : { status: "skipped", reason: "--displays 0" },
+    },
   };
 }
 
-function ratiosToArena(targets: TargetRun[]): BenchReport["ratios"] {
-  const arena = targets.find((t) => t.id === "arena")!;
-  const ratios: BenchReport["ratios"] = {};
-  for (const peer of targets) {
-    if (peer === arena) continue;
-    ratios[peer.id] = Object.fromEntries(FIGURES.filter((f) => !f.context).map((f) => [f.key, peer.figures[f.key] / arena.figures[f.key]]));
+/** Each other run's figures divided by Arena's (context figures have no ratio). */
+function ratiosToArena<F, R extends { id: string; figures: F }>(
+  runs: R[],
+  figures: readonly { key: keyof F; context?: boolean }[],
+): Record<string, Partial<Record<keyof F, number>>> {
+  const arena = runs.find((t) => t.id === "arena");
+  const ratios: Record<string, Partial<Record<keyof F, number>>> = {};
+  if (!arena) return ratios;
+  for (const other of runs) {
+    if (other === arena) continue;
+    ratios[other.id] = Object.fromEntries(
+      figures.filter((f) => !f.context).map((f) => [f.key, (other.figures[f.key] as number) / (arena.figures[f.key] as number)]),
+    ) as Partial<Record<keyof F, number>>;
   }
   return ratios;
 }
-

@@ -5,11 +5,13 @@ import path from "node:path";
 import { TEAM_SIZE } from "../../rooms/match/rules";
 import type { Figures, TargetRun } from "./figures";
 import type { FleetConfig, FromFleet, ToFleet } from "./fleetProtocol";
+import { nextMessage } from "./ipc";
 import { topSelfTime } from "./profileSummary";
 import { forkWithIpc, sleep, startServer, stopProcess, waitForHealthy } from "./processes";
 import { cpuPercent, machinePercent, sampleMachine, sampleProcess, systemCpuPercent } from "./procStats";
 import { bucketsBetween, counterValue, histogramBuckets, histogramQuantile, parsePrometheusText, Sample } from "./promText";
-import type { Target } from "./targets";
+import { arenaEnv, Target } from "./targets";
+import type { FireMode } from "../bot/intentions";
 
 export interface TargetOptions {
   matches: number;
@@ -20,6 +22,9 @@ export interface TargetOptions {
   runDir: string;
   /** Run the server under --cpu-prof (its profile lands in runDir/profile-<target>). */
   cpuProfile: boolean;
+  /** This run's JWT secret: Arena verifies with it, its bots sign with it. */
+  secret: string;
+  fireMode: FireMode;
   onProgress(line: string): void;
 }
 
@@ -39,26 +44,8 @@ async function readEdge(port: number, serverPid: number, fleetPid: number) {
   return { metrics, server: sampleProcess(serverPid), fleet: sampleProcess(fleetPid), machine: sampleMachine() };
 }
 
-/** Waits for the fleet's next message of `type`; rejects if it fails or exits. */
-function nextFromFleet<T extends FromFleet["type"]>(fleet: ChildProcess, type: T, timeoutMs: number): Promise<Extract<FromFleet, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`bot fleet: no ${type} after ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (m: FromFleet) => {
-      if (m.type === type) finish(undefined, m as Extract<FromFleet, { type: T }>);
-      else if (m.type === "failed") finish(new Error(`bot fleet failed: ${m.error}`));
-    };
-    const onExit = (code: number | null) => finish(new Error(`bot fleet exited (${code}) waiting for ${type}`));
-    function finish(error?: Error, value?: Extract<FromFleet, { type: T }>) {
-      clearTimeout(timer);
-      fleet.off("message", onMessage);
-      fleet.off("exit", onExit);
-      if (error) reject(error);
-      else resolve(value!);
-    }
-    fleet.on("message", onMessage);
-    fleet.once("exit", onExit);
-  });
-}
+const nextFromFleet = <T extends FromFleet["type"]>(fleet: ChildProcess, type: T, timeoutMs: number) =>
+  nextMessage<FromFleet, T>(fleet, type, timeoutMs);
 
 /**
  * One target's run: start its server, connect matches x 12 bots in a separate
@@ -71,7 +58,8 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
   const progress = (what: string) => options.onProgress(`[${target.label}] ${what}`);
   const profileDir = path.join(options.runDir, `profile-${target.id}`);
   const nodeFlags = options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
-  const server = startServer(target.entry, { ...target.env, PORT: String(port) }, path.join(options.runDir, `${target.id}.log`), nodeFlags);
+  const env = { ...(target.arena ? arenaEnv(options.secret) : {}), ...target.env, PORT: String(port) };
+  const server = startServer(target.entry, env, path.join(options.runDir, `${target.id}.log`), nodeFlags);
   let fleet: ChildProcess | undefined;
   let run: TargetRun;
   try {
@@ -83,6 +71,8 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
       protocol: target.protocol,
       endpoint: `ws://127.0.0.1:${port}`,
       bots: clients,
+      secret: target.arena ? options.secret : undefined,
+      fireMode: options.fireMode,
     };
     progress(`connecting ${clients} bots`);
     fleet = forkWithIpc("loadtest/bench/fleet.ts", [JSON.stringify(fleetConfig)], path.join(options.runDir, `${target.id}-bots.log`));

@@ -1,16 +1,45 @@
 /** The servers one benchmark run compares; each is started as its own process. */
 export interface Target {
-  id: "arena" | "stock" | "json";
+  id: string;
   label: string;
   /** Entry file, relative to the project root. */
   entry: string;
   protocol: "colyseus" | "json";
-  /** Environment for the server process, beside PORT. */
+  /** Arena itself: started with the bench's auth and limits (arenaEnv); bots present tokens. */
+  arena: boolean;
+  /** Environment for the server process, beside PORT (and arenaEnv for Arena). */
   env: Record<string, string>;
 }
 
-export const TARGETS: readonly Target[] = [
-  { id: "arena", label: "Arena", entry: "main.ts", protocol: "colyseus", env: { ARENA_LOG_LEVEL: "warn" } },
-  { id: "stock", label: "stock Colyseus", entry: "loadtest/peers/stock/server.ts", protocol: "colyseus", env: {} },
-  { id: "json", label: "JSON broadcast", entry: "loadtest/peers/json/server.ts", protocol: "json", env: {} },
+/**
+ * What every Arena process of the bench runs with: a JWT secret the bots sign
+ * their own tokens with (generated per run), and the per-address limits raised,
+ * since every bot connects from 127.0.0.1 (defaults: 25 connections per address,
+ * 120 matchmaking requests a minute). Everything else is at its default.
+ */
+export function arenaEnv(secret: string): Record<string, string> {
+  return {
+    ARENA_LOG_LEVEL: "warn",
+    ARENA_JWT_SECRET: secret,
+    ARENA_MAX_CONNECTIONS_PER_IP: "1000000",
+    ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "1000000",
+  };
+}
+
+/** The match scenario: Arena and the two peers, always. */
+export const MATCH_TARGETS: readonly Target[] = [
+  { id: "arena", label: "Arena", entry: "main.ts", protocol: "colyseus", arena: true, env: {} },
+  { id: "stock", label: "stock Colyseus", entry: "loadtest/peers/stock/server.ts", protocol: "colyseus", arena: false, env: {} },
+  { id: "json", label: "JSON broadcast", entry: "loadtest/peers/json/server.ts", protocol: "json", arena: false, env: {} },
 ];
+
+/** Arena variants a run may add to the match scenario (`--variants`), to price one feature each. */
+export const VARIANTS = {
+  "rewind-off": {
+    id: "arena-rewind-off", label: "Arena, rewind off", entry: "main.ts", protocol: "colyseus", arena: true, env: { ARENA_REWIND_MS: "0" },
+  },
+  "views-off": {
+    id: "arena-views-off", label: "Arena, views off", entry: "loadtest/variants/arenaWithoutViews.ts", protocol: "colyseus", arena: true, env: {},
+  },
+} as const satisfies Record<string, Target>;
+export type Variant = keyof typeof VARIANTS;

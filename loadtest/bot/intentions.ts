@@ -1,6 +1,14 @@
 import type { InputMessage } from "../../schema/messages";
 
-export type Intention = Omit<InputMessage, "seq">;
+export type Intention = Omit<InputMessage, "seq" | "tick">;
+
+/**
+ * How bots fire: `bursts` in about a fifth of their stick periods (player-like),
+ * or `always` (every input fires: the cost of shooting and of lag compensation
+ * at its highest; the rules' cooldown and magazine bound the shots actually taken).
+ */
+export type FireMode = "bursts" | "always";
+export const FIRE_MODES: readonly FireMode[] = ["bursts", "always"];
 
 /**
  * xorshift32: a tiny deterministic generator, so bot i sends the same
@@ -18,7 +26,7 @@ export function seededRandom(seed: number): () => number {
 
 /**
  * Random but player-like intentions: a stick direction held for a while,
- * aim that drifts, and fire in bursts (roughly a fifth of the frames).
+ * aim that drifts, and fire in bursts (roughly a fifth of the frames) or always.
  */
 export class IntentionGenerator {
   private readonly random: () => number;
@@ -28,7 +36,7 @@ export class IntentionGenerator {
   private aim = 0;
   private firing = false;
 
-  constructor(seed: number) {
+  constructor(seed: number, private readonly fireMode: FireMode = "bursts") {
     this.random = seededRandom(seed);
     this.aim = (this.random() * 2 - 1) * Math.PI;
   }
@@ -41,7 +49,8 @@ export class IntentionGenerator {
       const push = this.random() < 0.15 ? 0 : 0.5 + this.random() * 0.5;
       this.mx = Math.cos(heading) * push;
       this.my = Math.sin(heading) * push;
-      this.firing = this.random() < 0.2;
+      // Drawn in both modes so the movement and aim sequences stay the same.
+      this.firing = this.random() < 0.2 || this.fireMode === "always";
     }
     this.aim += (this.random() - 0.5) * 0.2;
     if (this.aim > Math.PI) this.aim -= 2 * Math.PI;

@@ -4,56 +4,120 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { DISPLAY_FIGURES } from "../../loadtest/bench/displayFigures";
 import { FIGURES } from "../../loadtest/bench/figures";
 import type { BenchReport } from "../../loadtest/bench/runBench";
 
 const ROOT = path.resolve(__dirname, "../..");
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+interface BenchOutput {
+  stdout: string;
+  report: BenchReport;
+  html: string;
+}
+
+/** Runs `npm run bench` with `args` into a fresh folder and reads what it wrote. */
+async function bench(out: string, args: string[]): Promise<BenchOutput> {
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", "loadtest/bench.ts", ...args, "--out", out], {
+    cwd: ROOT,
+    maxBuffer: 16 * 2 ** 20,
+  });
+  const [runDir] = readdirSync(out);
+  return {
+    stdout,
+    report: JSON.parse(readFileSync(path.join(out, runDir, "report.json"), "utf8")),
+    html: readFileSync(path.join(out, runDir, "report.html"), "utf8"),
+  };
+}
 
 describe("benchmark harness (tiny size)", function () {
-  this.timeout(180_000);
-  let out: string;
-  let stdout: string;
-  let report: BenchReport;
-  let html: string;
+  this.timeout(300_000);
+  const dirs: string[] = [];
+  let single: BenchOutput;
+  let twoNodes: BenchOutput;
 
   before(async () => {
-    out = mkdtempSync(path.join(os.tmpdir(), "arena-bench-"));
-    const args = ["--import", "tsx", "loadtest/bench.ts", "--matches", "1", "--duration", "3", "--warmup", "1", "--displays", "2", "--port", "2620", "--out", out];
-    ({ stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT }));
-    const [runDir] = readdirSync(out);
-    report = JSON.parse(readFileSync(path.join(out, runDir, "report.json"), "utf8"));
-    html = readFileSync(path.join(out, runDir, "report.html"), "utf8");
+    const out = () => {
+      dirs.push(mkdtempSync(path.join(os.tmpdir(), "arena-bench-")));
+      return dirs.at(-1)!;
+    };
+    single = await bench(out(), [
+      "--matches", "1", "--duration", "3", "--warmup", "1", "--variants", "rewind-off,views-off",
+      "--displays", "20", "--publishes", "3", "--port", "2820",
+    ]);
+    twoNodes = await bench(out(), ["--matches", "0", "--displays", "20", "--publishes", "2", "--nodes", "2", "--display-procs", "2", "--port", "2832"]);
   });
-  after(() => rmSync(out, { recursive: true, force: true }));
+  after(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
 
-  it("measures Arena and both peers with 12 bots each", () => {
-    assert.deepEqual(report.targets.map((t) => t.id), ["arena", "stock", "json"]);
+  it("measures Arena, both peers and the requested Arena variants with 12 authenticated bots each", () => {
+    const { report } = single;
+    assert.deepEqual(report.targets.map((t) => t.id), ["arena", "stock", "json", "arena-rewind-off", "arena-views-off"]);
     for (const t of report.targets) {
       assert.equal(t.clients, 12, t.label);
       assert.equal(t.disconnects, 0, `${t.label} lost bots during the window`);
+      assert.equal(t.errorsReceived, 0, `${t.label} refused inputs`);
       assert.ok(t.charts.latency.count > 0, `${t.label} measured no input->state latency`);
     }
   });
 
-  it("gives every figure, finite, for every target, and the ratios to Arena", () => {
+  it("gives every match figure, finite, for every target, and the ratios to Arena", () => {
+    const { report } = single;
     for (const t of report.targets) {
       for (const f of FIGURES) assert.ok(Number.isFinite(t.figures[f.key]), `${t.label}: ${f.key} = ${t.figures[f.key]}`);
     }
-    for (const peer of ["stock", "json"]) {
+    for (const other of ["stock", "json", "arena-rewind-off", "arena-views-off"]) {
       for (const f of FIGURES.filter((f) => !f.context)) {
-        assert.ok(Number.isFinite(report.ratios[peer][f.key]), `${peer} / Arena: ${f.key} = ${report.ratios[peer][f.key]}`);
+        assert.ok(Number.isFinite(report.ratios[other][f.key]), `${other} / Arena: ${f.key} = ${report.ratios[other][f.key]}`);
       }
     }
   });
 
-  it("prints the table and says the display scenario was skipped", () => {
-    for (const f of FIGURES) assert.match(stdout, new RegExp(f.label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
-    assert.equal(report.scenarios.displays.status, "skipped");
-    assert.match(stdout, /display fan-out: skipped \(the lobby room does not exist yet/);
+  it("delivers every publish to every display exactly once, on Arena's lobby and on the ws peer", () => {
+    const { report } = single;
+    assert.deepEqual(report.displays.map((d) => d.id), ["arena", "peer"]);
+    for (const d of report.displays) {
+      assert.equal(d.displays, 20, d.label);
+      assert.equal(d.publishes, 3, d.label);
+      assert.equal(d.fanout.count, 60, `${d.label}: receipts`);
+      assert.equal(d.missing, 0, d.label);
+      assert.equal(d.duplicates, 0, d.label);
+      assert.equal(d.disconnects, 0, d.label);
+      for (const f of DISPLAY_FIGURES) assert.ok(Number.isFinite(d.figures[f.key]), `${d.label}: ${f.key} = ${d.figures[f.key]}`);
+    }
+    for (const f of DISPLAY_FIGURES.filter((f) => !f.context)) {
+      assert.ok(Number.isFinite(report.displayRatios.peer[f.key]), `peer / Arena: ${f.key} = ${report.displayRatios.peer[f.key]}`);
+    }
   });
 
-  it("writes a self-contained HTML report with charts", () => {
-    assert.equal((html.match(/<svg /g) ?? []).length, 7);
-    assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/, "nothing fetched from elsewhere");
+  it("splits displays across two Arena nodes on Redis: a publish on node A reaches node B's displays exactly once", () => {
+    const { report } = twoNodes;
+    assert.equal(report.scenarios.match.status, "skipped");
+    const arena = report.displays.find((d) => d.id === "arena")!;
+    assert.deepEqual(arena.nodes.map((n) => [n.node, n.displays]), [["node A (publish)", 10], ["node B", 10]]);
+    for (const n of arena.nodes) {
+      assert.equal(n.fanout.count, 20, `${n.node}: receipts`);
+      assert.ok(Number.isFinite(n.fanout.p99), `${n.node}: fan-out p99 = ${n.fanout.p99}`);
+    }
+    assert.equal(arena.missing, 0);
+    assert.equal(arena.duplicates, 0);
+    assert.match(twoNodes.stdout, /Per node \(Arena\):\n.*\n.*\nnode A \(publish\) +10 .*\nnode B +10 /);
+  });
+
+  it("prints both tables", () => {
+    for (const f of FIGURES) assert.match(single.stdout, new RegExp(escape(f.label)));
+    for (const f of DISPLAY_FIGURES) assert.match(single.stdout, new RegExp(escape(f.label)));
+    assert.match(single.stdout, /Arena, views off \/ Arena/);
+    assert.match(twoNodes.stdout, /Match scenario: skipped \(--matches 0\)/);
+  });
+
+  it("writes self-contained HTML reports with charts", () => {
+    assert.equal((single.html.match(/<svg /g) ?? []).length, 9);
+    assert.equal((twoNodes.html.match(/<svg /g) ?? []).length, 2);
+    for (const { html } of [single, twoNodes]) {
+      assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/, "nothing fetched from elsewhere");
+    }
   });
 });

@@ -1,9 +1,12 @@
+import { DISPLAY_FIGURES, displayWarnings } from "../displayFigures";
 import { FIGURES, runWarnings } from "../figures";
 import type { Buckets } from "../promText";
 import type { BenchReport } from "../runBench";
 import { barChart, lineChart } from "./svg";
 
-const COLORS: Record<string, string> = { arena: "#1f77b4", stock: "#ff7f0e", json: "#2ca02c" };
+const COLORS: Record<string, string> = {
+  arena: "#1f77b4", stock: "#ff7f0e", json: "#2ca02c", "arena-rewind-off": "#9467bd", "arena-views-off": "#8c564b", peer: "#d62728",
+};
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /** Per-bucket share (%) of a cumulative histogram. */
@@ -22,14 +25,24 @@ function histogramChart(report: BenchReport, title: string, pick: (t: BenchRepor
   return barChart(title, "% of ticks", bounds, all.map(({ t, s }) => ({ name: t.label, color: COLORS[t.id], values: s.slice(first, last + 1) })));
 }
 
-/** The whole report as one HTML file: table and inline SVG charts, nothing fetched. */
-export function renderHtml(report: BenchReport): string {
-  const peers = report.targets.filter((t) => t.id !== "arena");
-  const head = `<tr><th>figure</th><th>unit</th>${report.targets.map((t) => `<th>${esc(t.label)}</th>`).join("")}${peers.map((p) => `<th>${esc(p.label)} / Arena</th>`).join("")}</tr>`;
-  const rows = FIGURES.map((f) =>
+/** A table of figures: a row per figure, a column per run, then each other run / Arena. */
+function figureTable<F>(
+  runs: { id: string; label: string; figures: F }[],
+  figures: readonly { key: keyof F; label: string; unit: string; digits: number; context?: boolean }[],
+  ratios: Record<string, Partial<Record<keyof F, number>>>,
+): string {
+  const others = runs.filter((t) => t.id !== "arena");
+  const head = `<tr><th>figure</th><th>unit</th>${runs.map((t) => `<th>${esc(t.label)}</th>`).join("")}${others.map((p) => `<th>${esc(p.label)} / Arena</th>`).join("")}</tr>`;
+  const rows = figures.map((f) =>
     `<tr><td>${esc(f.label)}</td><td>${esc(f.unit)}</td>` +
-    report.targets.map((t) => `<td>${t.figures[f.key].toFixed(f.digits)}</td>`).join("") +
-    peers.map((p) => `<td>${f.context ? "" : `${(report.ratios[p.id][f.key] ?? NaN).toFixed(2)}x`}</td>`).join("") + `</tr>`);
+    runs.map((t) => `<td>${(t.figures[f.key] as number).toFixed(f.digits)}</td>`).join("") +
+    others.map((p) => `<td>${f.context ? "" : `${(ratios[p.id]?.[f.key] ?? NaN).toFixed(2)}x`}</td>`).join("") + `</tr>`);
+  return `<table>${head}${rows.join("")}</table>`;
+}
+
+function matchSection(report: BenchReport): string {
+  const o = report.options;
+  if (!report.targets.length) return `<h2>Match scenario</h2><p>Skipped (${esc(report.scenarios.match.reason ?? "")}).</p>`;
   const series = (pick: (t: BenchReport["targets"][number]) => number) =>
     report.targets.map((t) => ({ name: t.label, color: COLORS[t.id], values: [pick(t)] }));
   const charts = [
@@ -44,24 +57,47 @@ export function renderHtml(report: BenchReport): string {
     lineChart("Server CPU during the window", "s", "% of one core",
       report.targets.map((t) => ({ name: t.label, color: COLORS[t.id], points: t.charts.cpuSeries.map((v, i) => [i + 1, v] as [number, number]) }))),
   ];
+  return `<h2>Match scenario</h2>
+<p>${o.matches} matches x 12 bots per target; ${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up; bots fire in ${esc(o.fireMode)}; targets run one after another; bots in one separate process on the same machine.</p>
+${figureTable(report.targets, FIGURES, report.ratios)}
+<div>${charts.join("\n")}</div>`;
+}
+
+function displaySection(report: BenchReport): string {
   const o = report.options;
-  const notes = report.targets.flatMap(runWarnings).map((w) => `<p class="warn">${esc(w)}.</p>`);
+  if (!report.displays.length) return `<h2>Display scenario</h2><p>Skipped (${esc(report.scenarios.displays.reason ?? "")}).</p>`;
+  const perNode = report.displays.filter((d) => d.nodes.length > 1).map((d) =>
+    `<h3>${esc(d.label)} per node</h3><table><tr><th>node</th><th>displays</th><th>fan-out p50 ms</th><th>p99 ms</th><th>max ms</th><th>RSS per display KB</th><th>heap per display KB</th><th>server CPU %</th></tr>` +
+    d.nodes.map((n) => `<tr><td>${esc(n.node)}</td><td>${n.displays}</td><td>${n.fanout.p50.toFixed(2)}</td><td>${n.fanout.p99.toFixed(2)}</td><td>${n.fanout.max.toFixed(2)}</td><td>${n.rssPerDisplayKB.toFixed(1)}</td><td>${n.heapPerDisplayKB.toFixed(1)}</td><td>${n.serverCpuPercent.toFixed(1)}</td></tr>`).join("") +
+    `</table>`);
+  const charts = [
+    lineChart("Fan-out latency CDF (publish request sent -> display's handler)", "ms", "fraction of receipts",
+      report.displays.map((d) => ({ name: d.label, color: COLORS[d.id], points: d.fanout.cdf.map(([ms, q]) => [ms, q] as [number, number]) })), 1),
+    barChart("RSS per idle display", "KB", ["RSS per display"], report.displays.map((d) => ({ name: d.label, color: COLORS[d.id], values: [d.figures.rssPerDisplayKB] }))),
+  ];
+  return `<h2>Display scenario</h2>
+<p>${o.displays} displays on one channel; ${o.publishes} publishes over HTTP a second apart; Arena on ${o.nodes} node(s); ${o.displayProcesses} display bot process(es) on the same machine.</p>
+${figureTable(report.displays, DISPLAY_FIGURES, report.displayRatios)}
+${perNode.join("")}
+<div>${charts.join("\n")}</div>`;
+}
+
+/** The whole report as one HTML file: tables and inline SVG charts, nothing fetched. */
+export function renderHtml(report: BenchReport): string {
+  const notes = [...report.targets.flatMap(runWarnings), ...report.displays.flatMap(displayWarnings)].map((w) => `<p class="warn">${esc(w)}.</p>`);
   const profiles = report.targets.filter((t) => t.profile).map((t) =>
     `<h3>${esc(t.label)}: top self time (% of busy samples)</h3><table><tr><th>%</th><th>ms</th><th>function</th><th>where</th></tr>` +
     t.profile!.top.map((f) => `<tr><td>${f.selfPercent.toFixed(1)}</td><td>${f.selfMs.toFixed(0)}</td><td>${esc(f.name)}</td><td>${esc(f.where)}</td></tr>`).join("") +
     `</table>`);
-  const d = report.scenarios.displays;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Arena benchmark ${esc(report.date)}</title>
-<style>body{font-family:sans-serif;margin:24px;max-width:1400px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,td:nth-child(2),th:first-child{text-align:left}.warn{color:#b00}svg{margin:8px;border:1px solid #eee}</style>
+<style>body{font-family:sans-serif;margin:24px;max-width:1400px}table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,td:nth-child(2),th:first-child{text-align:left}.warn{color:#b00}svg{margin:8px;border:1px solid #eee}</style>
 </head><body>
 <h1>Arena benchmark</h1>
-<p>${esc(report.date)} · ${report.machine.cpus} cores (${esc(report.machine.model)}), ${report.machine.memoryGB} GB, Node ${esc(report.machine.node)}, Linux ${esc(report.machine.kernel)}</p>
-<p>${o.matches} matches x 12 bots per target; ${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up; targets run one after another; bots in one separate process on the same machine. Definitions: docs/benchmarks.md.</p>
-<table>${head}${rows.join("")}</table>
+<p>${esc(report.date)} · ${report.machine.cpus} cores (${esc(report.machine.model)}), ${report.machine.memoryGB} GB, Node ${esc(report.machine.node)}, Linux ${esc(report.machine.kernel)}. Definitions: docs/benchmarks.md.</p>
 ${notes.join("")}
-<p>Display fan-out: ${esc(d.status)}${d.reason ? ` (${esc(d.reason)})` : ""}.</p>
-<div>${charts.join("\n")}</div>
+${matchSection(report)}
+${displaySection(report)}
 ${profiles.length ? `<h2>Where the time goes (--cpu-prof, whole server lifetime)</h2>${profiles.join("")}` : ""}
 </body></html>
 `;

@@ -1,9 +1,10 @@
 import WebSocket from "ws";
 import { Bot, BotTransport } from "../../bot/Bot";
+import type { FireMode } from "../../bot/intentions";
 import type { JsonClientMessage, JsonServerMessage } from "./protocol";
 
 /** The JSON peer's side of a bot: the same Bot, speaking JSON text frames. */
-export async function joinJsonBot(url: string, seed: number): Promise<Bot> {
+export async function joinJsonBot(url: string, seed: number, fireMode?: FireMode): Promise<Bot> {
   const socket = new WebSocket(url);
   const id = await new Promise<string>((resolve, reject) => {
     socket.once("error", reject);
@@ -13,13 +14,14 @@ export async function joinJsonBot(url: string, seed: number): Promise<Bot> {
       else reject(new Error(`expected welcome, got ${message.type}`));
     });
   });
-  const stateListeners: ((ack: number) => void)[] = [];
+  const stateListeners: ((ack: number, tick: undefined) => void)[] = [];
   const errorListeners: (() => void)[] = [];
   socket.on("message", (data) => {
     const message = JSON.parse(String(data)) as JsonServerMessage;
     if (message.type === "state") {
       const ack = message.state.players[id]?.ack ?? 0;
-      for (const listener of stateListeners) listener(ack);
+      // The peer's state has no tick: its shots are judged now, without lag compensation.
+      for (const listener of stateListeners) listener(ack, undefined);
     } else if (message.type === "error") {
       for (const listener of errorListeners) listener();
     }
@@ -37,7 +39,7 @@ export async function joinJsonBot(url: string, seed: number): Promise<Bot> {
         socket.close();
       }),
   };
-  const bot = new Bot(transport, seed);
+  const bot = new Bot(transport, seed, fireMode);
   bot.start();
   return bot;
 }

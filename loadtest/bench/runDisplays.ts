@@ -1,0 +1,258 @@
+import type { ChildProcess } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { summarizeLatencies } from "../bot/summary";
+import type { BenchPayload } from "../bot/DisplayStats";
+import { botToken } from "../bot/token";
+import { wallClockMs } from "../bot/wallClock";
+import type { DisplayFigures, DisplayNodeRun, DisplayRun } from "./displayFigures";
+import type { DisplayFleetConfig, DisplayGroup, DisplayGroupResult, FromDisplayFleet, ToDisplayFleet } from "./displayFleetProtocol";
+import { inspectFlag } from "./inspector";
+import { lobbiesPerNode } from "./lobbies";
+import { memoryAfterGc } from "./serverMemory";
+import { nextMessage } from "./ipc";
+import { forkWithIpc, sleep, startRedis, startServer, stopProcess, waitForHealthy } from "./processes";
+import { cpuPercent, machinePercent, sampleMachine, sampleProcess } from "./procStats";
+import { bucketsBetween, histogramBuckets, histogramQuantile, parsePrometheusText } from "./promText";
+import { arenaEnv } from "./targets";
+
+/** The display scenario's servers: Arena (one node, or several on Redis) and the signage peer. */
+export interface DisplayTarget {
+  id: "arena" | "peer";
+  label: string;
+}
+
+export const DISPLAY_TARGETS: readonly DisplayTarget[] = [
+  { id: "arena", label: "Arena" },
+  { id: "peer", label: "ws Map peer" },
+];
+
+export interface DisplayOptions {
+  displays: number;
+  /** Measured publishes, one a second. */
+  publishes: number;
+  /** Arena nodes (2+: Redis presence and driver); the peer is always one process. */
+  nodes: number;
+  /** One port per node, and one inspector port per node. */
+  ports: number[];
+  inspectPorts: number[];
+  redisPort: number;
+  /** Display bot processes. */
+  fleets: number;
+  runDir: string;
+  secret: string;
+  onProgress(line: string): void;
+}
+
+export const CHANNEL = "program-5";
+/** Filler for each message: a few hundred bytes, like a slide's description. */
+const BODY = "<section><h1>Today</h1><p>" + "Doors open at 10:00, talks in hall B, lunch at 12:30. ".repeat(4) + "</p></section>";
+const JOINS_IN_FLIGHT = 50;
+/** Displays that join and leave before the idle RSS reading (first node only). */
+const WARMUP_DISPLAYS = 50;
+
+interface ServerNode {
+  name: string;
+  port: number;
+  inspectPort: number;
+  child: ChildProcess;
+  displays: number;
+  roomId?: string;
+  pid: number;
+}
+
+const nodeName = (i: number) => `node ${String.fromCharCode(65 + i)}`;
+
+/** `total` split as evenly as possible into `parts`. */
+function split(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+}
+
+async function serverFanoutBuckets(nodes: ServerNode[]) {
+  const all = await Promise.all(nodes.map(async (n) => {
+    const text = await (await fetch(`http://127.0.0.1:${n.port}/metrics`)).text();
+    return histogramBuckets(parsePrometheusText(text), "arena_fanout_latency_seconds");
+  }));
+  return all[0].map((b, i) => ({ le: b.le, count: all.reduce((sum, buckets) => sum + buckets[i].count, 0) }));
+}
+
+/**
+ * The display scenario against one target: N displays on one channel, split
+ * across the nodes; RSS per idle display after connecting and a GC; then one
+ * publish over HTTP on the first node every second, each display recording
+ * when each broadcast reached it.
+ */
+export async function runDisplayTarget(target: DisplayTarget, options: DisplayOptions): Promise<DisplayRun> {
+  const progress = (what: string) => options.onProgress(`[displays: ${target.label}] ${what}`);
+  const nodeCount = target.id === "arena" ? options.nodes : 1;
+  const shares = split(options.displays, nodeCount);
+  const children: ChildProcess[] = [];
+  const fleets: ChildProcess[] = [];
+  try {
+    progress(nodeCount > 1 ? `starting redis-server and ${nodeCount} nodes` : "starting server");
+    const redisUrl = nodeCount > 1 ? `redis://127.0.0.1:${options.redisPort}` : undefined;
+    if (redisUrl) children.push(await startRedis(options.redisPort, path.join(options.runDir, "displays-redis.log")));
+    const nodes: ServerNode[] = shares.map((displays, i) => {
+      const port = options.ports[i];
+      const env = target.id === "arena"
+        ? { ...arenaEnv(options.secret), PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl, ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}) }
+        : { PORT: String(port) };
+      const entry = target.id === "arena" ? "main.ts" : "loadtest/peers/signage/server.ts";
+      const log = path.join(options.runDir, `displays-${target.id}${nodeCount > 1 ? `-${i + 1}` : ""}.log`);
+      const child = startServer(entry, env, log, [inspectFlag(options.inspectPorts[i])]);
+      children.push(child);
+      return { name: nodeCount > 1 ? nodeName(i) : target.label, port, inspectPort: options.inspectPorts[i], child, pid: child.pid!, displays };
+    });
+    await Promise.all(nodes.map((n) => waitForHealthy(`http://127.0.0.1:${n.port}/healthz`, n.child)));
+    if (target.id === "arena") await lobbiesPerNode(nodes, options.secret);
+
+    // Each fleet process gets its share of every node's displays.
+    const perFleet = nodes.map((n) => split(n.displays, options.fleets));
+    let firstIndex = 0;
+    const connected = new Array<number>(options.fleets).fill(0);
+    const receipts = new Array<number>(options.fleets).fill(0);
+    for (let f = 0; f < options.fleets; f++) {
+      const groups: DisplayGroup[] = nodes.map((n, i) => ({ node: n.name, endpoint: `ws://127.0.0.1:${n.port}`, roomId: n.roomId, count: perFleet[i][f] }));
+      const config: DisplayFleetConfig = {
+        protocol: target.id === "arena" ? "colyseus" : "ws",
+        secret: target.id === "arena" ? options.secret : undefined,
+        channel: CHANNEL,
+        groups,
+        firstIndex,
+        concurrency: JOINS_IN_FLIGHT,
+        warmup: f === 0 ? WARMUP_DISPLAYS : 0,
+      };
+      firstIndex += groups.reduce((n, g) => n + g.count, 0);
+      const fleet = forkWithIpc("loadtest/bench/displayFleet.ts", [JSON.stringify(config)], path.join(options.runDir, `displays-${target.id}-bots-${f + 1}.log`));
+      fleet.on("message", (m: FromDisplayFleet) => {
+        if (m.type !== "progress") return;
+        connected[f] = m.connected;
+        receipts[f] = m.receipts;
+      });
+      fleets.push(fleet);
+    }
+    await Promise.all(fleets.map((fleet) => nextMessage<FromDisplayFleet, "warmed">(fleet, "warmed", 60_000)));
+    // Let the servers finish closing the warm-up sessions before the reading.
+    await sleep(500);
+    const idle = await memoryAfterGc(nodes);
+    for (const fleet of fleets) fleet.send({ type: "connect" } satisfies ToDisplayFleet);
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    const ticker = setInterval(() => progress(`connecting displays: ${sum(connected)}/${options.displays}`), 1000);
+    let connectSeconds: number;
+    try {
+      const done = await Promise.all(fleets.map((fleet) => nextMessage<FromDisplayFleet, "connected">(fleet, "connected", 60_000 + 50 * options.displays)));
+      connectSeconds = Math.max(...done.map((m) => m.seconds));
+    } finally {
+      clearInterval(ticker);
+    }
+
+    progress(`${options.displays} displays connected in ${connectSeconds.toFixed(1)} s; measuring RSS after GC`);
+    await sleep(1000);
+    const loaded = await memoryAfterGc(nodes);
+
+    const publishUrl = `http://127.0.0.1:${nodes[0].port}/api/channels/${CHANNEL}/messages`;
+    const operator = target.id === "arena" ? await botToken(options.secret, "operator", "bench-operator") : "";
+    const publish = async (n: number): Promise<number> => {
+      const sentAt = wallClockMs();
+      const res = await fetch(publishUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${operator}` },
+        body: JSON.stringify({ payload: { n, sentAt, body: BODY } satisfies BenchPayload }),
+      });
+      if (res.status !== 201) throw new Error(`publish ${n} refused: ${res.status} ${await res.text()}`);
+      await res.arrayBuffer();
+      return wallClockMs() - sentAt;
+    };
+    // Warm-up: the first publish opens the HTTP connection and runs the paths cold; it is not measured.
+    await publish(0);
+    await sleep(1000);
+
+    const expected = options.displays * options.publishes;
+    const fanoutBefore = await serverFanoutBuckets(nodes);
+    const startServers = nodes.map((n) => sampleProcess(n.child.pid!));
+    const startFleets = fleets.map((f) => sampleProcess(f.pid!));
+    const startMachine = sampleMachine();
+    const responseMs: number[] = [];
+    const windowStart = performance.now();
+    for (let n = 1; n <= options.publishes; n++) {
+      await sleep(Math.max(0, windowStart + (n - 1) * 1000 - performance.now()));
+      responseMs.push(await publish(n));
+      progress(`publish ${n}/${options.publishes}: ${sum(receipts)}/${expected} receipts`);
+    }
+    // Every broadcast should have arrived within the second after the last publish; give stragglers 10 s.
+    const deadline = performance.now() + 10_000;
+    await sleep(1000);
+    while (sum(receipts) < expected && performance.now() < deadline) await sleep(250);
+    const endServers = nodes.map((n) => sampleProcess(n.child.pid!));
+    const endFleets = fleets.map((f) => sampleProcess(f.pid!));
+    const endMachine = sampleMachine();
+    const fanoutAfter = await serverFanoutBuckets(nodes);
+    const windowSeconds = (endServers[0].at - startServers[0].at) / 1000;
+
+    const results = await Promise.all(fleets.map(async (fleet) => {
+      const reply = nextMessage<FromDisplayFleet, "result">(fleet, "result", 30_000);
+      fleet.send({ type: "report" } satisfies ToDisplayFleet);
+      return (await reply).groups;
+    }));
+    const byNode = (name: string): DisplayGroupResult[] => results.flat().filter((g) => g.node === name);
+
+    const nodeRuns: DisplayNodeRun[] = nodes.map((n, i) => {
+      const latencies = byNode(n.name).flatMap((g) => g.latenciesMs.flat());
+      return {
+        node: n.name + (nodeCount > 1 && i === 0 ? " (publish)" : ""),
+        displays: n.displays,
+        fanout: { ...summarizeLatencies(latencies), max: Math.max(...latencies) },
+        rssPerDisplayKB: (loaded[i].rssBytes - idle[i].rssBytes) / 1024 / n.displays,
+        heapPerDisplayKB: (loaded[i].heapBytes - idle[i].heapBytes) / 1024 / n.displays,
+        serverCpuPercent: cpuPercent(startServers[i], endServers[i]),
+      };
+    });
+    const all = results.flat();
+    const latencies = all.flatMap((g) => g.latenciesMs.flat());
+    const lastReceiptMs = Array.from({ length: options.publishes }, (_, i) => Math.max(...all.flatMap((g) => g.latenciesMs[i] ?? [])));
+    const serverCpu = sum(nodeRuns.map((n) => n.serverCpuPercent));
+    const botCpu = sum(fleets.map((_, i) => cpuPercent(startFleets[i], endFleets[i])));
+    const machine = machinePercent(startMachine, endMachine, os.cpus().length);
+    const fanout = summarizeLatencies(latencies);
+    const figures: DisplayFigures = {
+      fanoutP50Ms: fanout.p50,
+      fanoutP99Ms: fanout.p99,
+      fanoutMaxMs: Math.max(...latencies),
+      fanoutLastP50Ms: summarizeLatencies(lastReceiptMs).p50,
+      serverFanoutP99Ms: histogramQuantile(0.99, bucketsBetween(fanoutBefore, fanoutAfter)) * 1000,
+      publishResponseP50Ms: summarizeLatencies(responseMs).p50,
+      rssPerDisplayKB: (sum(loaded.map((m) => m.rssBytes)) - sum(idle.map((m) => m.rssBytes))) / 1024 / options.displays,
+      heapPerDisplayKB: (sum(loaded.map((m) => m.heapBytes)) - sum(idle.map((m) => m.heapBytes))) / 1024 / options.displays,
+      serverRssMB: sum(loaded.map((m) => m.rssBytes)) / 2 ** 20,
+      serverCpuPercent: serverCpu,
+      connectSeconds,
+      botCpuPercent: botCpu,
+      softirqCpuPercent: machine.softirq,
+      otherCpuPercent: Math.max(0, machine.busy - machine.softirq - serverCpu - botCpu),
+    };
+    progress(`done: fan-out p50 ${figures.fanoutP50Ms.toFixed(1)} ms, p99 ${figures.fanoutP99Ms.toFixed(1)} ms`);
+    return {
+      id: target.id,
+      label: target.label,
+      displays: options.displays,
+      publishes: options.publishes,
+      windowSeconds,
+      figures,
+      nodes: nodeRuns,
+      fanout,
+      lastReceiptMs,
+      missing: expected - latencies.length,
+      duplicates: sum(all.map((g) => g.duplicates)),
+      disconnects: sum(all.map((g) => g.disconnects)),
+    };
+  } finally {
+    await Promise.all(fleets.map(async (fleet) => {
+      if (fleet.exitCode !== null) return;
+      if (fleet.connected) fleet.send({ type: "stop" } satisfies ToDisplayFleet);
+      await Promise.race([new Promise((r) => fleet.once("exit", r)), sleep(5000)]);
+      await stopProcess(fleet, 2000);
+    }));
+    // Nodes first, Redis last.
+    for (const child of children.slice().reverse()) await stopProcess(child);
+  }
+}

@@ -1,0 +1,10 @@
+import { signToken } from "../../server/auth/Auth";
+import type { Role } from "../../server/auth/identity";
+
+/**
+ * A bot's bearer token, signed like Arena's own (HS256) with the secret the
+ * Arena server under test was started with. The peers ignore tokens.
+ */
+export function botToken(secret: string, role: Role, name: string): Promise<string> {
+  return signToken(new TextEncoder().encode(secret), { name, role }, 24 * 3600, {});
+}
