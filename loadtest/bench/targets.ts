@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 /** The servers one benchmark run compares; each is started as its own process. */
 export interface Target {
   id: string;
@@ -17,10 +18,14 @@ export interface Target {
  * since every bot connects from 127.0.0.1 (defaults: 25 connections per address,
  * 120 matchmaking requests a minute). Everything else is at its default.
  */
+/** One broadcast signing key per bench run: nodes of one cluster must share it. */
+const signingKey = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+
 export function arenaEnv(secret: string): Record<string, string> {
   return {
     ARENA_LOG_LEVEL: "warn",
     ARENA_JWT_SECRET: secret,
+    ARENA_SIGNING_KEY: signingKey,
     ARENA_MAX_CONNECTIONS_PER_IP: "1000000",
     ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "1000000",
   };
