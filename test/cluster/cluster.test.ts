@@ -49,17 +49,23 @@ async function nodesSeenBy(node: ArenaNode): Promise<Array<{ id: string; address
 }
 
 /**
- * A new match on `target` made through `via`'s matchmaking: placement picks the least loaded node, which a
- * newly started node is, up to ties; matches that land elsewhere are left and the next is tried.
+ * A new match on `target` made through `via`'s matchmaking. Placement picks the node with the fewest
+ * clients; matches that land elsewhere are kept (with their player) until one lands on `target`, so
+ * the other nodes' load grows and ties between idle nodes cannot keep it away.
  */
 async function createMatchOn(target: ArenaNode, via: ArenaNode, name: string, options: object = {}): Promise<Room<MatchState>> {
-  for (let attempt = 0; attempt < 6; attempt++) {
-    const room = await (await client(via, "player", name)).create<MatchState>("match", options);
-    if (portOf(room) === target.port) return room;
-    await room.leave();
-    await sleep(1100); // room counts are persisted once a second
+  const elsewhere: Room[] = [];
+  try {
+    for (let attempt = 0; attempt < 6; attempt++) {
+      const room = await (await client(via, "player", name)).create<MatchState>("match", options);
+      if (portOf(room) === target.port) return room;
+      elsewhere.push(room);
+      await sleep(1100); // room counts are persisted once a second
+    }
+    throw new Error(`no match landed on node ${target.port}`);
+  } finally {
+    await Promise.all(elsewhere.map((r) => r.leave()));
   }
-  throw new Error(`no match landed on node ${target.port}`);
 }
 
 function displayOn(room: Room): Broadcast[] {
