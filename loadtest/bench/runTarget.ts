@@ -162,7 +162,8 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
   }
   // The profile is written when the server exits.
   if (options.cpuProfile) {
-    const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
+    // One profile per thread (tsx's module hooks run in a worker): the main thread is thread 0, CPU.<date>.<time>.<pid>.0.<seq>.cpuprofile.
+    const file = readdirSync(profileDir).find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f));
     if (file) run.profile = { file: path.join(profileDir, file), top: topSelfTime(path.join(profileDir, file), 25) };
   }
   return run;
