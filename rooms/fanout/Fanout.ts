@@ -52,16 +52,17 @@ export class Fanout {
     await this.presence.hset(backlogKey(key), String(seq), JSON.stringify(message));
     if (seq > this.backlogSize) await this.presence.hdel(backlogKey(key), String(seq - this.backlogSize));
     fanoutPublishes.inc();
-    this.deliver(message);
+    // Other nodes first: they deliver in parallel while this node loops over its own subscribers.
     this.presence.publish(presenceTopic(key), { origin: this.nodeId, message } satisfies Envelope);
+    this.deliver(message);
     return message;
   }
 
   /** Delivers to current subscribers only: no seq, never stored or replayed (typing indicators). */
   ephemeral<T>(key: string, payload: T): void {
     const message: FanoutMessage<T> = { key, seq: 0, ts: Date.now(), payload };
-    this.deliver(message);
     this.presence.publish(presenceTopic(key), { origin: this.nodeId, message } satisfies Envelope);
+    this.deliver(message);
   }
 
   /** Registers a local listener; returns its removal. */
