@@ -52,7 +52,7 @@ Display scenario (Arena lobby, ws Map peer):
 Both:
   --port           first of ${PORTS_USED} consecutive ports the run uses (default 2600)
   --out            folder for the reports (default bench-reports/)
-  --profile        run each match server under --cpu-prof and print its top self-time functions`);
+  --profile        run each server under --cpu-prof and print its top self-time functions`);
   process.exit(0);
 }
 
@@ -124,10 +124,13 @@ if (nodes > 2) {
   writeFileSync(jsonFile, JSON.stringify(report, null, 2));
   writeFileSync(htmlFile, renderHtml(report));
   console.log(renderTable(report));
-  for (const t of report.targets) {
-    if (!t.profile) continue;
-    console.log(`\n${t.label} server, top self time, % of busy samples (${t.profile.file}):`);
-    for (const f of t.profile.top) {
+  const profiles = [
+    ...report.targets.flatMap((t) => (t.profile ? [{ title: `${t.label} server`, ...t.profile }] : [])),
+    ...report.displays.flatMap((d) => (d.profiles ?? []).map((p) => ({ title: `Display scenario, ${p.node === d.label ? d.label : `${d.label} ${p.node}`}`, ...p }))),
+  ];
+  for (const p of profiles) {
+    console.log(`\n${p.title}, top self time, % of busy samples (${p.file}):`);
+    for (const f of p.top) {
       console.log(`${f.selfPercent.toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(7)} ms  ${f.name}  ${f.where}`);
     }
   }

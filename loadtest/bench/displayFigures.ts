@@ -1,4 +1,5 @@
 import type { LatencySummary } from "../bot/summary";
+import type { HotFunction } from "./profileSummary";
 import { BUSY_MACHINE_PERCENT } from "./figures";
 
 /**
@@ -75,6 +76,8 @@ export interface DisplayRun {
   missing: number;
   duplicates: number;
   disconnects: number;
+  /** With --profile: each node's .cpuprofile (whole life: joins and publishes) and its top functions by self time. */
+  profiles?: { node: string; file: string; top: HotFunction[] }[];
 }
 
 /** Why a display run's figures may not be trusted, if any. */

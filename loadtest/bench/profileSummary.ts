@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
 import { ROOT } from "./processes";
 
 interface ProfileNode {
@@ -48,4 +49,16 @@ export function topSelfTime(file: string, count = 20): HotFunction[] {
     .sort((a, b) => b.us - a.us)
     .slice(0, count)
     .map((e) => ({ name: e.name, where: e.where, selfMs: e.us / 1000, selfPercent: (100 * e.us) / totalUs }));
+}
+
+/**
+ * The main thread's profile in a --cpu-prof-dir and its top functions. Node
+ * writes one profile per thread (tsx's module hooks run in a worker); the main
+ * thread's is CPU.<date>.<time>.<pid>.0.<seq>.cpuprofile. Written when the process exits.
+ */
+export function mainThreadProfile(dir: string, count = 25): { file: string; top: HotFunction[] } | undefined {
+  const name = readdirSync(dir).find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f));
+  if (!name) return undefined;
+  const file = path.join(dir, name);
+  return { file, top: topSelfTime(file, count) };
 }

@@ -31,7 +31,7 @@ export interface BenchOptions {
   port: number;
   /** Folder that receives this run's folder. */
   outDir: string;
-  /** Profile every match server with --cpu-prof. */
+  /** Profile every server with --cpu-prof. */
   cpuProfile: boolean;
   onProgress(line: string): void;
 }
@@ -104,6 +104,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         inspectPorts: arena ? PORT_LAYOUT.inspectNodes.map((o) => options.port + o) : [options.port + PORT_LAYOUT.inspectPeer],
         redisPort: options.port + PORT_LAYOUT.redis,
         fleets: options.displayProcesses,
+        cpuProfile: options.cpuProfile,
         runDir,
         secret,
         onProgress: options.onProgress,

@@ -10,6 +10,7 @@ import type { DisplayFleetConfig, DisplayGroup, DisplayGroupResult, FromDisplayF
 import { inspectFlag } from "./inspector";
 import { lobbiesPerNode } from "./lobbies";
 import { memoryAfterGc } from "./serverMemory";
+import { mainThreadProfile } from "./profileSummary";
 import { nextMessage } from "./ipc";
 import { forkWithIpc, sleep, startRedis, startServer, stopProcess, waitForHealthy } from "./processes";
 import { cpuPercent, machinePercent, sampleMachine, sampleProcess } from "./procStats";
@@ -39,6 +40,8 @@ export interface DisplayOptions {
   redisPort: number;
   /** Display bot processes. */
   fleets: number;
+  /** Run each server under --cpu-prof (profiles land in runDir/profile-displays-<target>-<node>). */
+  cpuProfile: boolean;
   runDir: string;
   secret: string;
   onProgress(line: string): void;
@@ -88,6 +91,8 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
   const shares = split(options.displays, nodeCount);
   const children: ChildProcess[] = [];
   const fleets: ChildProcess[] = [];
+  const profileDir = (node: number) => path.join(options.runDir, `profile-displays-${target.id}-${node + 1}`);
+  let run: DisplayRun;
   try {
     progress(nodeCount > 1 ? `starting redis-server and ${nodeCount} nodes` : "starting server");
     const redisUrl = nodeCount > 1 ? `redis://127.0.0.1:${options.redisPort}` : undefined;
@@ -99,7 +104,8 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
         : { PORT: String(port) };
       const entry = target.id === "arena" ? "main.ts" : "loadtest/peers/signage/server.ts";
       const log = path.join(options.runDir, `displays-${target.id}${nodeCount > 1 ? `-${i + 1}` : ""}.log`);
-      const child = startServer(entry, env, log, [inspectFlag(options.inspectPorts[i])]);
+      const profile = options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir(i)}`] : [];
+      const child = startServer(entry, env, log, [inspectFlag(options.inspectPorts[i]), ...profile]);
       children.push(child);
       return { name: nodeCount > 1 ? nodeName(i) : target.label, port, inspectPort: options.inspectPorts[i], child, pid: child.pid!, displays };
     });
@@ -231,7 +237,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       otherCpuPercent: Math.max(0, machine.busy - machine.softirq - serverCpu - botCpu),
     };
     progress(`done: fan-out p50 ${figures.fanoutP50Ms.toFixed(1)} ms, p99 ${figures.fanoutP99Ms.toFixed(1)} ms`);
-    return {
+    run = {
       id: target.id,
       label: target.label,
       displays: options.displays,
@@ -255,4 +261,12 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     // Nodes first, Redis last.
     for (const child of children.slice().reverse()) await stopProcess(child);
   }
+  // Profiles are written when the servers exit.
+  if (options.cpuProfile) {
+    run.profiles = run.nodes.flatMap((n, i) => {
+      const profile = mainThreadProfile(profileDir(i));
+      return profile ? [{ node: n.node, ...profile }] : [];
+    });
+  }
+  return run;
 }

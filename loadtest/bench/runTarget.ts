@@ -1,12 +1,11 @@
 import type { ChildProcess } from "node:child_process";
-import { readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { TEAM_SIZE } from "../../rooms/match/rules";
 import type { Figures, TargetRun } from "./figures";
 import type { FleetConfig, FromFleet, ToFleet } from "./fleetProtocol";
 import { nextMessage } from "./ipc";
-import { topSelfTime } from "./profileSummary";
+import { mainThreadProfile } from "./profileSummary";
 import { forkWithIpc, sleep, startServer, stopProcess, waitForHealthy } from "./processes";
 import { cpuPercent, machinePercent, sampleMachine, sampleProcess, systemCpuPercent } from "./procStats";
 import { bucketsBetween, counterValue, histogramBuckets, histogramQuantile, parsePrometheusText, Sample } from "./promText";
@@ -161,11 +160,7 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
     await stopProcess(server);
   }
   // The profile is written when the server exits.
-  if (options.cpuProfile) {
-    // One profile per thread (tsx's module hooks run in a worker): the main thread is thread 0, CPU.<date>.<time>.<pid>.0.<seq>.cpuprofile.
-    const file = readdirSync(profileDir).find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f));
-    if (file) run.profile = { file: path.join(profileDir, file), top: topSelfTime(path.join(profileDir, file), 25) };
-  }
+  if (options.cpuProfile) run.profile = mainThreadProfile(profileDir);
   return run;
 }
 

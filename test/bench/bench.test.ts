@@ -58,7 +58,6 @@ describe("benchmark harness (tiny size)", function () {
     for (const t of report.targets) {
       assert.equal(t.clients, 12, t.label);
       assert.equal(t.disconnects, 0, `${t.label} lost bots during the window`);
-      assert.equal(t.errorsReceived, 0, `${t.label} refused inputs`);
       assert.ok(t.charts.latency.count > 0, `${t.label} measured no input->state latency`);
     }
   });

@@ -85,9 +85,13 @@ ${perNode.join("")}
 /** The whole report as one HTML file: tables and inline SVG charts, nothing fetched. */
 export function renderHtml(report: BenchReport): string {
   const notes = [...report.targets.flatMap(runWarnings), ...report.displays.flatMap(displayWarnings)].map((w) => `<p class="warn">${esc(w)}.</p>`);
-  const profiles = report.targets.filter((t) => t.profile).map((t) =>
-    `<h3>${esc(t.label)}: top self time (% of busy samples)</h3><table><tr><th>%</th><th>ms</th><th>function</th><th>where</th></tr>` +
-    t.profile!.top.map((f) => `<tr><td>${f.selfPercent.toFixed(1)}</td><td>${f.selfMs.toFixed(0)}</td><td>${esc(f.name)}</td><td>${esc(f.where)}</td></tr>`).join("") +
+  const all = [
+    ...report.targets.flatMap((t) => (t.profile ? [{ title: t.label, top: t.profile.top }] : [])),
+    ...report.displays.flatMap((d) => (d.profiles ?? []).map((p) => ({ title: `displays: ${d.label} ${p.node === d.label ? "" : p.node}`, top: p.top }))),
+  ];
+  const profiles = all.map((p) =>
+    `<h3>${esc(p.title)}: top self time (% of busy samples)</h3><table><tr><th>%</th><th>ms</th><th>function</th><th>where</th></tr>` +
+    p.top.map((f) => `<tr><td>${f.selfPercent.toFixed(1)}</td><td>${f.selfMs.toFixed(0)}</td><td>${esc(f.name)}</td><td>${esc(f.where)}</td></tr>`).join("") +
     `</table>`);
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Arena benchmark ${esc(report.date)}</title>
