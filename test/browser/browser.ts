@@ -27,7 +27,8 @@ export class Pages {
   async open(url: string, prepare?: (page: Page) => Promise<unknown>): Promise<Page> {
     const context = await this.browser.newContext({ viewport: { width: 1400, height: 800 } });
     // Generous for a busy machine, and below the suites' mocha timeout, so a stuck wait fails with its own message.
-    context.setDefaultTimeout(20_000);
+    // Generous: pages run beside the whole suite on a 2-core machine.
+    context.setDefaultTimeout(45_000);
     this.contexts.push(context);
     const page = await context.newPage();
     page.on("pageerror", (error) => this.errors.push(`${page.url()}: ${error.message}`));

@@ -19,7 +19,7 @@ async function playerOn(page: Page, name: string): Promise<DrawnPlayer> {
 }
 
 /** Waits until `page` draws `name` satisfying `test` (run in the page, on the drawn player). */
-async function waitForPlayer(page: Page, name: string, test: string, timeout = 20_000): Promise<void> {
+async function waitForPlayer(page: Page, name: string, test: string, timeout = 45_000): Promise<void> {
   await page.waitForFunction(
     ([name, test]) => {
       const p = window.arenaProbe?.players.find((q) => q.name === name);
