@@ -2,6 +2,7 @@ import { Client, Room } from "colyseus.js";
 import type { MatchState } from "../schema/MatchState";
 import type { ChatDelivery } from "../rooms/MatchChannels";
 import { CLOSE_CODE_RECONNECT, CloseCode, ErrorMessage } from "../schema/codes";
+import { encodeInputFrame, INPUT_FRAME_BYTES, quantizeIntent } from "../schema/inputFrame";
 import { ANGLE_SCALE } from "../schema/scales";
 import { Interpolation, Pose } from "./interpolation";
 import { posesOf } from "./poses";
@@ -97,6 +98,7 @@ export class MatchSession {
   readonly interpolation = new Interpolation();
   /** Aim of the latest input sent: the own player faces it without waiting for the server. */
   private aim?: number;
+  private readonly inputFrame = new Uint8Array(INPUT_FRAME_BYTES);
 
   private constructor(
     private readonly client: Client,
@@ -168,15 +170,17 @@ export class MatchSession {
   }
 
   /**
-   * Sends one tick's intention, numbered, and applies it to the prediction at
-   * once; a fire carries the tick the others are drawn at. Send one per tick
+   * Sends one tick's intention, numbered, as a binary input frame, and applies
+   * it to the prediction at once, with the values the server will read from the
+   * frame; a fire carries the tick the others are drawn at. Send one per tick
    * (`runInputLoop` does). While not connected nothing is sent or predicted.
    */
   sendInput(intent: Intent): InputFrame | undefined {
     if (this.status !== "connected") return undefined;
-    const frame = this.prediction.next(intent.mx, intent.my, intent.aim, intent.fire, intent.fire ? this.interpolation.fireTick() : undefined);
-    this.room.send("input", frame);
-    this.aim = intent.aim;
+    const { mx, my, aim } = quantizeIntent(intent.mx, intent.my, intent.aim);
+    const frame = this.prediction.next(mx, my, aim, intent.fire, intent.fire ? this.interpolation.fireTick() : undefined);
+    this.room.sendBytes("input", encodeInputFrame(frame, this.inputFrame));
+    this.aim = aim;
     return frame;
   }
 

@@ -16,6 +16,7 @@ import { cli, Options } from "@colyseus/loadtest";
 import { Client, Room } from "colyseus.js";
 import type WebSocket from "ws";
 import { withoutTokenInUrl } from "../client/withoutTokenInUrl";
+import { encodeInputFrame, INPUT_FRAME_BYTES } from "../schema/inputFrame";
 import type { MatchState } from "../schema/MatchState";
 import { readDevSecret } from "../server/auth/devSecret";
 import { loadConfig } from "../server/config";
@@ -29,10 +30,11 @@ export function socketOf(room: Room): WebSocket {
   return (room.connection.transport as unknown as { ws: WebSocket }).ws;
 }
 
-function colyseusTransport(room: Room<MatchState>): BotTransport {
+function colyseusTransport(room: Room<MatchState>, inputFrames: boolean): BotTransport {
+  const frame = new Uint8Array(INPUT_FRAME_BYTES);
   return {
     socket: socketOf(room),
-    sendInput: (input) => room.send("input", input),
+    sendInput: inputFrames ? (input) => room.sendBytes("input", encodeInputFrame(input, frame)) : (input) => room.send("input", input),
     onState: (listener) => room.onStateChange((state) => listener(state.players?.get(room.sessionId)?.ack ?? 0, state.tick)),
     onError: (listener) => room.onMessage("error", () => listener()),
     onClose: (listener) => room.onLeave(() => listener()),
@@ -49,12 +51,20 @@ export function clientWithToken(endpoint: string, token: string | undefined): Cl
   return client;
 }
 
+export interface MatchBotOptions {
+  /** A `player` token (Arena); servers without auth ignore it. */
+  token?: string;
+  fireMode?: FireMode;
+  /** Inputs as binary frames, as Arena's SDK sends them; otherwise msgpack objects (`room.send`). */
+  inputFrames: boolean;
+}
+
 /** Joins (or creates) a match on `endpoint` and returns a started bot; `seed` picks its intentions. */
-export async function joinMatchBot(endpoint: string, roomName: string, seed: number, token?: string, fireMode?: FireMode): Promise<Bot> {
-  const room = await clientWithToken(endpoint, token).joinOrCreate<MatchState>(roomName);
+export async function joinMatchBot(endpoint: string, roomName: string, seed: number, options: MatchBotOptions): Promise<Bot> {
+  const room = await clientWithToken(endpoint, options.token).joinOrCreate<MatchState>(roomName);
   // Chat notices (the kill feed), typing and gap notices are not measured.
   for (const type of ["chat", "typing", "gap"]) room.onMessage(type, () => {});
-  const bot = new Bot(colyseusTransport(room), seed, fireMode);
+  const bot = new Bot(colyseusTransport(room, options.inputFrames), seed, options.fireMode);
   bot.start();
   return bot;
 }
@@ -66,7 +76,7 @@ async function main(options: Options): Promise<void> {
   const secret = config.ARENA_JWT_SECRET ?? readDevSecret(config.ARENA_DEV_SECRET_FILE);
   if (!secret) throw new Error("set ARENA_JWT_SECRET to the server's, or start a dev server first (it writes its secret to ARENA_DEV_SECRET_FILE)");
   const token = await botToken(secret, "player", `bot-${options.clientId + 1}`);
-  running.push(await joinMatchBot(options.endpoint, options.roomName, options.clientId + 1, token));
+  running.push(await joinMatchBot(options.endpoint, options.roomName, options.clientId + 1, { token, inputFrames: true }));
   if (running.length === 1) {
     // One summary line for all bots every 5 s, in the loadtest's log pane.
     setInterval(() => {

@@ -46,7 +46,6 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   protected readonly messageRates: Readonly<Record<string, RateLimit>> = {};
   private readonly strikes = new WeakMap<Client, Window>();
   private readonly drops = new WeakMap<Client, Window>();
-  private readonly buckets = new WeakMap<Client, Map<string, TokenBucket>>();
   private readonly kicked = new WeakSet<Client>();
   private readonly outTallies = new Map<string, Tally>();
 
@@ -105,9 +104,10 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     const limit = this.messageRates[type];
     if (!limit) throw new Error(`room ${this.roomName}: message type ${String(type)} has no rate in messageRates`);
     const received = messagesIn.tally(this.roomName, String(type));
+    const buckets = new WeakMap<Client, TokenBucket>();
     return super.onMessage(type, (client: Client, message: unknown) => {
       received.value++;
-      if (this.withinRate(client, String(type), limit)) callback(client, message);
+      if (this.withinRate(client, String(type), limit, buckets)) callback(client, message);
     }, validate);
   }
 
@@ -137,16 +137,15 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   }
 
   /**
-   * Spends a token of the client's bucket for `type`. Over the rate the message
-   * is dropped; the first drop of a window answers `error` rate_limited, and
-   * ARENA_RATE_LIMIT_DROPS drops within the window close the client (4429).
+   * Spends a token of the client's bucket in `buckets` (one map per message
+   * type). Over the rate the message is dropped; the first drop of a window
+   * answers `error` rate_limited, and ARENA_RATE_LIMIT_DROPS drops within the
+   * window close the client (4429).
    */
-  private withinRate(client: Client, type: string, limit: RateLimit): boolean {
+  private withinRate(client: Client, type: string, limit: RateLimit, buckets: WeakMap<Client, TokenBucket>): boolean {
     const now = performance.now();
-    let perType = this.buckets.get(client);
-    if (!perType) this.buckets.set(client, (perType = new Map()));
-    let bucket = perType.get(type);
-    if (!bucket) perType.set(type, (bucket = new TokenBucket(limit, now)));
+    let bucket = buckets.get(client);
+    if (!bucket) buckets.set(client, (bucket = new TokenBucket(limit, now)));
     if (bucket.take(now)) return true;
     messagesDropped.labels(this.roomName, type).inc();
     const dropped = this.countInWindow(this.drops, client);

@@ -10,7 +10,7 @@ import { ALL_CHANNEL, playerChannel, teamChannel } from "./fanout/keys";
 import { Simulation, PlayerSim, MatchEvent } from "./match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "./match/rules";
 import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
-import { ChatMessage, describeIssues, InputMessage, MatchJoinOptions, MatchMessageType, ResumeMessage } from "../schema/messages";
+import { ChatMessage, describeIssues, MatchJoinOptions, MatchMessageType, readInput, ResumeMessage } from "../schema/messages";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import type { MatchListingMetadata } from "../schema/listing";
 import { FixedStepLoop } from "../server/FixedStepLoop";
@@ -243,21 +243,22 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   }
 
   private onInput(client: Client, message: unknown): void {
-    const parsed = InputMessage.safeParse(message);
-    if (!parsed.success) {
+    const input = readInput(message);
+    if (typeof input === "string") {
       inputsRejected.labels("invalid").inc();
-      return this.refuse(client, ErrorCode.INVALID_MESSAGE, `input refused: ${describeIssues(parsed.error)}`);
+      return this.refuse(client, ErrorCode.INVALID_MESSAGE, `input refused: ${input}`);
     }
-    const m = parsed.data;
-    const mx = clamp(m.mx, -1, 1);
-    const my = clamp(m.my, -1, 1);
-    if (mx !== m.mx || my !== m.my) inputsRejected.labels("clamped").inc();
+    // `input` is this call's own object (decoded or parsed), so it is corrected in place and queued as is.
+    const { mx, my } = input;
+    input.mx = clamp(mx, -1, 1);
+    input.my = clamp(my, -1, 1);
+    if (input.mx !== mx || input.my !== my) inputsRejected.labels("clamped").inc();
     // Any finite angle is accepted and wrapped into (-π, π].
-    const aim = Math.atan2(Math.sin(m.aim), Math.cos(m.aim));
-    const result = this.sim.enqueueInput(client.sessionId, { seq: m.seq, mx, my, aim, fire: m.fire, tick: m.tick });
+    if (!(Math.abs(input.aim) <= Math.PI)) input.aim = Math.atan2(Math.sin(input.aim), Math.cos(input.aim));
+    const result = this.sim.enqueueInput(client.sessionId, input);
     if (result === "stale") {
       inputsRejected.labels("stale").inc();
-      this.refuse(client, ErrorCode.STALE_INPUT, `input seq ${m.seq} is not newer than the last one`);
+      this.refuse(client, ErrorCode.STALE_INPUT, `input seq ${input.seq} is not newer than the last one`);
     } else if (result === "queue_full") {
       inputsRejected.labels("queue_full").inc();
       this.refuse(client, ErrorCode.INPUT_QUEUE_FULL, `more than ${this.sim.inputQueueSize} inputs waiting; send one per tick`);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decodeInputFrame } from "./inputFrame";
 
 /**
  * The wire shape of every client -> server message, checked at the room boundary.
@@ -15,6 +16,16 @@ export const InputMessage = z.object({
   tick: z.number().int().min(0).max(0xffff_ffff).optional(),
 });
 export type InputMessage = z.infer<typeof InputMessage>;
+
+/**
+ * An `input` in either of its forms: the binary frame (schema/inputFrame.ts,
+ * what the SDK sends) or the msgpack object above. The input, or why it is refused.
+ */
+export function readInput(message: unknown): InputMessage | string {
+  if (message instanceof Uint8Array) return decodeInputFrame(message);
+  const parsed = InputMessage.safeParse(message);
+  return parsed.success ? parsed.data : describeIssues(parsed.error);
+}
 
 /** `channel`: "all", "team" (own team), "player" (with `to`), or an explicit channel name. */
 export const ChatMessage = z.object({

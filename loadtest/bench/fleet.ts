@@ -18,7 +18,7 @@ const tell = (message: FromFleet) => process.send?.(message);
 async function join(seed: number): Promise<Bot> {
   if (config.protocol === "json") return joinJsonBot(config.endpoint, seed, config.fireMode);
   const token = config.secret ? await botToken(config.secret, "player", `bot-${seed}`) : undefined;
-  return joinMatchBot(config.endpoint, "match", seed, token, config.fireMode);
+  return joinMatchBot(config.endpoint, "match", seed, { token, fireMode: config.fireMode, inputFrames: config.protocol === "arena" });
 }
 
 function result(): FleetResult {

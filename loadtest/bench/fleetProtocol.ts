@@ -1,9 +1,10 @@
 import type { FireMode } from "../bot/intentions";
 import type { LatencySummary } from "../bot/summary";
+import type { BotProtocol } from "./targets";
 
 /** How the benchmark talks to its bot fleet child process (Node IPC). */
 export interface FleetConfig {
-  protocol: "colyseus" | "json";
+  protocol: BotProtocol;
   endpoint: string;
   bots: number;
   /** Arena: the HS256 secret each bot signs its own `player` token with. */

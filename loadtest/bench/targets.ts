@@ -1,11 +1,18 @@
 import { generateKeyPairSync } from "node:crypto";
+export type BotProtocol = "arena" | "colyseus" | "json";
+
 /** The servers one benchmark run compares; each is started as its own process. */
 export interface Target {
   id: string;
   label: string;
   /** Entry file, relative to the project root. */
   entry: string;
-  protocol: "colyseus" | "json";
+  /**
+   * How its bots talk: `arena` is colyseus.js sending inputs as the SDK does
+   * (binary input frames, schema/inputFrame.ts), `colyseus` is colyseus.js
+   * sending them as msgpack objects (`room.send`), `json` the JSON peer's own.
+   */
+  protocol: BotProtocol;
   /** Arena itself: started with the bench's auth and limits (arenaEnv); bots present tokens. */
   arena: boolean;
   /** Environment for the server process, beside PORT (and arenaEnv for Arena). */
@@ -33,7 +40,7 @@ export function arenaEnv(secret: string): Record<string, string> {
 
 /** The match scenario: Arena and the two peers, always. */
 export const MATCH_TARGETS: readonly Target[] = [
-  { id: "arena", label: "Arena", entry: "main.ts", protocol: "colyseus", arena: true, env: {} },
+  { id: "arena", label: "Arena", entry: "main.ts", protocol: "arena", arena: true, env: {} },
   { id: "stock", label: "stock Colyseus", entry: "loadtest/peers/stock/server.ts", protocol: "colyseus", arena: false, env: {} },
   { id: "json", label: "JSON broadcast", entry: "loadtest/peers/json/server.ts", protocol: "json", arena: false, env: {} },
 ];
@@ -41,10 +48,13 @@ export const MATCH_TARGETS: readonly Target[] = [
 /** Arena variants a run may add to the match scenario (`--variants`), to price one feature each. */
 export const VARIANTS = {
   "rewind-off": {
-    id: "arena-rewind-off", label: "Arena, rewind off", entry: "main.ts", protocol: "colyseus", arena: true, env: { ARENA_REWIND_MS: "0" },
+    id: "arena-rewind-off", label: "Arena, rewind off", entry: "main.ts", protocol: "arena", arena: true, env: { ARENA_REWIND_MS: "0" },
   },
   "views-off": {
-    id: "arena-views-off", label: "Arena, views off", entry: "loadtest/variants/arenaWithoutViews.ts", protocol: "colyseus", arena: true, env: {},
+    id: "arena-views-off", label: "Arena, views off", entry: "loadtest/variants/arenaWithoutViews.ts", protocol: "arena", arena: true, env: {},
+  },
+  "object-input": {
+    id: "arena-object-input", label: "Arena, msgpack inputs", entry: "main.ts", protocol: "colyseus", arena: true, env: {},
   },
 } as const satisfies Record<string, Target>;
 export type Variant = keyof typeof VARIANTS;

@@ -1,20 +1,21 @@
 import { isUtf8 } from "node:buffer";
 import { Protocol } from "@colyseus/core";
 
-/** Frame kinds a client may send; Colyseus silently ignores any other first byte, which would make garbage free. */
-const CLIENT_FRAMES = new Set<number>([Protocol.ROOM_DATA, Protocol.ROOM_DATA_BYTES, Protocol.JOIN_ROOM, Protocol.LEAVE_ROOM]);
+// Read once: @colyseus/core's exports are getters, and this runs on every client frame.
+const { ROOM_DATA, ROOM_DATA_BYTES, JOIN_ROOM, LEAVE_ROOM } = Protocol;
 
 /**
  * A cheap structural check of a client frame before Colyseus decodes it: a
- * known frame kind, and for room messages a type name that is in bounds and
+ * known frame kind (Colyseus silently ignores any other first byte, which would
+ * make garbage free), and for room messages a type name that is in bounds and
  * valid UTF-8 (@colyseus/schema's decoder writes to the console for every bad
  * byte, which would let any client flood the server's logs). Mirrors the
  * msgpack string header @colyseus/schema 3 reads (little-endian lengths).
  */
 export function isWellFormedFrame(frame: Buffer): boolean {
   const kind = frame[0];
-  if (!CLIENT_FRAMES.has(kind)) return false;
-  if (kind !== Protocol.ROOM_DATA && kind !== Protocol.ROOM_DATA_BYTES) return true;
+  if (kind === JOIN_ROOM || kind === LEAVE_ROOM) return true;
+  if (kind !== ROOM_DATA && kind !== ROOM_DATA_BYTES) return false;
   const prefix = frame[1];
   let start: number;
   let length: number;
@@ -23,5 +24,9 @@ export function isWellFormedFrame(frame: Buffer): boolean {
   else if (prefix === 0xda) [start, length] = [4, frame[2] | (frame[3] << 8)];
   else if (prefix === 0xdb) [start, length] = [6, (frame[2] | (frame[3] << 8) | (frame[4] << 16) | (frame[5] << 24)) >>> 0];
   else return true; // a numeric type: decoded without side effects
-  return start + length <= frame.length && isUtf8(frame.subarray(start, start + length));
+  const end = start + length;
+  if (end > frame.length) return false;
+  // Type names are ASCII in practice: only a name with a high byte needs the full UTF-8 check.
+  for (let i = start; i < end; i++) if (frame[i] > 0x7f) return isUtf8(frame.subarray(start, end));
+  return true;
 }

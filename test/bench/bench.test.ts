@@ -43,10 +43,10 @@ describe("benchmark harness (tiny size)", function () {
       return dirs.at(-1)!;
     };
     single = await bench(out(), [
-      "--matches", "1", "--duration", "3", "--warmup", "1", "--variants", "rewind-off,views-off",
+      "--matches", "1", "--duration", "3", "--warmup", "1", "--variants", "rewind-off,views-off,object-input",
       "--displays", "20", "--publishes", "3", "--port", "2820",
     ]);
-    twoNodes = await bench(out(), ["--matches", "0", "--displays", "20", "--publishes", "2", "--nodes", "2", "--display-procs", "2", "--port", "2832"]);
+    twoNodes = await bench(out(), ["--matches", "0", "--displays", "20", "--publishes", "2", "--nodes", "2", "--display-procs", "2", "--port", "2833"]);
   });
   after(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -54,7 +54,7 @@ describe("benchmark harness (tiny size)", function () {
 
   it("measures Arena, both peers and the requested Arena variants with 12 authenticated bots each", () => {
     const { report } = single;
-    assert.deepEqual(report.targets.map((t) => t.id), ["arena", "stock", "json", "arena-rewind-off", "arena-views-off"]);
+    assert.deepEqual(report.targets.map((t) => t.id), ["arena", "stock", "json", "arena-rewind-off", "arena-views-off", "arena-object-input"]);
     for (const t of report.targets) {
       assert.equal(t.clients, 12, t.label);
       assert.equal(t.disconnects, 0, `${t.label} lost bots during the window`);
@@ -67,7 +67,7 @@ describe("benchmark harness (tiny size)", function () {
     for (const t of report.targets) {
       for (const f of FIGURES) assert.ok(Number.isFinite(t.figures[f.key]), `${t.label}: ${f.key} = ${t.figures[f.key]}`);
     }
-    for (const other of ["stock", "json", "arena-rewind-off", "arena-views-off"]) {
+    for (const other of ["stock", "json", "arena-rewind-off", "arena-views-off", "arena-object-input"]) {
       for (const f of FIGURES.filter((f) => !f.context)) {
         assert.ok(Number.isFinite(report.ratios[other][f.key]), `${other} / Arena: ${f.key} = ${report.ratios[other][f.key]}`);
       }

@@ -1,0 +1,82 @@
+import type { InputMessage } from "./messages";
+import { ANGLE_SCALE } from "./scales";
+
+/**
+ * The binary form of `input`, sent with colyseus.js `room.sendBytes("input", frame)`.
+ * 13 bytes, little-endian:
+ *
+ *   0  uint32  seq (1 or more)
+ *   4  int8    mx x 127
+ *   5  int8    my x 127
+ *   6  int16   aim x ANGLE_SCALE (radians in 1/10000)
+ *   8  uint8   flags: bit 0 fire, bit 1 tick present; the other bits must be 0
+ *   9  uint32  tick (0 when bit 1 is clear)
+ *
+ * Why a second form: an input comes 60 times a second from every player, and the
+ * msgpack form costs the server a record-definition decode and an object check
+ * per message (profiled in docs/benchmarks.md). The integer types bound every
+ * field, so checking a frame is its length, its flag bits and seq >= 1.
+ */
+export const INPUT_FRAME_BYTES = 13;
+
+const STICK_SCALE = 127;
+const FIRE = 0b01;
+const HAS_TICK = 0b10;
+/** Largest aim in wire units that stays inside (-π, π). */
+const AIM_LIMIT = Math.floor(Math.PI * ANGLE_SCALE);
+
+/** What the server will read back for these intentions: the client predicts with exactly these. */
+export function quantizeIntent(mx: number, my: number, aim: number): { mx: number; my: number; aim: number } {
+  return { mx: stickUnits(mx) / STICK_SCALE, my: stickUnits(my) / STICK_SCALE, aim: aimUnits(aim) / ANGLE_SCALE };
+}
+
+/** Writes `input` into `out` (reuse one buffer per sender; colyseus.js copies it on send). */
+export function encodeInputFrame(input: InputMessage, out = new Uint8Array(INPUT_FRAME_BYTES)): Uint8Array {
+  writeUint32(out, 0, input.seq);
+  out[4] = stickUnits(input.mx) & 0xff;
+  out[5] = stickUnits(input.my) & 0xff;
+  const aim = aimUnits(input.aim);
+  out[6] = aim & 0xff;
+  out[7] = (aim >> 8) & 0xff;
+  out[8] = (input.fire ? FIRE : 0) | (input.tick !== undefined ? HAS_TICK : 0);
+  writeUint32(out, 9, input.tick ?? 0);
+  return out;
+}
+
+/** The input a frame carries, or why it is refused. */
+export function decodeInputFrame(frame: Uint8Array): InputMessage | string {
+  if (frame.length !== INPUT_FRAME_BYTES) return `input frame must be ${INPUT_FRAME_BYTES} bytes, got ${frame.length}`;
+  const flags = frame[8];
+  if (flags & ~(FIRE | HAS_TICK)) return `input frame flags ${flags} has unknown bits`;
+  const seq = readUint32(frame, 0);
+  if (seq === 0) return "input frame seq must be 1 or more";
+  const input: InputMessage = {
+    seq,
+    mx: ((frame[4] << 24) >> 24) / STICK_SCALE,
+    my: ((frame[5] << 24) >> 24) / STICK_SCALE,
+    aim: (((frame[6] | (frame[7] << 8)) << 16) >> 16) / ANGLE_SCALE,
+    fire: (flags & FIRE) !== 0,
+  };
+  if (flags & HAS_TICK) input.tick = readUint32(frame, 9);
+  return input;
+}
+
+function stickUnits(v: number): number {
+  return Math.round(Math.min(1, Math.max(-1, v)) * STICK_SCALE);
+}
+
+function aimUnits(radians: number): number {
+  const wrapped = Math.atan2(Math.sin(radians), Math.cos(radians));
+  return Math.max(-AIM_LIMIT, Math.min(AIM_LIMIT, Math.round(wrapped * ANGLE_SCALE)));
+}
+
+function writeUint32(out: Uint8Array, at: number, v: number): void {
+  out[at] = v & 0xff;
+  out[at + 1] = (v >>> 8) & 0xff;
+  out[at + 2] = (v >>> 16) & 0xff;
+  out[at + 3] = (v >>> 24) & 0xff;
+}
+
+function readUint32(frame: Uint8Array, at: number): number {
+  return (frame[at] | (frame[at + 1] << 8) | (frame[at + 2] << 16) | (frame[at + 3] << 24)) >>> 0;
+}

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import type { Room } from "colyseus.js";
+import type { ErrorMessage } from "../../schema/codes";
+import { ErrorCode } from "../../schema/codes";
+import { encodeInputFrame } from "../../schema/inputFrame";
+import type { MatchState } from "../../schema/MatchState";
+import type { InputMessage } from "../../schema/messages";
+import { ArenaTestServer, bootArena, playerClient, waitFor } from "../helpers";
+
+describe("binary input frames in a match", () => {
+  let arena: ArenaTestServer;
+
+  before(async () => {
+    arena = await bootArena(2578);
+  });
+  after(() => arena.shutdown());
+  afterEach(() => arena.cleanup());
+
+  async function join(name: string): Promise<{ room: Room<MatchState>; errors: ErrorMessage[] }> {
+    const room = await (await playerClient(arena, name)).joinOrCreate<MatchState>("match");
+    await waitFor("first state", () => room.state.players?.has(room.sessionId) === true);
+    const errors: ErrorMessage[] = [];
+    room.onMessage("error", (e: ErrorMessage) => errors.push(e));
+    return { room, errors };
+  }
+
+  const me = (room: Room<MatchState>) => room.state.players.get(room.sessionId)!;
+  const sendFrame = (room: Room<MatchState>, input: InputMessage) => room.sendBytes("input", encodeInputFrame(input));
+
+  it("moves the player and acknowledges each frame, and the msgpack object form goes on from the same seq", async () => {
+    const { room, errors } = await join("Framed");
+    const startX = me(room).x;
+    for (let seq = 1; seq <= 20; seq++) sendFrame(room, { seq, mx: 1, my: 0, aim: 0.5, fire: false });
+    await waitFor("frames acknowledged", () => me(room).ack === 20);
+    assert.ok(me(room).x > startX, `x ${startX} -> ${me(room).x}`);
+    room.send("input", { seq: 21, mx: -1, my: 0, aim: 0, fire: false });
+    await waitFor("object input acknowledged", () => me(room).ack === 21);
+    assert.deepEqual(errors, []);
+  });
+
+  it("refuses a malformed frame with invalid_message and the reason, while the match ticks on for everyone", async () => {
+    const bad = await join("Bad");
+    const good = await join("Good");
+    const valid = encodeInputFrame({ seq: 1, mx: 0, my: 0, aim: 0, fire: false });
+    const unknownFlags = Uint8Array.from(valid);
+    unknownFlags[8] = 0x84;
+    const tickBefore = bad.room.state.tick;
+    bad.room.sendBytes("input", valid.subarray(0, 12));
+    bad.room.sendBytes("input", unknownFlags);
+    bad.room.sendBytes("input", encodeInputFrame({ seq: 0, mx: 0, my: 0, aim: 0, fire: false }));
+    for (let seq = 1; seq <= 5; seq++) sendFrame(good.room, { seq, mx: 0, my: 1, aim: 0, fire: false });
+    await waitFor("three refusals", () => bad.errors.length === 3);
+    assert.deepEqual(bad.errors.map((e) => e.code), Array(3).fill(ErrorCode.INVALID_MESSAGE));
+    assert.match(bad.errors[0].message, /13 bytes, got 12/);
+    assert.match(bad.errors[1].message, /unknown bits/);
+    assert.match(bad.errors[2].message, /seq must be 1 or more/);
+    await waitFor("the other player's frames acknowledged", () => me(good.room).ack === 5);
+    assert.ok(bad.room.state.tick > tickBefore, "the match kept ticking");
+    assert.equal(me(bad.room).ack, 0, "nothing of the bad frames was applied");
+    assert.deepEqual(good.errors, []);
+    sendFrame(bad.room, { seq: 1, mx: 0, my: 0, aim: 0, fire: false });
+    await waitFor("the refused client is still served", () => me(bad.room).ack === 1);
+  });
+
+  it("keeps one seq order across both forms: an object input older than the last frame is stale", async () => {
+    const { room, errors } = await join("Mixed");
+    sendFrame(room, { seq: 10, mx: 0, my: 0, aim: 0, fire: false });
+    room.send("input", { seq: 5, mx: 0, my: 0, aim: 0, fire: false });
+    await waitFor("stale refusal", () => errors.length === 1);
+    assert.equal(errors[0].code, ErrorCode.STALE_INPUT);
+    await waitFor("the frame acknowledged", () => me(room).ack === 10);
+  });
+});

@@ -1,0 +1,48 @@
+import assert from "node:assert/strict";
+import { decodeInputFrame, encodeInputFrame, INPUT_FRAME_BYTES, quantizeIntent } from "../../schema/inputFrame";
+import type { InputMessage } from "../../schema/messages";
+
+const decoded = (input: InputMessage): InputMessage => {
+  const result = decodeInputFrame(encodeInputFrame(input));
+  assert.notEqual(typeof result, "string", String(result));
+  return result as InputMessage;
+};
+
+describe("binary input frame", () => {
+  it("carries seq, fire and tick exactly, and the stick and aim as quantizeIntent says", () => {
+    const input = { seq: 0xffff_fffe, mx: 0.7071, my: -0.3, aim: 2.5, fire: true, tick: 123_456 };
+    const q = quantizeIntent(input.mx, input.my, input.aim);
+    assert.deepEqual(decoded(input), { seq: input.seq, mx: q.mx, my: q.my, aim: q.aim, fire: true, tick: 123_456 });
+    assert.ok(Math.abs(q.mx - 0.7071) <= 0.5 / 127 && Math.abs(q.aim - 2.5) <= 0.5 / 10_000);
+  });
+
+  it("tells an absent tick from tick 0", () => {
+    assert.equal("tick" in decoded({ seq: 1, mx: 0, my: 0, aim: 0, fire: false }), false);
+    assert.equal(decoded({ seq: 1, mx: 0, my: 0, aim: 0, fire: false, tick: 0 }).tick, 0);
+  });
+
+  it("keeps full deflection at exactly ±1 and clamps beyond it", () => {
+    const d = decoded({ seq: 2, mx: 1, my: -5, aim: 0, fire: false });
+    assert.equal(d.mx, 1);
+    assert.equal(d.my, -1);
+  });
+
+  it("wraps any aim into (-π, π)", () => {
+    for (const aim of [Math.PI, -Math.PI, 4 * Math.PI + 1, -7.5, 1e6]) {
+      const d = decoded({ seq: 3, mx: 0, my: 0, aim, fire: false });
+      assert.ok(d.aim > -Math.PI && d.aim < Math.PI, `${aim} -> ${d.aim}`);
+      assert.ok(Math.abs(Math.sin(d.aim) - Math.sin(aim)) < 1e-3 && Math.abs(Math.cos(d.aim) - Math.cos(aim)) < 1e-3, `${aim} -> ${d.aim}`);
+    }
+  });
+
+  it("refuses a frame of another length, with unknown flag bits, or with seq 0, saying why", () => {
+    const good = encodeInputFrame({ seq: 9, mx: 0, my: 0, aim: 0, fire: false });
+    assert.match(String(decodeInputFrame(good.subarray(0, INPUT_FRAME_BYTES - 1))), /must be 13 bytes, got 12/);
+    assert.match(String(decodeInputFrame(Uint8Array.from([...good, 0]))), /must be 13 bytes, got 14/);
+    const flags = Uint8Array.from(good);
+    flags[8] = 0x80;
+    assert.match(String(decodeInputFrame(flags)), /unknown bits/);
+    const seq0 = encodeInputFrame({ seq: 0, mx: 0, my: 0, aim: 0, fire: false });
+    assert.match(String(decodeInputFrame(seq0)), /seq must be 1 or more/);
+  });
+});
