@@ -1,7 +1,9 @@
+import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import express, { Express } from "express";
 import { build } from "esbuild";
 import { logger } from "./logger";
+import { renderPage } from "./pageShell";
 
 const PAGES_DIR = path.join(__dirname, "..", "client", "pages");
 /** Each page's script: client/pages/<name>.ts, served as /js/<name>.js. */
@@ -41,16 +43,29 @@ export function buildPageScripts(): Promise<Scripts> {
   return built;
 }
 
+/** Each page file client/pages/<name>.html, completed by the shared shell, by <name>. */
+async function renderPages(): Promise<Map<string, string>> {
+  const files = (await readdir(PAGES_DIR)).filter((file) => file.endsWith(".html"));
+  const pages = new Map<string, string>();
+  for (const file of files) {
+    const source = await readFile(path.join(PAGES_DIR, file), "utf8");
+    pages.set(path.basename(file, ".html"), renderPage(file, source));
+  }
+  return pages;
+}
+
 /**
  * The browser pages on the game server's port: `/` play, `/lobby.html`,
- * `/spectate.html`, `/display.html`, `/operator.html`, and their scripts under
- * `/js/`. A failed build is logged and answered with 503; the API is unaffected.
+ * `/spectate.html`, `/display.html`, `/operator.html` (also without `.html`),
+ * their scripts under `/js/`, and the files in `public/` (the stylesheet) as
+ * they are. A failed build is logged and answered with 503; the API is unaffected.
  */
 export async function mountWebPages(app: Express): Promise<void> {
   let scripts: Scripts;
+  let pages: Map<string, string>;
   try {
     const start = performance.now();
-    scripts = await buildPageScripts();
+    [scripts, pages] = await Promise.all([buildPageScripts(), renderPages()]);
     logger.debug({ ms: Math.round(performance.now() - start) }, "web pages built");
   } catch (error) {
     logger.error({ err: error }, "web pages failed to build; serving 503 for them");
@@ -62,5 +77,10 @@ export async function mountWebPages(app: Express): Promise<void> {
     if (!script) return next();
     res.type(script.type).set("Cache-Control", "no-cache").send(script.body);
   });
-  app.use(express.static(path.join(PAGES_DIR, "public"), { extensions: ["html"] }));
+  app.get(["/", "/:page"], (req, res, next) => {
+    const page = pages.get(req.params.page?.replace(/\.html$/, "") ?? "index");
+    if (!page) return next();
+    res.type("html").set("Cache-Control", "no-cache").send(page);
+  });
+  app.use(express.static(path.join(PAGES_DIR, "public")));
 }

@@ -14,7 +14,12 @@ describe("web pages on the game port", () => {
     for (const [path, script] of [["/", "play"], ["/lobby.html", "lobby"], ["/spectate.html", "spectate"], ["/display.html", "display"], ["/operator.html", "operator"]]) {
       const page = await fetch(`${base}${path}`);
       assert.equal(page.status, 200, path);
-      assert.match(await page.text(), new RegExp(`<script type="module" src="/js/${script}.js">`));
+      const html = await page.text();
+      assert.match(html, new RegExp(`<script type="module" src="/js/${script}.js">`));
+      // The shared head and navigation (server/pageShell.ts) complete every page file.
+      assert.match(html, /^<!doctype html>\n<html lang="en">\n<head>[\s\S]*<title>Arena · [a-z]+<\/title>[\s\S]*<link rel="stylesheet" href="\/style.css">[\s\S]*<\/body>\n<\/html>\n$/, path);
+      assert.equal(html.includes('<a href="/lobby.html">Matches</a>'), script !== "display", `${path}: navigation on every page but the display`);
+      assert.ok(!html.includes("arena:nav"), path);
       const js = await fetch(`${base}/js/${script}.js`);
       assert.equal(js.status, 200);
       assert.match(js.headers.get("content-type") ?? "", /javascript/);
