@@ -1,6 +1,9 @@
+import { ErrorCode } from "../schema/codes";
+import { ChatMessage, describeIssues } from "../schema/messages";
 import type { Fanout, FanoutMessage } from "./fanout/Fanout";
 import { Subscription } from "./fanout/Subscription";
-import { ChannelMember, readableChannels } from "./fanout/access";
+import { ChannelMember, readableChannels, resolvePost } from "./fanout/access";
+import { cleanChatText } from "./fanout/chatText";
 import { ALL_CHANNEL, matchChannelKey, playerChannel, teamChannel } from "./fanout/keys";
 import { TEAMS } from "./match/rules";
 
@@ -25,6 +28,23 @@ export const SERVER_SENDER = "server";
 
 type Send = (sessionId: string, type: string, message: unknown) => void;
 
+/** A chat member with the name shown to the others. */
+export interface ChatSender extends ChannelMember {
+  name: string;
+}
+
+/** Why a player's chat message was not posted: what the room answers with `error`. */
+export interface ChatRefusal {
+  code: ErrorCode;
+  message: string;
+}
+
+export interface ChatLimits {
+  maxLength: number;
+  /** At most one typing notice per player per window. */
+  typingDebounceMs: number;
+}
+
 /**
  * A match's channels on the fan-out: each player holds one Subscription per
  * readable channel (all, own team, own direct channel), paused while it is
@@ -32,10 +52,12 @@ type Send = (sessionId: string, type: string, message: unknown) => void;
  */
 export class MatchChannels {
   private readonly subscriptions = new Map<string, Map<string, Subscription>>();
+  private readonly lastTypingMs = new Map<string, number>();
 
   constructor(
     private readonly fanout: Fanout,
     private readonly roomId: string,
+    private readonly limits: ChatLimits,
     private readonly send: Send,
   ) {}
 
@@ -70,7 +92,34 @@ export class MatchChannels {
   async remove(sessionId: string): Promise<void> {
     for (const sub of this.subscriptions.get(sessionId)?.values() ?? []) sub.close();
     this.subscriptions.delete(sessionId);
+    this.lastTypingMs.delete(sessionId);
     await this.fanout.drop(this.key(playerChannel(sessionId)));
+  }
+
+  /**
+   * A player's `chat` message: checked (shape, where it may post, its text) and
+   * posted; otherwise why not. `isPlayer`: whether a direct message may go to that sessionId.
+   */
+  chat(sender: ChatSender, message: unknown, isPlayer: (sessionId: string) => boolean): ChatRefusal | undefined {
+    const parsed = ChatMessage.safeParse(message);
+    if (!parsed.success) return { code: ErrorCode.INVALID_MESSAGE, message: `chat refused: ${describeIssues(parsed.error)}` };
+    const target = resolvePost(sender, parsed.data, isPlayer);
+    if (!target.ok) return target;
+    const text = cleanChatText(parsed.data.text, this.limits.maxLength);
+    if (!text.ok) {
+      return text.reason === "too_long"
+        ? { code: ErrorCode.TEXT_TOO_LONG, message: `chat text is limited to ${this.limits.maxLength} characters` }
+        : { code: ErrorCode.INVALID_MESSAGE, message: "chat text is empty" };
+    }
+    void this.post(target.channel, { from: sender.id, name: sender.name, to: target.to, text: text.text });
+    return undefined;
+  }
+
+  /** A typing indicator for the sender's team, at most one per debounce window per player, never stored. */
+  typing(sender: ChatSender, nowMs: number): void {
+    if (nowMs - (this.lastTypingMs.get(sender.id) ?? -Infinity) < this.limits.typingDebounceMs) return;
+    this.lastTypingMs.set(sender.id, nowMs);
+    this.fanout.ephemeral(this.key(teamChannel(sender.team)), { channel: teamChannel(sender.team), from: sender.id, name: sender.name });
   }
 
   post(channel: string, payload: Omit<ChatPayload, "channel">): Promise<FanoutMessage> {
@@ -80,10 +129,6 @@ export class MatchChannels {
   /** A server notice on a channel (kill feed, departures). */
   notice(channel: string, text: string): Promise<FanoutMessage> {
     return this.post(channel, { from: SERVER_SENDER, name: "server", text });
-  }
-
-  typing(member: ChannelMember, name: string): void {
-    this.fanout.ephemeral(this.key(teamChannel(member.team)), { channel: teamChannel(member.team), from: member.id, name });
   }
 
   async dispose(): Promise<void> {

@@ -4,13 +4,11 @@ import { StateView } from "@colyseus/schema";
 import { ArenaRoom } from "./ArenaRoom";
 import { MatchChannels } from "./MatchChannels";
 import { fanoutFor } from "./fanout";
-import { resolvePost } from "./fanout/access";
-import { cleanChatText } from "./fanout/chatText";
 import { ALL_CHANNEL, playerChannel, teamChannel } from "./fanout/keys";
 import { Simulation, PlayerSim, MatchEvent } from "./match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "./match/rules";
 import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
-import { ChatMessage, describeIssues, MatchJoinOptions, MatchMessageType, readInput, ResumeMessage } from "../schema/messages";
+import { describeIssues, MatchJoinOptions, MatchMessageType, readInput, ResumeMessage } from "../schema/messages";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import type { MatchListingMetadata } from "../schema/listing";
 import { FixedStepLoop } from "../server/FixedStepLoop";
@@ -40,7 +38,6 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   private channels!: MatchChannels;
   /** Reconnected players whose `resume` has not come yet, with the timer that resumes them anyway. */
   private readonly awaitingResume = new Map<string, Delayed>();
-  private readonly lastTyping = new Map<string, number>();
   /** What the lobby last heard of this match; republished only when it changes. */
   private listedAs = "";
   /** Set on SIGTERM: the room closes when the live round ends (or the drain timeout passes). */
@@ -60,7 +57,8 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       inputQueueSize: this.config.ARENA_INPUT_QUEUE,
       rewindMs: this.config.ARENA_REWIND_MS,
     });
-    this.channels = new MatchChannels(fanoutFor(this.presence), this.roomId, (sessionId, type, message) => {
+    const chatLimits = { maxLength: this.config.ARENA_CHAT_MAX_LENGTH, typingDebounceMs: this.config.ARENA_TYPING_DEBOUNCE_SECONDS * 1000 };
+    this.channels = new MatchChannels(fanoutFor(this.presence), this.roomId, chatLimits, (sessionId, type, message) => {
       const client = this.clients.getById(sessionId);
       if (client) this.sendTo(client, type, message);
     });
@@ -147,7 +145,6 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     this.state.players.delete(id);
     this.awaitingResume.get(id)?.clear();
     this.awaitingResume.delete(id);
-    this.lastTyping.delete(id);
     this.refreshViews();
     await this.channels.remove(id);
     await this.channels.notice(teamChannel(player.team), `${player.name} left the match`);
@@ -166,29 +163,15 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   }
 
   private onChat(client: Client, message: unknown): void {
-    const parsed = ChatMessage.safeParse(message);
-    if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `chat refused: ${describeIssues(parsed.error)}`);
     const sender = this.sim.players.get(client.sessionId);
     if (!sender) return;
-    const target = resolvePost(sender, parsed.data, (id) => id !== client.sessionId && this.sim.players.has(id));
-    if (!target.ok) return this.refuse(client, target.code, target.message);
-    const text = cleanChatText(parsed.data.text, this.config.ARENA_CHAT_MAX_LENGTH);
-    if (!text.ok) {
-      return text.reason === "too_long"
-        ? this.refuse(client, ErrorCode.TEXT_TOO_LONG, `chat text is limited to ${this.config.ARENA_CHAT_MAX_LENGTH} characters`)
-        : this.refuse(client, ErrorCode.INVALID_MESSAGE, "chat text is empty");
-    }
-    void this.channels.post(target.channel, { from: sender.id, name: sender.name, to: target.to, text: text.text });
+    const refused = this.channels.chat(sender, message, (id) => this.sim.players.has(id));
+    if (refused) this.refuse(client, refused.code, refused.message);
   }
 
-  /** Typing indicators go to the team, at most one per debounce window per player, and are never stored. */
   private onTyping(client: Client): void {
     const sender = this.sim.players.get(client.sessionId);
-    if (!sender) return;
-    const now = this.clock.currentTime;
-    if (now - (this.lastTyping.get(sender.id) ?? -Infinity) < this.config.ARENA_TYPING_DEBOUNCE_SECONDS * 1000) return;
-    this.lastTyping.set(sender.id, now);
-    this.channels.typing(sender, sender.name);
+    if (sender) this.channels.typing(sender, this.clock.currentTime);
   }
 
   /**
