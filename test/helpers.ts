@@ -1,7 +1,8 @@
 import "./env";
 import { boot, ColyseusTestServer } from "@colyseus/testing";
-import { Client } from "colyseus.js";
+import { Client, Room } from "colyseus.js";
 import { withoutTokenInUrl } from "../client/withoutTokenInUrl";
+import type { MatchState } from "../schema/MatchState";
 import { signToken } from "../server/auth/Auth";
 import type { Role } from "../server/auth/identity";
 
@@ -50,6 +51,42 @@ export async function bootArena(port: number, env: Record<string, string> = {}):
   });
 }
 
+/** The server of a describe block, booted by its own `before` hook (see arenaForSuite). */
+export interface SuiteArena {
+  readonly server: ArenaTestServer;
+}
+
+/**
+ * Boots Arena for the enclosing describe block: mocha hooks boot it before the
+ * first test, disconnect every client and room after each test, and shut it
+ * down after the last. Hooks of one kind run in the order they are registered,
+ * so a suite's own afterEach hooks registered earlier run before the cleanup.
+ */
+export function arenaForSuite(port: number, env: Record<string, string> = {}): SuiteArena {
+  let server: ArenaTestServer | undefined;
+  before(async () => {
+    server = await bootArena(port, env);
+  });
+  afterEach(() => server?.cleanup());
+  after(() => server?.shutdown());
+  return {
+    get server(): ArenaTestServer {
+      if (!server) throw new Error(`the Arena on port ${port} is used before its suite booted it`);
+      return server;
+    },
+  };
+}
+
+/** Runs `use` against an Arena booted for it alone, shut down however `use` ends. */
+export async function withArena<T>(port: number, env: Record<string, string>, use: (arena: ArenaTestServer) => Promise<T>): Promise<T> {
+  const arena = await bootArena(port, env);
+  try {
+    return await use(arena);
+  } finally {
+    await arena.shutdown();
+  }
+}
+
 /** A token signed like Arena's own (HS256); `ttlSeconds` < 0 makes an expired one. */
 export function testToken(claims: { name: string; role: Role; sub?: string }, options: { secret?: string; ttlSeconds?: number } = {}): Promise<string> {
   const secret = new TextEncoder().encode(options.secret ?? TEST_SECRET);
@@ -68,6 +105,12 @@ export async function playerClient(arena: ArenaTestServer, name = "player"): Pro
   return clientWith(arena, await testToken({ name, role: "player" }));
 }
 
+/** What the server makes of `token` (GET /api/whoami): the status and the JSON body. */
+export async function whoami(arena: ArenaTestServer, token: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${arena.httpUrl}/api/whoami`, { headers: { Authorization: `Bearer ${token}` } });
+  return { status: res.status, body: await res.json() };
+}
+
 /** A guest token from the server's own endpoint. */
 export async function guestToken(arena: ArenaTestServer, name: string, role: "player" | "display"): Promise<string> {
   const res = await fetch(`${arena.httpUrl}/api/auth/guest`, {
@@ -77,4 +120,16 @@ export async function guestToken(arena: ArenaTestServer, name: string, role: "pl
   });
   if (!res.ok) throw new Error(`guest token refused: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;
+}
+
+/** Joins (or creates) a match as player `name`; resolves once the client has its own player in its state. */
+export async function joinMatch(arena: ArenaTestServer, name: string, options: object = {}): Promise<Room<MatchState>> {
+  const room = await (await playerClient(arena, name)).joinOrCreate<MatchState>("match", options);
+  await waitFor("first state", () => room.state.players?.has(room.sessionId) === true);
+  return room;
+}
+
+/** Kills the client's TCP socket: no WebSocket close frame, as when a phone loses signal. */
+export function dropSocket(room: Room): void {
+  (room.connection.transport as unknown as { ws: { _socket: { destroy(): void } } }).ws._socket.destroy();
 }

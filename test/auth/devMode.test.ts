@@ -4,23 +4,14 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { ArenaTestServer, bootArena, clientWith, guestToken, testToken } from "../helpers";
+import { arenaForSuite, clientWith, guestToken, testToken, whoami } from "../helpers";
 
 const run = promisify(execFile);
 const tsx = join(__dirname, "../../node_modules/.bin/tsx");
 
 describe("dev mode (no key configured)", () => {
   const secretFile = join(mkdtempSync(join(tmpdir(), "arena-dev-")), "dev-secret");
-  let arena: ArenaTestServer;
-
-  before(async () => {
-    arena = await bootArena(2658, { ARENA_JWT_SECRET: "", ARENA_GUEST_AUTH: "", ARENA_DEV_SECRET_FILE: secretFile });
-  });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
-
-  const whoami = async (token: string) =>
-    fetch(`${arena.httpUrl}/api/whoami`, { headers: { Authorization: `Bearer ${token}` } }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+  const arena = arenaForSuite(2658, { ARENA_JWT_SECRET: "", ARENA_GUEST_AUTH: "", ARENA_DEV_SECRET_FILE: secretFile });
 
   it("writes a fresh random secret, readable only by its owner", () => {
     const secret = readFileSync(secretFile, "utf8").trim();
@@ -29,17 +20,17 @@ describe("dev mode (no key configured)", () => {
   });
 
   it("has guest tokens on by default", async () => {
-    const token = await guestToken(arena, "Dev", "player");
-    await (await clientWith(arena, token).joinOrCreate("match")).leave();
+    const token = await guestToken(arena.server, "Dev", "player");
+    await (await clientWith(arena.server, token).joinOrCreate("match")).leave();
   });
 
   it("accepts an operator token from `npm run token`, which signs with the dev secret", async () => {
     const { stdout } = await run("npm", ["run", "-s", "token", "--", "--role", "operator", "--name", "Ops", "--sub", "ops-1"], {
       env: { ...process.env, ARENA_DEV_SECRET_FILE: secretFile, ARENA_JWT_SECRET: "" },
     });
-    assert.deepEqual(await whoami(stdout.trim()), { status: 200, body: { sub: "ops-1", name: "Ops", role: "operator" } });
+    assert.deepEqual(await whoami(arena.server, stdout.trim()), { status: 200, body: { sub: "ops-1", name: "Ops", role: "operator" } });
     // A token signed with any other secret is refused.
-    assert.equal((await whoami(await testToken({ name: "Ops", role: "operator" }))).status, 401);
+    assert.equal((await whoami(arena.server, await testToken({ name: "Ops", role: "operator" }))).status, 401);
   });
 
   it("`npm run token` refuses bad arguments and explains a missing secret", async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ErrorCode } from "../../schema/codes";
-import { ArenaTestServer, bootArena, clientWith, guestToken, testToken } from "../helpers";
+import { arenaForSuite, clientWith, guestToken, testToken, withArena } from "../helpers";
 
 interface Reply {
   status: number;
@@ -9,16 +9,10 @@ interface Reply {
 }
 
 describe("HTTP auth routes and errors", () => {
-  let arena: ArenaTestServer;
-
-  before(async () => {
-    arena = await bootArena(2656, { ARENA_AUTH_REQUESTS_PER_MINUTE: "8" });
-  });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
+  const arena = arenaForSuite(2656, { ARENA_AUTH_REQUESTS_PER_MINUTE: "8" });
 
   async function call(method: string, path: string, options: { token?: string; body?: string } = {}): Promise<Reply> {
-    const res = await fetch(`${arena.httpUrl}${path}`, {
+    const res = await fetch(`${arena.server.httpUrl}${path}`, {
       method,
       headers: { "Content-Type": "application/json", ...(options.token ? { Authorization: `Bearer ${options.token}` } : {}) },
       body: options.body,
@@ -30,18 +24,18 @@ describe("HTTP auth routes and errors", () => {
   const errorOf = (reply: Reply) => [reply.status, reply.body?.error?.code];
 
   it("issues guest tokens for players and displays that verify and join as that role", async () => {
-    const player = await guestToken(arena, "Guest", "player");
+    const player = await guestToken(arena.server, "Guest", "player");
     const me = await call("GET", "/api/whoami", { token: player });
     assert.equal(me.status, 200);
     assert.equal(me.body.name, "Guest");
     assert.equal(me.body.role, "player");
     assert.match(me.body.sub, /^player-/);
-    const room = await clientWith(arena, player).joinOrCreate("match");
+    const room = await clientWith(arena.server, player).joinOrCreate("match");
     await room.leave();
 
-    const display = await guestToken(arena, "Lobby screen", "display");
+    const display = await guestToken(arena.server, "Lobby screen", "display");
     assert.equal((await call("GET", "/api/whoami", { token: display })).body.role, "display");
-    await assert.rejects(clientWith(arena, display).joinOrCreate("match"), (e: any) => e.code === 403);
+    await assert.rejects(clientWith(arena.server, display).joinOrCreate("match"), (e: any) => e.code === 403);
   });
 
   it("never issues an operator guest token, and validates the body (400 invalid_request)", async () => {
@@ -60,7 +54,7 @@ describe("HTTP auth routes and errors", () => {
       assert.deepEqual(errorOf(await call("GET", "/api/connections", { token })), [403, ErrorCode.ROLE_FORBIDDEN]);
     }
     // An operator sees who holds connections (the players below come from this test's own address).
-    const rooms = await Promise.all([1, 2].map(async () => clientWith(arena, await testToken({ name: "P", role: "player" })).joinOrCreate("match")));
+    const rooms = await Promise.all([1, 2].map(async () => clientWith(arena.server, await testToken({ name: "P", role: "player" })).joinOrCreate("match")));
     const operator = await testToken({ name: "Ops", role: "operator" });
     let ops = await call("GET", "/api/connections", { token: operator });
     assert.equal(ops.status, 200);
@@ -96,15 +90,12 @@ describe("HTTP auth routes and errors", () => {
   });
 
   it("refuses guest tokens when a secret is configured and ARENA_GUEST_AUTH is not set", async () => {
-    const locked = await bootArena(2657, { ARENA_GUEST_AUTH: "" });
-    try {
+    await withArena(2657, { ARENA_GUEST_AUTH: "" }, async (locked) => {
       const res = await fetch(`${locked.httpUrl}/api/auth/guest`, {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: "G", role: "player" }),
       });
       assert.equal(res.status, 403);
       assert.equal(((await res.json()) as any).error.code, ErrorCode.GUESTS_DISABLED);
-    } finally {
-      await locked.shutdown();
-    }
+    });
   });
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { createServer, Server } from "node:http";
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from "jose";
 import { ErrorCode } from "../../schema/codes";
-import { ArenaTestServer, bootArena, clientWith, testToken } from "../helpers";
+import { clientWith, testToken, whoami, withArena } from "../helpers";
 
 type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
 
@@ -16,23 +16,17 @@ function accountToken(key: PrivateKey, alg: string, claims: { sub: string; name:
     .sign(key);
 }
 
-async function whoami(arena: ArenaTestServer, token: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${arena.httpUrl}/api/whoami`, { headers: { Authorization: `Bearer ${token}` } });
-  return { status: res.status, body: await res.json() };
-}
-
 describe("tokens from an account service (asymmetric keys)", () => {
   it("verifies with a PEM public key; refuses other keys, HS256 and a wrong issuer", async () => {
     const service = await generateKeyPair("ES256", { extractable: true });
     const stranger = await generateKeyPair("ES256");
-    const arena = await bootArena(2653, {
+    await withArena(2653, {
       ARENA_JWT_SECRET: "",
       ARENA_GUEST_AUTH: "",
       ARENA_JWT_PUBLIC_KEY: await exportSPKI(service.publicKey),
       ARENA_JWT_PUBLIC_KEY_ALG: "ES256",
       ARENA_JWT_ISSUER: "https://accounts.example",
-    });
-    try {
+    }, async (arena) => {
       const good = await accountToken(service.privateKey, "ES256", { sub: "u-1", name: "Studio", role: "player" });
       assert.deepEqual(await whoami(arena, good), { status: 200, body: { sub: "u-1", name: "Studio", role: "player" } });
       const room = await clientWith(arena, good).joinOrCreate("match");
@@ -55,9 +49,7 @@ describe("tokens from an account service (asymmetric keys)", () => {
       });
       assert.equal(guest.status, 403);
       assert.equal(((await guest.json()) as any).error.code, ErrorCode.GUESTS_DISABLED);
-    } finally {
-      await arena.shutdown();
-    }
+    });
   });
 
   it("verifies with keys fetched from a JWKS URL, picking the key by kid", async () => {
@@ -71,18 +63,18 @@ describe("tokens from an account service (asymmetric keys)", () => {
     };
     const jwksServer: Server = createServer((_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(jwks)));
     await new Promise<void>((resolve) => jwksServer.listen(2655, "127.0.0.1", resolve));
-    const arena = await bootArena(2654, { ARENA_JWT_SECRET: "", ARENA_GUEST_AUTH: "", ARENA_JWT_JWKS_URL: "http://127.0.0.1:2655/jwks.json" });
     try {
-      const a = await accountToken(keyA.privateKey, "RS256", { sub: "u-a", name: "Ann", role: "display" }, "a");
-      const b = await accountToken(keyB.privateKey, "EdDSA", { sub: "u-b", name: "Ben", role: "operator" }, "b");
-      assert.equal((await whoami(arena, a)).body.name, "Ann");
-      assert.equal((await whoami(arena, b)).body.role, "operator");
-      const unknownKid = await accountToken(keyA.privateKey, "RS256", { sub: "u-a", name: "Ann", role: "display" }, "zzz");
-      assert.equal((await whoami(arena, unknownKid)).body.error.code, ErrorCode.TOKEN_INVALID);
-      // Arena's own HS256 tokens mean nothing here.
-      assert.equal((await whoami(arena, await testToken({ name: "Own", role: "operator" }))).status, 401);
+      await withArena(2654, { ARENA_JWT_SECRET: "", ARENA_GUEST_AUTH: "", ARENA_JWT_JWKS_URL: "http://127.0.0.1:2655/jwks.json" }, async (arena) => {
+        const a = await accountToken(keyA.privateKey, "RS256", { sub: "u-a", name: "Ann", role: "display" }, "a");
+        const b = await accountToken(keyB.privateKey, "EdDSA", { sub: "u-b", name: "Ben", role: "operator" }, "b");
+        assert.equal((await whoami(arena, a)).body.name, "Ann");
+        assert.equal((await whoami(arena, b)).body.role, "operator");
+        const unknownKid = await accountToken(keyA.privateKey, "RS256", { sub: "u-a", name: "Ann", role: "display" }, "zzz");
+        assert.equal((await whoami(arena, unknownKid)).body.error.code, ErrorCode.TOKEN_INVALID);
+        // Arena's own HS256 tokens mean nothing here.
+        assert.equal((await whoami(arena, await testToken({ name: "Own", role: "operator" }))).status, 401);
+      });
     } finally {
-      await arena.shutdown();
       jwksServer.close();
     }
   });

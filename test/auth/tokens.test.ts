@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { SignJWT } from "jose";
 import type { MatchState } from "../../schema/MatchState";
 import { ErrorCode } from "../../schema/codes";
-import { ArenaTestServer, bootArena, clientWith, TEST_SECRET, testToken, waitFor } from "../helpers";
+import { arenaForSuite, clientWith, TEST_SECRET, testToken, waitFor } from "../helpers";
 
 /** The MatchMakeError colyseus.js throws for a refused join: HTTP-like status and a message led by the error code. */
 async function refusal(join: Promise<unknown>): Promise<{ code: number; message: string }> {
@@ -16,15 +16,9 @@ async function refusal(join: Promise<unknown>): Promise<{ code: number; message:
 }
 
 describe("match admission by token", () => {
-  let arena: ArenaTestServer;
+  const arena = arenaForSuite(2652);
 
-  before(async () => {
-    arena = await bootArena(2652);
-  });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
-
-  const joinWith = (token?: string) => clientWith(arena, token).joinOrCreate<MatchState>("match");
+  const joinWith = (token?: string) => clientWith(arena.server, token).joinOrCreate<MatchState>("match");
 
   it("admits a player token and names the player after it", async () => {
     const room = await joinWith(await testToken({ name: "Alice", role: "player" }));

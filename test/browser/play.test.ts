@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
 import type { DrawnPlayer } from "../../client/pages/lib/probe";
-import { ArenaTestServer, bootArena } from "../helpers";
+import { arenaForSuite } from "../helpers";
 import { launchChromium, Pages, screenshot } from "./browser";
 
 /** What the page drew last frame (window.arenaProbe), as plain data. */
@@ -44,32 +44,30 @@ async function waitForText(page: Page, selector: string, text: string): Promise<
 describe("browser: play, chat, lobby and spectate pages (Chromium)", function () {
   // Real pages on a shared machine; each wait inside has its own 20 s limit (Pages).
   this.timeout(90_000);
-  let arena: ArenaTestServer;
   let browser: Browser;
   let pages: Pages;
 
   before(async () => {
-    arena = await bootArena(2750, {
-      ARENA_COUNTDOWN_SECONDS: "1",
-      ARENA_AUTH_REQUESTS_PER_MINUTE: "1000",
-      ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "10000",
-    });
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
-    await arena.shutdown();
   });
   beforeEach(() => (pages = new Pages(browser)));
   afterEach(async () => {
     await pages.close();
-    await arena.cleanup();
     assert.deepEqual(pages.errors, [], "no uncaught error in any page");
+  });
+  // Registered after the page hooks: mocha runs hooks in that order, so pages close before the server drops their clients.
+  const arena = arenaForSuite(2750, {
+    ARENA_COUNTDOWN_SECONDS: "1",
+    ARENA_AUTH_REQUESTS_PER_MINUTE: "1000",
+    ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "10000",
   });
 
   /** A play page seated in a live match: `?team=`, `?name=`, and `?match=` to join a given one. */
   async function play(name: string, team: "red" | "blue", matchId?: string): Promise<Page> {
-    const page = await pages.open(`${arena.httpUrl}/?name=${name}&team=${team}${matchId ? `&match=${matchId}` : ""}`);
+    const page = await pages.open(`${arena.server.httpUrl}/?name=${name}&team=${team}${matchId ? `&match=${matchId}` : ""}`);
     try {
       await page.waitForFunction(() => window.arenaProbe?.players.some((p) => p.self));
     } catch (error) {
@@ -162,7 +160,7 @@ describe("browser: play, chat, lobby and spectate pages (Chromium)", function ()
   it("the lobby lists a match with its teams; watch opens a read-only spectator view that follows the play", async () => {
     const red = await play("Rosa", "red");
     const matchId = (await drawn(red)).matchId!;
-    const lobby = await pages.open(`${arena.httpUrl}/lobby.html`);
+    const lobby = await pages.open(`${arena.server.httpUrl}/lobby.html`);
     const row = lobby.locator(`tr[data-match="${matchId}"]`);
     await row.locator("td.red", { hasText: "1 / 6" }).waitFor();
     assert.equal(await row.locator("td.blue").textContent(), "0 / 6");

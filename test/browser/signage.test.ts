@@ -1,12 +1,11 @@
 import assert from "node:assert/strict";
 import type { Browser, Page } from "playwright-core";
-import { ArenaTestServer, bootArena, testToken } from "../helpers";
+import { arenaForSuite, testToken } from "../helpers";
 import { launchChromium, Pages, screenshot } from "./browser";
 
 describe("browser: signage display and operator console (Chromium)", function () {
   // Real pages on a shared machine; each wait inside has its own 20 s limit (Pages).
   this.timeout(90_000);
-  let arena: ArenaTestServer;
   let browser: Browser;
   let pages: Pages;
   let operatorToken: string;
@@ -14,23 +13,22 @@ describe("browser: signage display and operator console (Chromium)", function ()
   const freshChannel = () => `program-5-${process.pid}-${channelCounter++}`;
 
   before(async () => {
-    arena = await bootArena(2751, { ARENA_AUTH_REQUESTS_PER_MINUTE: "1000", ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "10000" });
     browser = await launchChromium();
     operatorToken = await testToken({ name: "ops", role: "operator" });
   });
   after(async () => {
     await browser?.close();
-    await arena.shutdown();
   });
   beforeEach(() => (pages = new Pages(browser)));
   afterEach(async () => {
     await pages.close();
-    await arena.cleanup();
     assert.deepEqual(pages.errors, [], "no uncaught error in any page");
   });
+  // Registered after the page hooks: mocha runs hooks in that order, so pages close before the server drops their clients.
+  const arena = arenaForSuite(2751, { ARENA_AUTH_REQUESTS_PER_MINUTE: "1000", ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "10000" });
 
   async function publish(channel: string, payload: unknown): Promise<number> {
-    const res = await fetch(`${arena.httpUrl}/api/channels/${channel}/messages`, {
+    const res = await fetch(`${arena.server.httpUrl}/api/channels/${channel}/messages`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${operatorToken}` },
       body: JSON.stringify({ payload }),
@@ -47,7 +45,7 @@ describe("browser: signage display and operator console (Chromium)", function ()
 
   it("shows content published over HTTP within a second, with its live state", async () => {
     const channel = freshChannel();
-    const display = await pages.open(`${arena.httpUrl}/display.html?channel=${channel}`);
+    const display = await pages.open(`${arena.server.httpUrl}/display.html?channel=${channel}`);
     await waitForStatus(display, "live");
     const start = Date.now();
     await publish(channel, { title: "Finals at 20:00", text: "Red vs Blue, arena one" });
@@ -63,7 +61,7 @@ describe("browser: signage display and operator console (Chromium)", function ()
     await publish(channel, "before the display started");
     // Matchmaking is the socket's way in: refused, no WebSocket ever opens.
     const blockSocket = "**/matchmake/**";
-    const display = await pages.open(`${arena.httpUrl}/display.html?channel=${channel}`, (page) =>
+    const display = await pages.open(`${arena.server.httpUrl}/display.html?channel=${channel}`, (page) =>
       page.route(blockSocket, (route) => route.abort("connectionrefused")),
     );
     await waitForStatus(display, "polling");
@@ -84,14 +82,14 @@ describe("browser: signage display and operator console (Chromium)", function ()
 
   it("operator console publishes to a display and hears a display ask for content", async () => {
     const channel = freshChannel();
-    const console_ = await pages.open(`${arena.httpUrl}/operator.html`);
+    const console_ = await pages.open(`${arena.server.httpUrl}/operator.html`);
     await console_.fill("#token", operatorToken);
     await console_.fill("#channel", channel);
     await console_.click("#watch");
     await console_.waitForFunction(() => document.querySelector<HTMLElement>("#watch-status")?.dataset.status === "live");
 
     // A display with nothing to show asks the operators for content.
-    const display = await pages.open(`${arena.httpUrl}/display.html?channel=${channel}`);
+    const display = await pages.open(`${arena.server.httpUrl}/display.html?channel=${channel}`);
     await console_.waitForFunction((c) => document.querySelector("#sync-log")?.textContent?.includes(`asks for ${c}`), channel);
 
     await console_.fill("#payload", JSON.stringify({ title: "Doors open", text: "Gate B" }));
@@ -105,7 +103,7 @@ describe("browser: signage display and operator console (Chromium)", function ()
   });
 
   it("operator console shows the server's refusal for a token that is not an operator's", async () => {
-    const console_ = await pages.open(`${arena.httpUrl}/operator.html`);
+    const console_ = await pages.open(`${arena.server.httpUrl}/operator.html`);
     await console_.fill("#token", await testToken({ name: "screen", role: "display" }));
     await console_.click("button[type=submit]");
     await console_.waitForFunction(() => document.querySelector("#result")?.textContent?.startsWith("role_forbidden"));

@@ -7,7 +7,7 @@ import { SignageDisplay } from "../../client/SignageDisplay";
 import type { Broadcast } from "../../rooms/fanout/signage";
 import type { MatchState } from "../../schema/MatchState";
 import { CloseCode } from "../../schema/codes";
-import { sleep, TEST_SECRET, testToken, waitFor } from "../helpers";
+import { dropSocket, sleep, TEST_SECRET, testToken, waitFor } from "../helpers";
 import { RedisServer } from "../redisServer";
 import { ArenaNode } from "./ArenaNode";
 
@@ -132,7 +132,7 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
   it("reconnects a dropped player through another node", async () => {
     const me = await MatchSession.join(await client(a, "player", "me"), { team: "red" }, { initialDelayMs: 200, maxDelayMs: 400, giveUpAfterMs: 8000 });
     const roomPort = portOf(me.room);
-    (me.room.connection.transport as unknown as { ws: { _socket: { destroy(): void } } }).ws._socket.destroy();
+    dropSocket(me.room);
     await waitFor("reconnected", () => me.status === "connected" && me.room.connection.isOpen, 10_000);
     assert.equal(portOf(me.room), roomPort, "back on the node that owns the match");
     await me.leave();

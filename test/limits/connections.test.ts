@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
 import WebSocket from "ws";
 import { ErrorCode } from "../../schema/codes";
-import { ArenaTestServer, bootArena, playerClient, testToken } from "../helpers";
+import { arenaForSuite, playerClient, testToken, withArena } from "../helpers";
 
 interface Reservation {
   room: { processId: string; roomId: string };
@@ -32,16 +32,10 @@ async function inBatches<T>(total: number, parallel: number, task: (i: number) =
 }
 
 describe("connection limits", () => {
-  let arena: ArenaTestServer;
-
-  before(async () => {
-    arena = await bootArena(2662, { ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "100000" });
-  });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
+  const arena = arenaForSuite(2662, { ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "100000" });
 
   async function reserve(): Promise<Reservation> {
-    const res = await fetch(`${arena.httpUrl}/matchmake/joinOrCreate/match`, {
+    const res = await fetch(`${arena.server.httpUrl}/matchmake/joinOrCreate/match`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${await testToken({ name: "R", role: "player" })}` },
       body: "{}",
@@ -50,17 +44,17 @@ describe("connection limits", () => {
     if (body.error) throw new Error(body.error);
     return body;
   }
-  const seatUrl = (r: Reservation) => `ws://127.0.0.1:${arena.port}/${r.room.processId}/${r.room.roomId}?sessionId=${r.sessionId}`;
+  const seatUrl = (r: Reservation) => `ws://127.0.0.1:${arena.server.port}/${r.room.processId}/${r.room.roomId}?sessionId=${r.sessionId}`;
 
   async function heldByThisAddress(): Promise<number> {
-    const res = await fetch(`${arena.httpUrl}/api/connections`, { headers: { Authorization: `Bearer ${await testToken({ name: "Ops", role: "operator" })}` } });
+    const res = await fetch(`${arena.server.httpUrl}/api/connections`, { headers: { Authorization: `Bearer ${await testToken({ name: "Ops", role: "operator" })}` } });
     const body = (await res.json()) as { top: Array<{ ip: string; connections: number }> };
     return body.top.find((t) => t.ip === "127.0.0.1")?.connections ?? 0;
   }
 
   it("caps concurrent connections per address at 25: the 26th is refused, at matchmaking and at the upgrade", async () => {
     const rooms: Room[] = [];
-    for (let i = 0; i < 24; i++) rooms.push(await (await playerClient(arena, `P${i}`)).joinOrCreate("match"));
+    for (let i = 0; i < 24; i++) rooms.push(await (await playerClient(arena.server, `P${i}`)).joinOrCreate("match"));
     // Two seats reserved while 24 are held: both pass matchmaking, only one gets a socket.
     const [first, second] = [await reserve(), await reserve()];
     const admitted = await upgrade(seatUrl(first));
@@ -68,7 +62,7 @@ describe("connection limits", () => {
     assert.equal((await upgrade(seatUrl(second))).outcome, 429, "the 26th upgrade");
     assert.equal(await heldByThisAddress(), 25);
 
-    const refused = await (await playerClient(arena, "P26")).joinOrCreate("match").then(
+    const refused = await (await playerClient(arena.server, "P26")).joinOrCreate("match").then(
       () => assert.fail("the 26th join was admitted"),
       (e: { code: number; message: string }) => e,
     );
@@ -80,8 +74,8 @@ describe("connection limits", () => {
     await rooms.pop()!.leave();
     for (let i = 0; i < 50 && (await heldByThisAddress()) > 23; i++) await new Promise((r) => setTimeout(r, 20));
     assert.equal(await heldByThisAddress(), 23);
-    rooms.push(await (await playerClient(arena, "Back")).joinOrCreate("match"));
-    rooms.push(await (await playerClient(arena, "Again")).joinOrCreate("match"));
+    rooms.push(await (await playerClient(arena.server, "Back")).joinOrCreate("match"));
+    rooms.push(await (await playerClient(arena.server, "Again")).joinOrCreate("match"));
   });
 
   it("refuses 2,000 connection attempts without a valid token or seat, holding nothing and bounded memory", async function () {
@@ -91,7 +85,7 @@ describe("connection limits", () => {
       switch (i % 4) {
         case 0: {
           // Matchmaking without a token, or with garbage.
-          const res = await fetch(`${arena.httpUrl}/matchmake/joinOrCreate/match`, {
+          const res = await fetch(`${arena.server.httpUrl}/matchmake/joinOrCreate/match`, {
             method: "POST",
             headers: { "Content-Type": "application/json", ...(i % 8 ? { Authorization: `Bearer junk.${i}.junk` } : {}) },
             body: "{}",
@@ -99,9 +93,9 @@ describe("connection limits", () => {
           return String(((await res.json()) as { code: number }).code);
         }
         case 1: // a made-up room and session
-          return String((await upgrade(`ws://127.0.0.1:${arena.port}/proc${i}/room${i}?sessionId=s${i}`)).outcome);
+          return String((await upgrade(`ws://127.0.0.1:${arena.server.port}/proc${i}/room${i}?sessionId=s${i}`)).outcome);
         case 2: // a real room, a made-up session
-          return String((await upgrade(`ws://127.0.0.1:${arena.port}/${someRoom.room.processId}/${someRoom.room.roomId}?sessionId=x${i}`)).outcome);
+          return String((await upgrade(`ws://127.0.0.1:${arena.server.port}/${someRoom.room.processId}/${someRoom.room.roomId}?sessionId=x${i}`)).outcome);
         default: // a seat that was never reserved, and a reconnection token that was never issued
           return String((await upgrade(`${seatUrl(someRoom)}x&reconnectionToken=${i}`)).outcome);
       }
@@ -124,20 +118,17 @@ describe("connection limits", () => {
     assert.ok(rssAfter - rssBefore < 32, `RSS grew ${(rssAfter - rssBefore).toFixed(1)} MB`);
     console.log(`      2,000 refused attempts: RSS ${rssBefore.toFixed(1)} MB -> ${rssAfter.toFixed(1)} MB after GC`);
     // And the node still serves real players.
-    await (await playerClient(arena, "Real")).joinOrCreate("match");
+    await (await playerClient(arena.server, "Real")).joinOrCreate("match");
   });
 
   it("rate-limits matchmaking per address (429 rate_limited)", async () => {
-    const strict = await bootArena(2663, { ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "5" });
-    try {
+    await withArena(2663, { ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "5" }, async (strict) => {
       const codes: number[] = [];
       for (let i = 0; i < 8; i++) {
         const res = await fetch(`${strict.httpUrl}/matchmake/joinOrCreate/match`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
         codes.push(((await res.json()) as { code: number }).code);
       }
       assert.deepEqual(codes, [401, 401, 401, 401, 401, 429, 429, 429]);
-    } finally {
-      await strict.shutdown();
-    }
+    });
   });
 });

@@ -2,20 +2,13 @@ import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
 import type { MatchState } from "../../schema/MatchState";
 import { ErrorCode } from "../../schema/codes";
-import { ArenaTestServer, bootArena, playerClient, waitFor } from "../helpers";
+import { arenaForSuite, joinMatch, waitFor } from "../helpers";
 
 describe("frame checks at the room boundary", () => {
-  let arena: ArenaTestServer;
-
-  before(async () => {
-    arena = await bootArena(2668);
-  });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
+  const arena = arenaForSuite(2668);
 
   async function join(name: string): Promise<{ room: Room<MatchState>; errors: string[]; closed: Promise<number> }> {
-    const room = await (await playerClient(arena, name)).joinOrCreate<MatchState>("match");
-    await waitFor("first state", () => room.state.players?.has(room.sessionId) === true);
+    const room = await joinMatch(arena.server, name);
     const errors: string[] = [];
     room.onMessage("error", (e) => errors.push(e.code));
     return { room, errors, closed: new Promise((resolve) => room.onLeave(resolve)) };

@@ -3,34 +3,22 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { MatchRoom } from "../../rooms/MatchRoom";
-import type { MatchState } from "../../schema/MatchState";
-import { ArenaTestServer, bootArena, playerClient, waitFor } from "../helpers";
+import { arenaForSuite, joinMatch, waitFor } from "../helpers";
 
 const run = promisify(execFile);
 
 describe("fuzzing a live match", () => {
-  let arena: ArenaTestServer;
-
-  before(async () => {
-    arena = await bootArena(2664, {
-      ARENA_COUNTDOWN_SECONDS: "0.2",
-      ARENA_ROUND_SECONDS: "600",
-      ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "100000",
-    });
+  const arena = arenaForSuite(2664, {
+    ARENA_COUNTDOWN_SECONDS: "0.2",
+    ARENA_ROUND_SECONDS: "600",
+    ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "100000",
   });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
 
   it("survives 10,000+ random and malformed messages: keeps ticking, keeps serving the others, disconnects every offender", async function () {
     this.timeout(120_000);
     const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
-    const join2 = async (name: string, team: string) => {
-      const room = await (await playerClient(arena, name)).joinOrCreate<MatchState>("match", { team });
-      await waitFor("first state", () => room.state.players?.has(room.sessionId) === true);
-      return room;
-    };
-    const good = [await join2("Red", "red"), await join2("Blue", "blue")];
-    const server = arena.getRoomById(good[0].roomId) as unknown as MatchRoom;
+    const good = [await joinMatch(arena.server, "Red", { team: "red" }), await joinMatch(arena.server, "Blue", { team: "blue" })];
+    const server = arena.server.getRoomById(good[0].roomId) as unknown as MatchRoom;
     await waitFor("live round", () => good[0].state.phase === "live");
 
     // The good players play on: one input per tick (aim turning, so every tick changes state), patches timed.
@@ -49,7 +37,7 @@ describe("fuzzing a live match", () => {
     // The attackers run in their own process (test/limits/fuzzOffenders.ts).
     const attackStart = performance.now();
     const offenders = run(join(__dirname, "../../node_modules/.bin/tsx"), [join(__dirname, "fuzzOffenders.ts")], {
-      env: { ...process.env, FUZZ_PORT: String(arena.port), FUZZ_ROOM: server.roomId, FUZZ_SEED: String(seed), FUZZ_MESSAGES: "10000" },
+      env: { ...process.env, FUZZ_PORT: String(arena.server.port), FUZZ_ROOM: server.roomId, FUZZ_SEED: String(seed), FUZZ_MESSAGES: "10000" },
     });
     // Measure the room only while the attack is on (the child's own start-up excluded).
     await waitFor("the first offender", () => server.clients.length > 2, 30_000);

@@ -1,18 +1,16 @@
 import assert from "node:assert/strict";
 import { ErrorCode } from "../../schema/codes";
-import { ArenaTestServer, bootArena, testToken } from "../helpers";
+import { arenaForSuite, testToken } from "../helpers";
 
 describe("publish limits", () => {
-  let arena: ArenaTestServer;
+  const arena = arenaForSuite(2577, { ARENA_PUBLISH_REQUESTS_PER_MINUTE: "5" });
   let operatorToken: string;
   before(async () => {
-    arena = await bootArena(2577, { ARENA_PUBLISH_REQUESTS_PER_MINUTE: "5" });
     operatorToken = await testToken({ name: "ops", role: "operator" });
   });
-  after(() => arena.shutdown());
 
   const post = (channel: string, body: string) =>
-    fetch(`${arena.httpUrl}/api/channels/${channel}/messages`, {
+    fetch(`${arena.server.httpUrl}/api/channels/${channel}/messages`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${operatorToken}` },
       body,

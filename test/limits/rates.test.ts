@@ -1,27 +1,13 @@
 import assert from "node:assert/strict";
-import type { Room } from "colyseus.js";
 import type { MatchRoom } from "../../rooms/MatchRoom";
-import type { MatchState } from "../../schema/MatchState";
 import { CloseCode, ErrorCode } from "../../schema/codes";
-import { ArenaTestServer, bootArena, playerClient, sleep, waitFor } from "../helpers";
+import { arenaForSuite, joinMatch, sleep, waitFor } from "../helpers";
 
 describe("per-client message rates", () => {
-  let arena: ArenaTestServer;
-
-  before(async () => {
-    arena = await bootArena(2660);
-  });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
-
-  async function join(name: string): Promise<Room<MatchState>> {
-    const room = await (await playerClient(arena, name)).joinOrCreate<MatchState>("match");
-    await waitFor("first state", () => room.state.players?.has(room.sessionId) === true);
-    return room;
-  }
+  const arena = arenaForSuite(2660);
 
   it("never limits a client sending one input per tick", async () => {
-    const room = await join("Steady");
+    const room = await joinMatch(arena.server, "Steady");
     const errors: string[] = [];
     room.onMessage("error", (e) => errors.push(e.code));
     let seq = 0;
@@ -34,12 +20,12 @@ describe("per-client message rates", () => {
   });
 
   it("drops an input flood past the rate, warns once with rate_limited, then closes with 4429; others unaffected", async () => {
-    const flooder = await join("Flood");
-    const other = await join("Calm");
+    const flooder = await joinMatch(arena.server, "Flood");
+    const other = await joinMatch(arena.server, "Calm");
     const errors: string[] = [];
     flooder.onMessage("error", (e) => errors.push(e.code));
     const closed = new Promise<number>((resolve) => flooder.onLeave(resolve));
-    const room = arena.getRoomById(flooder.roomId) as unknown as MatchRoom;
+    const room = arena.server.getRoomById(flooder.roomId) as unknown as MatchRoom;
     for (let seq = 1; seq <= 1000; seq++) flooder.send("input", { seq, mx: 1, my: 0, aim: 0, fire: false });
     assert.equal(await closed, CloseCode.RATE_LIMITED);
     assert.deepEqual(errors, [ErrorCode.RATE_LIMITED], "one warning, no other refusal");
@@ -49,6 +35,6 @@ describe("per-client message rates", () => {
     await waitFor("the other player still served", () => other.state.players.get(other.sessionId)!.ack === 1);
     assert.ok(room.simulationSteps > steps, "the room kept ticking");
     // RATE_LIMITED says reconnect after a backoff: the same player is admitted again.
-    await join("Flood");
+    await joinMatch(arena.server, "Flood");
   });
 });

@@ -3,7 +3,7 @@ import type { Room } from "colyseus.js";
 import type { MatchState } from "../../schema/MatchState";
 import type { ChatDelivery } from "../../rooms/MatchChannels";
 import { ErrorCode } from "../../schema/codes";
-import { ArenaTestServer, bootArena, playerClient, sleep, waitFor } from "../helpers";
+import { arenaForSuite, dropSocket, playerClient, sleep, waitFor } from "../helpers";
 
 type Conn = Room<MatchState>;
 
@@ -22,28 +22,16 @@ function inbox(conn: Conn): Inbox {
   return box;
 }
 
-/** Kills the client's TCP socket: no WebSocket close frame, as when a phone loses signal. */
-function dropSocket(conn: Conn): void {
-  const ws = (conn.connection.transport as unknown as { ws: { _socket: { destroy(): void } } }).ws;
-  ws._socket.destroy();
-}
-
 describe("match channels and reconnection", () => {
-  let arena: ArenaTestServer;
-
-  before(async () => {
-    arena = await bootArena(2572, { ARENA_COUNTDOWN_SECONDS: "30", ARENA_RECONNECT_GRACE_SECONDS: "2" });
-  });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
+  const arena = arenaForSuite(2572, { ARENA_COUNTDOWN_SECONDS: "30", ARENA_RECONNECT_GRACE_SECONDS: "2" });
 
   /** Two reds and two blues in one match, each with an inbox. */
   async function fourPlayers() {
-    const red1 = await (await playerClient(arena, "red1")).joinOrCreate<MatchState>("match", { team: "red" });
+    const red1 = await (await playerClient(arena.server, "red1")).joinOrCreate<MatchState>("match", { team: "red" });
     const others = [
-      await (await playerClient(arena, "red2")).joinById<MatchState>(red1.roomId, { team: "red" }),
-      await (await playerClient(arena, "blue1")).joinById<MatchState>(red1.roomId, { team: "blue" }),
-      await (await playerClient(arena, "blue2")).joinById<MatchState>(red1.roomId, { team: "blue" }),
+      await (await playerClient(arena.server, "red2")).joinById<MatchState>(red1.roomId, { team: "red" }),
+      await (await playerClient(arena.server, "blue1")).joinById<MatchState>(red1.roomId, { team: "blue" }),
+      await (await playerClient(arena.server, "blue2")).joinById<MatchState>(red1.roomId, { team: "blue" }),
     ];
     const [red2, blue1, blue2] = others;
     const all = [red1, red2, blue1, blue2];
@@ -149,7 +137,7 @@ describe("match channels and reconnection", () => {
       blue1.send("chat", { channel: "player", to: id, text: `direct ${i}` });
     }
     await sleep(200);
-    const back = await (await playerClient(arena)).reconnect<MatchState>(token);
+    const back = await (await playerClient(arena.server)).reconnect<MatchState>(token);
     const box = inbox(back);
     back.send("resume", { channels: { "team-red": 1 } });
     await waitFor("20 missed messages", () => box.chat.length >= 20);
@@ -175,6 +163,6 @@ describe("match channels and reconnection", () => {
     dropSocket(red1);
     await waitFor("seat freed", () => !red2.state.players.has(id), 5000);
     await waitFor("team told", () => boxes.get(red2)!.chat.some((m) => m.from === "server" && m.text === "red1 left the match"));
-    await assert.rejects((await playerClient(arena)).reconnect(token), /expired|not found|invalid/i);
+    await assert.rejects((await playerClient(arena.server)).reconnect(token), /expired|not found|invalid/i);
   });
 });

@@ -5,20 +5,13 @@ import { ErrorCode } from "../../schema/codes";
 import { encodeInputFrame } from "../../schema/inputFrame";
 import type { MatchState } from "../../schema/MatchState";
 import type { InputMessage } from "../../schema/messages";
-import { ArenaTestServer, bootArena, playerClient, waitFor } from "../helpers";
+import { arenaForSuite, joinMatch, waitFor } from "../helpers";
 
 describe("binary input frames in a match", () => {
-  let arena: ArenaTestServer;
-
-  before(async () => {
-    arena = await bootArena(2578);
-  });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
+  const arena = arenaForSuite(2578);
 
   async function join(name: string): Promise<{ room: Room<MatchState>; errors: ErrorMessage[] }> {
-    const room = await (await playerClient(arena, name)).joinOrCreate<MatchState>("match");
-    await waitFor("first state", () => room.state.players?.has(room.sessionId) === true);
+    const room = await joinMatch(arena.server, name);
     const errors: ErrorMessage[] = [];
     room.onMessage("error", (e: ErrorMessage) => errors.push(e));
     return { room, errors };

@@ -5,34 +5,31 @@ import { broadcastVerifier } from "../../client/verifyBroadcast";
 import { SignageDisplay } from "../../client/SignageDisplay";
 import { ErrorCode } from "../../schema/codes";
 import type { MatchState } from "../../schema/MatchState";
-import { ArenaTestServer, bootArena, clientWith, playerClient, sleep, testToken, waitFor } from "../helpers";
+import { arenaForSuite, clientWith, dropSocket, playerClient, sleep, testToken, waitFor } from "../helpers";
 
 const PORT = 2574;
 
 describe("lobby: match listing and signage channels", () => {
-  let arena: ArenaTestServer;
+  const arena = arenaForSuite(PORT, {
+    ARENA_MAX_CONNECTIONS_PER_IP: "1000",
+    ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "100000",
+    ARENA_PING_INTERVAL_SECONDS: "0.3",
+    ARENA_PING_MAX_MISSED: "2",
+    ARENA_COUNTDOWN_SECONDS: "30",
+  });
   let operatorToken: string;
   let displayToken: string;
 
   before(async () => {
-    arena = await bootArena(PORT, {
-      ARENA_MAX_CONNECTIONS_PER_IP: "1000",
-      ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "100000",
-      ARENA_PING_INTERVAL_SECONDS: "0.3",
-      ARENA_PING_MAX_MISSED: "2",
-      ARENA_COUNTDOWN_SECONDS: "30",
-    });
     operatorToken = await testToken({ name: "ops", role: "operator" });
     displayToken = await testToken({ name: "screen", role: "display" });
   });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
 
   let channelCounter = 0;
   const freshChannel = () => `program-${process.pid}-${channelCounter++}`;
 
   async function publish(channel: string, payload: unknown, token = operatorToken): Promise<Response> {
-    return fetch(`${arena.httpUrl}/api/channels/${channel}/messages`, {
+    return fetch(`${arena.server.httpUrl}/api/channels/${channel}/messages`, {
       method: "POST",
       headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
       body: JSON.stringify({ payload }),
@@ -40,7 +37,7 @@ describe("lobby: match listing and signage channels", () => {
   }
 
   async function display(options: object, token = displayToken): Promise<{ room: Room; got: Broadcast[]; errors: { code: string }[] }> {
-    const room = await clientWith(arena, token).joinOrCreate("lobby", options);
+    const room = await clientWith(arena.server, token).joinOrCreate("lobby", options);
     const got: Broadcast[] = [];
     const errors: { code: string }[] = [];
     room.onMessage("broadcast", (b: Broadcast) => got.push(b));
@@ -73,7 +70,7 @@ describe("lobby: match listing and signage channels", () => {
     assert.equal(late.got[0].seq, 2);
     await publish(channel, "next");
     await waitFor("live", () => late.got.length === 2);
-    const verify = broadcastVerifier(await (await fetch(`${arena.httpUrl}/.well-known/jwks.json`)).json());
+    const verify = broadcastVerifier(await (await fetch(`${arena.server.httpUrl}/.well-known/jwks.json`)).json());
     assert.equal(await verify(late.got[1]), true);
     assert.equal(await verify({ ...late.got[1], payload: "tampered" }), false);
   });
@@ -96,7 +93,7 @@ describe("lobby: match listing and signage channels", () => {
     many.room.send("subscribe", { channel: "cap-50" });
     await waitFor("cap refused", () => many.errors.length === 1);
     assert.equal(many.errors[0].code, ErrorCode.TOO_MANY_CHANNELS);
-    await assert.rejects(clientWith(arena, displayToken).joinOrCreate("lobby", { channels: ["BAD NAME"] }), /invalid join options/);
+    await assert.rejects(clientWith(arena.server, displayToken).joinOrCreate("lobby", { channels: ["BAD NAME"] }), /invalid join options/);
   });
 
   it("lets only operators publish, and keeps players to the listing", async () => {
@@ -139,26 +136,26 @@ describe("lobby: match listing and signage channels", () => {
     for (let i = 1; i <= 5; i++) await publish(channel, { i });
     await waitFor("socket", () => d.got.length === 5);
     const poll = async (after: number) =>
-      ((await (await fetch(`${arena.httpUrl}/api/channels/${channel}/messages?after=${after}`, {
+      ((await (await fetch(`${arena.server.httpUrl}/api/channels/${channel}/messages?after=${after}`, {
         headers: { Authorization: `Bearer ${displayToken}` },
       })).json()) as { messages: Broadcast[] }).messages;
     assert.deepEqual((await poll(0)).map((b) => b.seq), d.got.map((b) => b.seq));
     assert.deepEqual(await poll(0), d.got, "identical signed messages");
     assert.deepEqual((await poll(3)).map((b) => b.seq), [4, 5]);
-    const res = await fetch(`${arena.httpUrl}/api/channels/${channel}/messages?after=-1`, { headers: { Authorization: `Bearer ${displayToken}` } });
+    const res = await fetch(`${arena.server.httpUrl}/api/channels/${channel}/messages?after=-1`, { headers: { Authorization: `Bearer ${displayToken}` } });
     assert.equal(res.status, 400);
   });
 
   it("a display that loses its socket resumes after its last seq with nothing lost or repeated", async () => {
     const channel = freshChannel();
-    const screen = new SignageDisplay({ endpoint: arena.httpUrl, token: displayToken, channels: [channel], reconnect: { initialDelayMs: 100, maxDelayMs: 200 } });
+    const screen = new SignageDisplay({ endpoint: arena.server.httpUrl, token: displayToken, channels: [channel], reconnect: { initialDelayMs: 100, maxDelayMs: 200 } });
     const shown: number[] = [];
     screen.onMessage((b) => shown.push(b.seq));
     await screen.start();
     await publish(channel, "a");
     await waitFor("first", () => shown.length === 1);
     const room = (screen as unknown as { room: Room }).room;
-    (room.connection.transport as unknown as { ws: { _socket: { destroy(): void } } }).ws._socket.destroy();
+    dropSocket(room);
     for (let i = 0; i < 5; i++) await publish(channel, `missed ${i}`);
     await waitFor("caught up", () => shown.length === 6, 8000);
     await publish(channel, "after");
@@ -172,7 +169,7 @@ describe("lobby: match listing and signage channels", () => {
     const channel = freshChannel();
     const d = await display({ channels: [channel] });
     const socket = (d.room.connection.transport as unknown as { ws: { _socket: { pause(): void } } }).ws._socket;
-    const lobby = () => [...(arena.server as unknown as { transport: { wss: { clients: Set<unknown> } } }).transport.wss.clients];
+    const lobby = () => [...(arena.server.server as unknown as { transport: { wss: { clients: Set<unknown> } } }).transport.wss.clients];
     const before = lobby().length;
     // The display stops reading: pings go unanswered, as with a vanished network.
     socket.pause();
@@ -183,16 +180,16 @@ describe("lobby: match listing and signage channels", () => {
   });
 
   it("lists matches as they appear, change and disappear", async () => {
-    const watcher = await clientWith(arena, displayToken).joinOrCreate("lobby");
+    const watcher = await clientWith(arena.server, displayToken).joinOrCreate("lobby");
     const listing = new Map<string, { metadata: { red: number; blue: number; phase: string; node: string } }>();
     watcher.onMessage("rooms", (rooms: { roomId: string; metadata: never }[]) => rooms.forEach((r) => listing.set(r.roomId, r)));
     watcher.onMessage("+", ([id, room]: [string, never]) => listing.set(id, room));
     watcher.onMessage("-", (id: string) => listing.delete(id));
-    const first = await (await playerClient(arena, "a")).joinOrCreate<MatchState>("match", { team: "red" });
+    const first = await (await playerClient(arena.server, "a")).joinOrCreate<MatchState>("match", { team: "red" });
     await waitFor("match listed", () => listing.get(first.roomId)?.metadata?.red === 1);
     assert.equal(listing.get(first.roomId)!.metadata.phase, "waiting");
     assert.ok(listing.get(first.roomId)!.metadata.node);
-    const second = await (await playerClient(arena, "b")).joinById<MatchState>(first.roomId, { team: "blue" });
+    const second = await (await playerClient(arena.server, "b")).joinById<MatchState>(first.roomId, { team: "blue" });
     await waitFor("listing updated", () => listing.get(first.roomId)?.metadata.blue === 1 && listing.get(first.roomId)?.metadata.phase === "countdown");
     await first.leave();
     await second.leave();

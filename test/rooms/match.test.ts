@@ -3,29 +3,16 @@ import type { Room } from "colyseus.js";
 import type { MatchRoom } from "../../rooms/MatchRoom";
 import type { MatchState } from "../../schema/MatchState";
 import { CloseCode, ErrorCode } from "../../schema/codes";
-import { ArenaTestServer, bootArena, playerClient, sleep, waitFor } from "../helpers";
+import { arenaForSuite, joinMatch, playerClient, sleep, waitFor } from "../helpers";
 
 type Conn = Room<MatchState>;
 
 describe("match room", () => {
-  let arena: ArenaTestServer;
-
-  before(async () => {
-    arena = await bootArena(2650, { ARENA_COUNTDOWN_SECONDS: "30" });
-  });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
-
-  /** Every player has its own token (its own name); resolves once the client has its first state. */
-  async function join(options: object = {}, name = "player"): Promise<Conn> {
-    const room = await (await playerClient(arena, name)).joinOrCreate<MatchState>("match", options);
-    await waitFor("first state", () => room.state.players?.has(room.sessionId) === true);
-    return room;
-  }
+  const arena = arenaForSuite(2650, { ARENA_COUNTDOWN_SECONDS: "30" });
 
   async function joinMany(n: number, options: object = {}): Promise<Conn[]> {
     const rooms: Conn[] = [];
-    for (let i = 0; i < n; i++) rooms.push(await join(options, `p${i}`));
+    for (let i = 0; i < n; i++) rooms.push(await joinMatch(arena.server, `p${i}`, options));
     return rooms;
   }
 
@@ -37,12 +24,12 @@ describe("match room", () => {
     const teams = conns.map((c) => teamOf(c));
     assert.equal(teams.filter((t) => t === "red").length, 6);
     assert.equal(teams.filter((t) => t === "blue").length, 6);
-    await assert.rejects((await playerClient(arena)).joinById(conns[0].roomId), /full|locked|not found/i);
+    await assert.rejects((await playerClient(arena.server)).joinById(conns[0].roomId), /full|locked|not found/i);
   });
 
   it("names each player after its token and ignores a name join option", async () => {
-    const a = await join({ name: "Impostor" }, "Alice");
-    const b = await join({}, "Bob");
+    const a = await joinMatch(arena.server, "Alice", { name: "Impostor" });
+    const b = await joinMatch(arena.server, "Bob");
     await waitFor("both seen", () => a.state.players?.size === 2);
     assert.deepEqual([...a.state.players.values()].map((p) => p.name).sort(), ["Alice", "Bob"]);
     assert.equal(b.state.players.get(a.sessionId)!.name, "Alice");
@@ -50,14 +37,14 @@ describe("match room", () => {
 
   it("honours a team request while the team has room, else places on the smaller team", async () => {
     const conns = await joinMany(6, { team: "blue" });
-    const extra = await join({ team: "blue" });
+    const extra = await joinMatch(arena.server, "player", { team: "blue" });
     await waitFor("state", () => extra.state.players?.size === 7);
     assert.deepEqual(conns.map((c) => teamOf(c)), Array(6).fill("blue"));
     assert.equal(teamOf(extra), "red");
   });
 
   it("refuses an invalid team request with a clear error", async () => {
-    await assert.rejects(join({ team: "green" }), /invalid join options: team/);
+    await assert.rejects(joinMatch(arena.server, "player", { team: "green" }), /invalid join options: team/);
   });
 
   it("rebalances when players leave outside a live round", async () => {
@@ -89,7 +76,7 @@ describe("match room", () => {
     const [bad, good] = await joinMany(2);
     const errors: { code: string; message: string }[] = [];
     bad.onMessage("error", (e) => errors.push(e));
-    const room = arena.getRoomById(bad.roomId) as unknown as MatchRoom;
+    const room = arena.server.getRoomById(bad.roomId) as unknown as MatchRoom;
     const steps0 = room.simulationSteps;
     const garbage: unknown[] = [
       { seq: 1, mx: "fast", my: 0, aim: 0, fire: false },
@@ -138,7 +125,7 @@ describe("match room", () => {
 
   it("steps at 60 Hz", async () => {
     const [conn] = await joinMany(1);
-    const room = arena.getRoomById(conn.roomId) as unknown as MatchRoom;
+    const room = arena.server.getRoomById(conn.roomId) as unknown as MatchRoom;
     const start = room.simulationSteps;
     await sleep(2000);
     const steps = room.simulationSteps - start;

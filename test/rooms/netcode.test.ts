@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { MatchState } from "../../schema/MatchState";
 import { ErrorCode, ErrorMessage } from "../../schema/codes";
 import { ARENA, COMBAT, POSITION_SCALE } from "../../rooms/match/rules";
-import { ArenaTestServer, bootArena, playerClient, waitFor } from "../helpers";
+import { arenaForSuite, playerClient, waitFor } from "../helpers";
 
 const env = {
   ARENA_COUNTDOWN_SECONDS: "0.2",
@@ -13,25 +13,11 @@ const env = {
 };
 
 describe("match room lag compensation", () => {
-  let arena: ArenaTestServer;
-  const saved: Record<string, string | undefined> = {};
-
-  before(async () => {
-    for (const key of Object.keys(env)) saved[key] = process.env[key];
-    arena = await bootArena(2700, env);
-  });
-  after(async () => {
-    await arena.shutdown();
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
-  afterEach(() => arena.cleanup());
+  const arena = arenaForSuite(2700, env);
 
   it("publishes the tick, and judges a fire input at the tick it carries", async () => {
-    const red = await (await playerClient(arena, "red")).joinOrCreate<MatchState>("match", { team: "red" });
-    const blue = await (await playerClient(arena, "blue")).joinOrCreate<MatchState>("match", { team: "blue" });
+    const red = await (await playerClient(arena.server, "red")).joinOrCreate<MatchState>("match", { team: "red" });
+    const blue = await (await playerClient(arena.server, "blue")).joinOrCreate<MatchState>("match", { team: "blue" });
     const errors: ErrorMessage[] = [];
     red.onMessage("error", (e) => errors.push(e));
     const them = () => red.state.players.get(blue.sessionId)!;
@@ -61,7 +47,7 @@ describe("match room lag compensation", () => {
   });
 
   it("refuses a malformed tick with invalid_message and keeps serving", async () => {
-    const conn = await (await playerClient(arena)).joinOrCreate<MatchState>("match");
+    const conn = await (await playerClient(arena.server)).joinOrCreate<MatchState>("match");
     const errors: ErrorMessage[] = [];
     conn.onMessage("error", (e) => errors.push(e));
     const bad = [-1, 1.5, "7", 2 ** 32, null, NaN];

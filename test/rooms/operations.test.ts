@@ -1,15 +1,11 @@
 import assert from "node:assert/strict";
-import { ArenaTestServer, bootArena, testToken } from "../helpers";
+import { arenaForSuite, testToken } from "../helpers";
 
 describe("operator routes", () => {
-  let arena: ArenaTestServer;
-  before(async () => {
-    arena = await bootArena(2575);
-  });
-  after(() => arena.shutdown());
+  const arena = arenaForSuite(2575);
 
   const get = async (path: string, role?: "operator" | "display") =>
-    fetch(`${arena.httpUrl}${path}`, role ? { headers: { Authorization: `Bearer ${await testToken({ name: "x", role })}` } } : {});
+    fetch(`${arena.server.httpUrl}${path}`, role ? { headers: { Authorization: `Bearer ${await testToken({ name: "x", role })}` } } : {});
 
   it("lists this node in /api/nodes for operators only", async () => {
     assert.equal((await get("/api/nodes")).status, 401);

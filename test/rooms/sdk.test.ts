@@ -9,19 +9,13 @@ import { Operator, SyncRequest } from "../../client/Operator";
 import { SignageDisplay } from "../../client/SignageDisplay";
 import { POSITION_SCALE } from "../../schema/scales";
 import { ErrorCode } from "../../schema/codes";
-import { ArenaTestServer, bootArena, sleep, testToken, waitFor } from "../helpers";
+import { arenaForSuite, sleep, testToken, waitFor } from "../helpers";
 
 describe("client SDK: prediction in the session, input loop, operator, guest, match list", () => {
-  let arena: ArenaTestServer;
-
-  before(async () => {
-    arena = await bootArena(2761, { ARENA_COUNTDOWN_SECONDS: "30", ARENA_AUTH_REQUESTS_PER_MINUTE: "1000" });
-  });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
+  const arena = arenaForSuite(2761, { ARENA_COUNTDOWN_SECONDS: "30", ARENA_AUTH_REQUESTS_PER_MINUTE: "1000" });
 
   async function seat(name: string, team: "red" | "blue", matchId?: string): Promise<MatchSession> {
-    const client = arenaClient(arena.httpUrl, await guest(arena.httpUrl, name));
+    const client = arenaClient(arena.server.httpUrl, await guest(arena.server.httpUrl, name));
     const session = matchId ? await MatchSession.joinById(client, matchId, { team }) : await MatchSession.join(client, { team });
     await waitFor("first state", () => session.frame().self !== undefined);
     return session;
@@ -66,14 +60,14 @@ describe("client SDK: prediction in the session, input loop, operator, guest, ma
   });
 
   it("operator: publishes over HTTP with the seq, hears a display's request-sync, and sees the content", async () => {
-    const operator = new Operator({ endpoint: arena.httpUrl, token: await testToken({ name: "ops", role: "operator" }) });
+    const operator = new Operator({ endpoint: arena.server.httpUrl, token: await testToken({ name: "ops", role: "operator" }) });
     const channel = `program-sdk-${process.pid}`;
     const watch = await operator.watch([channel]);
     const requests: SyncRequest[] = [];
     const contents: unknown[] = [];
     watch.onRequestSync((r) => requests.push(r));
     watch.onBroadcast((b) => contents.push(b.payload));
-    const screen = new SignageDisplay({ endpoint: arena.httpUrl, token: await guest(arena.httpUrl, "lobby-screen", "display"), channels: [channel] });
+    const screen = new SignageDisplay({ endpoint: arena.server.httpUrl, token: await guest(arena.server.httpUrl, "lobby-screen", "display"), channels: [channel] });
     await screen.start();
     screen.requestSync(channel);
     await waitFor("request-sync heard", () => requests.length === 1);
@@ -86,13 +80,13 @@ describe("client SDK: prediction in the session, input loop, operator, guest, ma
   });
 
   it("operator and guest helpers surface the server's error code", async () => {
-    const notOperator = new Operator({ endpoint: arena.httpUrl, token: await guest(arena.httpUrl, "screen", "display") });
+    const notOperator = new Operator({ endpoint: arena.server.httpUrl, token: await guest(arena.server.httpUrl, "screen", "display") });
     await assert.rejects(notOperator.publish("program-5", "x"), (e: ArenaHttpError) => e.status === 403 && e.code === ErrorCode.ROLE_FORBIDDEN);
-    await assert.rejects(guest(arena.httpUrl, "", "player"), (e: ArenaHttpError) => e.status === 400 && e.code === ErrorCode.INVALID_REQUEST);
+    await assert.rejects(guest(arena.server.httpUrl, "", "player"), (e: ArenaHttpError) => e.status === 400 && e.code === ErrorCode.INVALID_REQUEST);
   });
 
   it("match list: a new match appears with its team counts and phase, and goes when it ends", async () => {
-    const list = await MatchList.join(arenaClient(arena.httpUrl, await guest(arena.httpUrl, "browser")));
+    const list = await MatchList.join(arenaClient(arena.server.httpUrl, await guest(arena.server.httpUrl, "browser")));
     let latest: MatchListing[] = [];
     list.onChange((all) => (latest = all));
     const me = await seat("Rosa", "red");

@@ -1,33 +1,24 @@
 import assert from "node:assert/strict";
 import { MatchSession, ConnectionStatus } from "../../client/MatchSession";
 import type { ChatDelivery } from "../../rooms/MatchChannels";
-import { ArenaTestServer, bootArena, playerClient, waitFor } from "../helpers";
+import { arenaForSuite, dropSocket, playerClient, waitFor } from "../helpers";
 
 const PORT = 2573;
 const fastRetry = { initialDelayMs: 100, maxDelayMs: 400, giveUpAfterMs: 3000 };
 
-function dropSocket(session: MatchSession): void {
-  (session.room.connection.transport as unknown as { ws: { _socket: { destroy(): void } } }).ws._socket.destroy();
-}
-
 describe("client MatchSession (colyseus.js)", () => {
-  let arena: ArenaTestServer;
-  before(async () => {
-    arena = await bootArena(PORT, { ARENA_RECONNECT_GRACE_SECONDS: "2" });
-  });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
+  const arena = arenaForSuite(PORT, { ARENA_RECONNECT_GRACE_SECONDS: "2" });
 
   it("reconnects by itself after a drop, reports its status, and shows every missed message once", async () => {
-    const me = await MatchSession.join(await playerClient(arena, "me"), { team: "red" }, fastRetry);
-    const mate = await MatchSession.join(await playerClient(arena, "mate"), { team: "red" }, fastRetry);
+    const me = await MatchSession.join(await playerClient(arena.server, "me"), { team: "red" }, fastRetry);
+    const mate = await MatchSession.join(await playerClient(arena.server, "mate"), { team: "red" }, fastRetry);
     const statuses: ConnectionStatus[] = [];
     const seen: ChatDelivery[] = [];
     me.onStatus((s) => statuses.push(s));
     me.onChat((m) => seen.push(m));
     mate.chat("team", "one");
     await waitFor("first message", () => seen.length === 1);
-    dropSocket(me);
+    dropSocket(me.room);
     // Sent into the dead socket before the client notices: never acknowledged.
     for (let i = 0; i < 30; i++) me.sendInput({ mx: 1, my: 0, aim: 0, fire: false });
     await waitFor("reconnecting", () => statuses.includes("reconnecting"));
@@ -45,17 +36,17 @@ describe("client MatchSession (colyseus.js)", () => {
   });
 
   it("reports gone when its retries outlast the server's grace window", async () => {
-    const client = await playerClient(arena);
+    const client = await playerClient(arena.server);
     // First retry after the server's 2 s grace: the seat is already freed, every attempt fails.
     const me = await MatchSession.join(client, {}, { initialDelayMs: 2500, maxDelayMs: 2500, giveUpAfterMs: 3000, jitter: 0 });
     const other = await MatchSession.join(client, {}, fastRetry);
-    dropSocket(me);
+    dropSocket(me.room);
     await waitFor("gone", () => me.status === "gone", 5000);
     await waitFor("seat freed", () => !other.room.state.players.has(me.sessionId), 5000);
   });
 
   it("does not reconnect after a consented leave", async () => {
-    const me = await MatchSession.join(await playerClient(arena), {}, fastRetry);
+    const me = await MatchSession.join(await playerClient(arena.server), {}, fastRetry);
     await me.leave();
     assert.equal(me.status, "gone");
   });

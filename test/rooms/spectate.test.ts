@@ -2,27 +2,17 @@ import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
 import type { MatchState } from "../../schema/MatchState";
 import { CloseCode, ErrorCode } from "../../schema/codes";
-import { ArenaTestServer, bootArena, clientWith, playerClient, testToken, waitFor } from "../helpers";
+import { arenaForSuite, clientWith, joinMatch, testToken, waitFor } from "../helpers";
 
 type Conn = Room<MatchState>;
 
 describe("spectate room: a read-only view of a match", () => {
-  let arena: ArenaTestServer;
+  const arena = arenaForSuite(2760, { ARENA_COUNTDOWN_SECONDS: "30", ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "10000" });
 
-  before(async () => {
-    arena = await bootArena(2760, { ARENA_COUNTDOWN_SECONDS: "30", ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "10000" });
-  });
-  after(() => arena.shutdown());
-  afterEach(() => arena.cleanup());
-
-  async function player(name: string, team: "red" | "blue"): Promise<Conn> {
-    const room = await (await playerClient(arena, name)).joinOrCreate<MatchState>("match", { team });
-    await waitFor("first state", () => room.state.players?.has(room.sessionId) === true);
-    return room;
-  }
+  const player = (name: string, team: "red" | "blue"): Promise<Conn> => joinMatch(arena.server, name, { team });
 
   async function spectator(match: string, role: "player" | "display" = "display"): Promise<Conn> {
-    const room = await clientWith(arena, await testToken({ name: "watcher", role })).joinOrCreate<MatchState>("spectate", { match });
+    const room = await clientWith(arena.server, await testToken({ name: "watcher", role })).joinOrCreate<MatchState>("spectate", { match });
     await waitFor("first spectated state", () => room.state.players?.size > 0);
     return room;
   }
@@ -67,8 +57,8 @@ describe("spectate room: a read-only view of a match", () => {
 
   it("refuses a match that does not exist, and closes spectators with MATCH_GONE when the match ends", async () => {
     const token = await testToken({ name: "watcher", role: "display" });
-    await assert.rejects(clientWith(arena, token).joinOrCreate("spectate", { match: "nosuchroom" }), /not_found/);
-    await assert.rejects(clientWith(arena, token).joinOrCreate("spectate", {}), /invalid join options: match/);
+    await assert.rejects(clientWith(arena.server, token).joinOrCreate("spectate", { match: "nosuchroom" }), /not_found/);
+    await assert.rejects(clientWith(arena.server, token).joinOrCreate("spectate", {}), /invalid join options: match/);
     const red = await player("Rosa", "red");
     const watcher = await spectator(red.roomId);
     let closedWith: number | undefined;
