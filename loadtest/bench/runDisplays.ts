@@ -99,8 +99,11 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     if (redisUrl) children.push(await startRedis(options.redisPort, path.join(options.runDir, "displays-redis.log")));
     const nodes: ServerNode[] = shares.map((displays, i) => {
       const port = options.ports[i];
+      // The scenario puts every display of a node in that node's one lobby, so the lobby's cap
+      // (ARENA_LOBBY_MAX_CLIENTS, 500 by default) is raised to the node's share and the warm-up.
+      const lobbyCap = { ARENA_LOBBY_MAX_CLIENTS: String(displays + WARMUP_DISPLAYS) };
       const env = target.id === "arena"
-        ? { ...arenaEnv(options.secret), PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl, ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}) }
+        ? { ...arenaEnv(options.secret), ...lobbyCap, PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl, ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}) }
         : { PORT: String(port) };
       const entry = target.id === "arena" ? "main.ts" : "loadtest/peers/signage/server.ts";
       const log = path.join(options.runDir, `displays-${target.id}${nodeCount > 1 ? `-${i + 1}` : ""}.log`);
