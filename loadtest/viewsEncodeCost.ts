@@ -19,7 +19,8 @@ import { ClientState, SchemaSerializer } from "@colyseus/core";
 import { StateView } from "@colyseus/schema";
 import { Simulation } from "../rooms/match/Simulation";
 import { TEAM_SIZE, TICK_RATE, TICK_SECONDS } from "../rooms/match/rules";
-import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
+import { copyMatchState } from "../rooms/matchStateCopy";
+import { MatchState, PlayerState, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
 import { IntentionGenerator } from "./bot/intentions";
 
 interface FakeClient {
@@ -53,27 +54,7 @@ function run(withViews: boolean, ticks: number): { usPerTick: number; bytesPerCl
       client.view = view;
     });
   }
-  const copy = () => {
-    state.tick = sim.tick;
-    state.phase = sim.phase;
-    state.timeLeft = Math.ceil(sim.phaseTimeLeft);
-    state.redScore = sim.scores.red;
-    state.blueScore = sim.scores.blue;
-    for (const p of sim.players.values()) {
-      const ps = state.players.get(p.id)!;
-      ps.team = p.team;
-      ps.x = Math.round(p.x * POSITION_SCALE);
-      ps.y = Math.round(p.y * POSITION_SCALE);
-      ps.angle = Math.round(p.angle * ANGLE_SCALE);
-      ps.hp = p.hp;
-      ps.ack = p.ack;
-      ps.kills = p.kills;
-      ps.deaths = p.deaths;
-      ps.ammo = p.ammo;
-      ps.reloading = Math.ceil(p.reloadIn * 10);
-      ps.queued = p.queue.length;
-    }
-  };
+  const copy = () => copyMatchState(sim, state);
   copy();
   serializer.applyPatches(clients as never);
   for (const c of clients) c.bytes = 0;

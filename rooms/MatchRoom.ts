@@ -5,9 +5,10 @@ import { ArenaRoom } from "./ArenaRoom";
 import { MatchChannels } from "./MatchChannels";
 import { fanoutFor } from "./fanout";
 import { ALL_CHANNEL, playerChannel, teamChannel } from "./fanout/keys";
-import { Simulation, PlayerSim, MatchEvent } from "./match/Simulation";
+import { copyMatchState, copyPlayerState } from "./matchStateCopy";
+import { Simulation, MatchEvent } from "./match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "./match/rules";
-import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
+import { MatchState, PlayerState, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
 import { describeIssues, MatchJoinOptions, MatchMessageType, readInput, ResumeMessage } from "../schema/messages";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import type { MatchListingMetadata } from "../schema/listing";
@@ -97,7 +98,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     const view = new PlayerState();
     view.name = name;
     this.state.players.set(client.sessionId, view);
-    this.writePlayer(view, player);
+    copyPlayerState(player, view);
     this.channels.join(player);
     this.refreshViews();
   }
@@ -248,35 +249,10 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     }
   }
 
-  /** Copies the simulation into the schema; unchanged values cost nothing on the wire. */
+  /** The simulation into the schema, then what happened this tick: notices, views, the lobby listing. */
   private writeState(): void {
-    const s = this.state;
-    s.tick = this.sim.tick;
-    s.phase = this.sim.phase;
-    s.timeLeft = Math.ceil(this.sim.phaseTimeLeft);
-    s.redScore = this.sim.scores.red;
-    s.blueScore = this.sim.scores.blue;
-    s.winner = this.sim.winner;
-    for (const p of this.sim.players.values()) {
-      const view = s.players.get(p.id);
-      if (view) this.writePlayer(view, p);
-    }
+    copyMatchState(this.sim, this.state);
     for (const event of this.sim.drainEvents()) this.onMatchEvent(event);
     this.updateListing();
-  }
-
-  private writePlayer(view: PlayerState, p: PlayerSim): void {
-    view.team = p.team;
-    view.x = Math.round(p.x * POSITION_SCALE);
-    view.y = Math.round(p.y * POSITION_SCALE);
-    view.angle = Math.round(p.angle * ANGLE_SCALE);
-    view.hp = p.hp;
-    view.ack = p.ack;
-    view.connected = p.connected;
-    view.kills = p.kills;
-    view.deaths = p.deaths;
-    view.ammo = p.ammo;
-    view.reloading = Math.ceil(p.reloadIn * 10);
-    view.queued = p.queue.length;
   }
 }

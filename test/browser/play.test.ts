@@ -30,6 +30,18 @@ async function waitForPlayer(page: Page, name: string, test: string, timeout = 4
   );
 }
 
+/**
+ * Holds `key` on `page` for `ms`, with the page brought to the front first: the
+ * play page lets go of every key when its window loses focus (play.ts, on blur),
+ * and opening or navigating another page moves the focus at a time of its own.
+ */
+async function hold(page: Page, key: string, ms: number): Promise<void> {
+  await page.bringToFront();
+  await page.keyboard.down(key);
+  await page.waitForTimeout(ms);
+  await page.keyboard.up(key);
+}
+
 /** Waits until `selector`'s text includes `text`; a timeout says what the page showed instead. */
 async function waitForText(page: Page, selector: string, text: string): Promise<void> {
   try {
@@ -91,12 +103,8 @@ describe("browser: play, chat, lobby and spectate pages (Chromium)", function ()
     const rosaAtStart = await playerOn(blue, "Rosa");
     const boAtStart = await playerOn(red, "Bo");
 
-    await red.keyboard.down("d");
-    await red.waitForTimeout(700);
-    await red.keyboard.up("d");
-    await blue.keyboard.down("s");
-    await blue.waitForTimeout(500);
-    await blue.keyboard.up("s");
+    await hold(red, "d", 700);
+    await hold(blue, "s", 500);
 
     // 700 ms at 220 units/s is about 154 units; the others are drawn a render delay behind.
     await waitForPlayer(blue, "Rosa", `p.x > ${rosaAtStart.x + 100}`);
@@ -116,9 +124,7 @@ describe("browser: play, chat, lobby and spectate pages (Chromium)", function ()
   it("aiming with the mouse and clicking fires: the enemy page shows the hit", async () => {
     const [red, blue] = await twoTeams();
     // Close the range (900) along y = 150, which no obstacle crosses.
-    await red.keyboard.down("d");
-    await red.waitForTimeout(2600);
-    await red.keyboard.up("d");
+    await hold(red, "d", 2600);
     await red.waitForTimeout(300);
     const bo = await playerOn(red, "Bo");
     const target = await red.evaluate(([x, y]) => window.arenaProbe!.toViewport!(x, y), [bo.x, bo.y] as const);
@@ -172,9 +178,7 @@ describe("browser: play, chat, lobby and spectate pages (Chromium)", function ()
     await spectator.waitForFunction(() => window.arenaProbe?.players.some((p) => p.name === "Rosa"));
     assert.equal((await drawn(spectator)).players.length, 1, "the spectator is not a player");
     const before = await playerOn(spectator, "Rosa");
-    await red.keyboard.down("s");
-    await red.waitForTimeout(600);
-    await red.keyboard.up("s");
+    await hold(red, "s", 600);
     await waitForPlayer(spectator, "Rosa", `p.y > ${before.y + 80}`);
     assert.match((await spectator.textContent("#status")) ?? "", /watching/);
     await screenshot(spectator, "spectate");
