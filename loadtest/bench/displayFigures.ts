@@ -1,6 +1,6 @@
 import type { LatencySummary } from "../bot/summary";
 import type { HotFunction } from "./profileSummary";
-import { BUSY_MACHINE_PERCENT } from "./figures";
+import { BUSY_MACHINE_PERCENT, FigureInfo } from "./figures";
 
 /**
  * The display scenario's figures for one target (all its nodes together).
@@ -23,15 +23,7 @@ export interface DisplayFigures {
   otherCpuPercent: number;
 }
 
-export interface DisplayFigureInfo {
-  key: keyof DisplayFigures;
-  label: string;
-  unit: string;
-  digits: number;
-  context?: boolean;
-}
-
-export const DISPLAY_FIGURES: readonly DisplayFigureInfo[] = [
+export const DISPLAY_FIGURES: readonly FigureInfo<keyof DisplayFigures>[] = [
   { key: "fanoutP50Ms", label: "fan-out latency p50", unit: "ms", digits: 2 },
   { key: "fanoutP99Ms", label: "fan-out latency p99", unit: "ms", digits: 2 },
   { key: "fanoutMaxMs", label: "fan-out latency max", unit: "ms", digits: 2 },

@@ -25,8 +25,9 @@ export interface Figures {
   otherCpuPercent: number;
 }
 
-export interface FigureInfo {
-  key: keyof Figures;
+/** One row of a figure table: which figure, how it is labelled and printed. */
+export interface FigureInfo<Key extends string = keyof Figures> {
+  key: Key;
   label: string;
   unit: string;
   digits: number;

@@ -2,10 +2,11 @@ import { DISPLAY_FIGURES, displayWarnings } from "../displayFigures";
 import { FIGURES, runWarnings } from "../figures";
 import type { Buckets } from "../promText";
 import type { BenchReport } from "../runBench";
+import { figureCells, perNodeCells } from "./figureCells";
 import { barChart, lineChart } from "./svg";
 
 const COLORS: Record<string, string> = {
-  arena: "#1f77b4", stock: "#ff7f0e", json: "#2ca02c", "arena-rewind-off": "#9467bd", "arena-views-off": "#8c564b", peer: "#d62728",
+  arena: "#1f77b4", stock: "#ff7f0e", json: "#2ca02c", "arena-rewind-off": "#9467bd", "arena-views-off": "#8c564b", "arena-object-input": "#e377c2", peer: "#d62728",
 };
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
@@ -25,19 +26,10 @@ function histogramChart(report: BenchReport, title: string, pick: (t: BenchRepor
   return barChart(title, "% of ticks", bounds, all.map(({ t, s }) => ({ name: t.label, color: COLORS[t.id], values: s.slice(first, last + 1) })));
 }
 
-/** A table of figures: a row per figure, a column per run, then each other run / Arena. */
-function figureTable<F>(
-  runs: { id: string; label: string; figures: F }[],
-  figures: readonly { key: keyof F; label: string; unit: string; digits: number; context?: boolean }[],
-  ratios: Record<string, Partial<Record<keyof F, number>>>,
-): string {
-  const others = runs.filter((t) => t.id !== "arena");
-  const head = `<tr><th>figure</th><th>unit</th>${runs.map((t) => `<th>${esc(t.label)}</th>`).join("")}${others.map((p) => `<th>${esc(p.label)} / Arena</th>`).join("")}</tr>`;
-  const rows = figures.map((f) =>
-    `<tr><td>${esc(f.label)}</td><td>${esc(f.unit)}</td>` +
-    runs.map((t) => `<td>${(t.figures[f.key] as number).toFixed(f.digits)}</td>`).join("") +
-    others.map((p) => `<td>${f.context ? "" : `${(ratios[p.id]?.[f.key] ?? NaN).toFixed(2)}x`}</td>`).join("") + `</tr>`);
-  return `<table>${head}${rows.join("")}</table>`;
+/** A table of text cells (figureCells, perNodeCells) as HTML. */
+function figureTable(cells: { header: string[]; rows: string[][] }): string {
+  const row = (tag: string, values: string[]) => `<tr>${values.map((v) => `<${tag}>${esc(v)}</${tag}>`).join("")}</tr>`;
+  return `<table>${row("th", cells.header)}${cells.rows.map((r) => row("td", r)).join("")}</table>`;
 }
 
 function matchSection(report: BenchReport): string {
@@ -59,17 +51,14 @@ function matchSection(report: BenchReport): string {
   ];
   return `<h2>Match scenario</h2>
 <p>${o.matches} matches x 12 bots per target; ${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up; bots fire in ${esc(o.fireMode)}; targets run one after another; bots in one separate process on the same machine.</p>
-${figureTable(report.targets, FIGURES, report.ratios)}
+${figureTable(figureCells(report.targets, FIGURES, report.ratios))}
 <div>${charts.join("\n")}</div>`;
 }
 
 function displaySection(report: BenchReport): string {
   const o = report.options;
   if (!report.displays.length) return `<h2>Display scenario</h2><p>Skipped (${esc(report.scenarios.displays.reason ?? "")}).</p>`;
-  const perNode = report.displays.filter((d) => d.nodes.length > 1).map((d) =>
-    `<h3>${esc(d.label)} per node</h3><table><tr><th>node</th><th>displays</th><th>fan-out p50 ms</th><th>p99 ms</th><th>max ms</th><th>RSS per display KB</th><th>heap per display KB</th><th>server CPU %</th></tr>` +
-    d.nodes.map((n) => `<tr><td>${esc(n.node)}</td><td>${n.displays}</td><td>${n.fanout.p50.toFixed(2)}</td><td>${n.fanout.p99.toFixed(2)}</td><td>${n.fanout.max.toFixed(2)}</td><td>${n.rssPerDisplayKB.toFixed(1)}</td><td>${n.heapPerDisplayKB.toFixed(1)}</td><td>${n.serverCpuPercent.toFixed(1)}</td></tr>`).join("") +
-    `</table>`);
+  const perNode = report.displays.filter((d) => d.nodes.length > 1).map((d) => `<h3>${esc(d.label)} per node</h3>${figureTable(perNodeCells(d))}`);
   const charts = [
     lineChart("Fan-out latency CDF (publish request sent -> display's handler)", "ms", "fraction of receipts",
       report.displays.map((d) => ({ name: d.label, color: COLORS[d.id], points: d.fanout.cdf.map(([ms, q]) => [ms, q] as [number, number]) })), 1),
@@ -77,7 +66,7 @@ function displaySection(report: BenchReport): string {
   ];
   return `<h2>Display scenario</h2>
 <p>${o.displays} displays on one channel; ${o.publishes} publishes over HTTP a second apart; Arena on ${o.nodes} node(s); ${o.displayProcesses} display bot process(es) on the same machine.</p>
-${figureTable(report.displays, DISPLAY_FIGURES, report.displayRatios)}
+${figureTable(figureCells(report.displays, DISPLAY_FIGURES, report.displayRatios))}
 ${perNode.join("")}
 <div>${charts.join("\n")}</div>`;
 }

@@ -1,0 +1,40 @@
+import type { DisplayRun } from "../displayFigures";
+import type { FigureInfo } from "../figures";
+
+/** A figure as printed: its digits, or what it is when not a number. */
+function format(value: number, digits: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  return value.toFixed(digits);
+}
+
+/**
+ * A figure table as text cells, for the terminal and the HTML report alike: a
+ * row per figure, a column per run, then each other run / Arena (none for a
+ * context figure).
+ */
+export function figureCells<F>(
+  runs: { id: string; label: string; figures: F }[],
+  figures: readonly FigureInfo<keyof F & string>[],
+  ratios: Record<string, Partial<Record<keyof F, number>>>,
+): { header: string[]; rows: string[][] } {
+  const others = runs.filter((t) => t.id !== "arena");
+  const header = ["figure", "unit", ...runs.map((t) => t.label), ...others.map((p) => `${p.label} / Arena`)];
+  const rows = figures.map((f) => [
+    f.label,
+    f.unit,
+    ...runs.map((t) => format(t.figures[f.key] as number, f.digits)),
+    ...others.map((p) => (f.context ? "" : `${format(ratios[p.id]?.[f.key] ?? NaN, 2)}x`)),
+  ]);
+  return { header, rows };
+}
+
+/** A display run's figures node by node (two-node runs), as text cells. */
+export function perNodeCells(run: DisplayRun): { header: string[]; rows: string[][] } {
+  return {
+    header: ["node", "displays", "fan-out p50 ms", "fan-out p99 ms", "max ms", "RSS per display KB", "heap per display KB", "server CPU %"],
+    rows: run.nodes.map((n) => [
+      n.node, String(n.displays), format(n.fanout.p50, 2), format(n.fanout.p99, 2), format(n.fanout.max, 2),
+      format(n.rssPerDisplayKB, 1), format(n.heapPerDisplayKB, 1), format(n.serverCpuPercent, 1),
+    ]),
+  };
+}
