@@ -12,7 +12,8 @@
  * The two alternate for `--rounds` rounds of `--seconds` of simulated ticks;
  * each round replays the same intentions. Prints the encode time per tick
  * (median of the rounds), its share of one core per room at 60 ticks/s, and
- * the bytes per client per tick.
+ * the bytes per client per tick; and, for scale, what the rules step and the
+ * state copy (rooms/matchStateCopy.ts) take per tick, the same in both modes.
  */
 import { parseArgs } from "node:util";
 import { ClientState, SchemaSerializer } from "@colyseus/core";
@@ -31,7 +32,7 @@ interface FakeClient {
 }
 
 /** Simulated ticks of one 6v6 match, encoded for 12 clients with or without views; returns µs per tick and bytes per client per tick. */
-function run(withViews: boolean, ticks: number): { usPerTick: number; bytesPerClientPerTick: number } {
+function run(withViews: boolean, ticks: number): { stepUsPerTick: number; copyUsPerTick: number; usPerTick: number; bytesPerClientPerTick: number } {
   const sim = new Simulation({ timings: { countdownSeconds: 0.1 } });
   const state = new MatchState();
   const serializer = new SchemaSerializer<MatchState>();
@@ -58,17 +59,25 @@ function run(withViews: boolean, ticks: number): { usPerTick: number; bytesPerCl
   copy();
   serializer.applyPatches(clients as never);
   for (const c of clients) c.bytes = 0;
+  let stepNs = 0n;
+  let copyNs = 0n;
   let encodeNs = 0n;
   for (let t = 0; t < ticks; t++) {
     ids.forEach((id, i) => sim.enqueueInput(id, { seq: t + 1, ...intentions[i].next() }));
+    const stepStart = process.hrtime.bigint();
     sim.step(TICK_SECONDS);
+    const copyStart = process.hrtime.bigint();
     copy();
-    // Only the encode and hand-off are timed: the step and the copy are the same in both modes.
-    const start = process.hrtime.bigint();
+    const encodeStart = process.hrtime.bigint();
     serializer.applyPatches(clients as never);
-    encodeNs += process.hrtime.bigint() - start;
+    const end = process.hrtime.bigint();
+    stepNs += copyStart - stepStart;
+    copyNs += encodeStart - copyStart;
+    encodeNs += end - encodeStart;
   }
   return {
+    stepUsPerTick: Number(stepNs) / 1000 / ticks,
+    copyUsPerTick: Number(copyNs) / 1000 / ticks,
     usPerTick: Number(encodeNs) / 1000 / ticks,
     bytesPerClientPerTick: clients.reduce((n, c) => n + c.bytes, 0) / clients.length / ticks,
   };
@@ -82,12 +91,14 @@ const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.
 // A first pass of each, not counted: the JIT warms up.
 run(true, ticks);
 run(false, ticks);
-const results = { views: [] as number[], noViews: [] as number[], viewsBytes: 0, noViewsBytes: 0 };
+const results = { views: [] as number[], noViews: [] as number[], steps: [] as number[], copies: [] as number[], viewsBytes: 0, noViewsBytes: 0 };
 for (let r = 0; r < rounds; r++) {
   const v = run(true, ticks);
   const n = run(false, ticks);
   results.views.push(v.usPerTick);
   results.noViews.push(n.usPerTick);
+  results.steps.push(v.stepUsPerTick, n.stepUsPerTick);
+  results.copies.push(v.copyUsPerTick, n.copyUsPerTick);
   results.viewsBytes = v.bytesPerClientPerTick;
   results.noViewsBytes = n.bytesPerClientPerTick;
 }
@@ -98,3 +109,4 @@ console.log(`patch encoding for 12 clients, one 6v6 match, ${ticks} ticks per ro
 console.log(`  views:    ${views.toFixed(2)} µs/tick = ${percentOfCore(views).toFixed(3)} % of a core per room; ${results.viewsBytes.toFixed(1)} B per client per tick (rounds: ${results.views.map((x) => x.toFixed(1)).join(", ")})`);
 console.log(`  no views: ${noViews.toFixed(2)} µs/tick = ${percentOfCore(noViews).toFixed(3)} % of a core per room; ${results.noViewsBytes.toFixed(1)} B per client per tick (rounds: ${results.noViews.map((x) => x.toFixed(1)).join(", ")})`);
 console.log(`  views cost ${(views - noViews).toFixed(2)} µs/tick = ${percentOfCore(views - noViews).toFixed(3)} % of a core per room`);
+console.log(`  the rest of a tick's work outside the sockets, the same in both modes: rules step ${median(results.steps).toFixed(2)} µs, state copy ${median(results.copies).toFixed(2)} µs`);
