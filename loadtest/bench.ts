@@ -22,6 +22,7 @@ const { values } = parseArgs({
     warmup: { type: "string", default: "5" },
     variants: { type: "string", default: "" },
     "skip-peers": { type: "boolean", default: false },
+    rounds: { type: "string", default: "1" },
     fire: { type: "string", default: "bursts" },
     displays: { type: "string", default: "1000" },
     publishes: { type: "string", default: "10" },
@@ -35,7 +36,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--variants LIST] [--skip-peers] [--fire MODE]
+  console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--variants LIST] [--skip-peers] [--rounds N] [--fire MODE]
                  [--displays N] [--publishes N] [--nodes 1|2] [--display-procs N] [--port P] [--out DIR] [--profile]
 Match scenario (Arena, stock Colyseus, JSON broadcast):
   --matches        matches of 12 bots per target; 0 skips the scenario (default 10)
@@ -43,6 +44,7 @@ Match scenario (Arena, stock Colyseus, JSON broadcast):
   --warmup         seconds of load before measuring (default 5)
   --variants       Arena variants to add, comma-separated: ${Object.keys(VARIANTS).join(", ")} (default none)
   --skip-peers     Arena and its variants only (to price a feature in less time)
+  --rounds         run every target N times, interleaved; each figure is the median, each round's CPU is listed (default 1)
   --fire           how bots fire: ${FIRE_MODES.join(" or ")} (default bursts)
 Display scenario (Arena lobby, ws Map peer):
   --displays       displays on one channel; 0 skips the scenario (default 1000)
@@ -101,6 +103,12 @@ if (nodes > 2) {
   process.exit(2);
 }
 
+const rounds = positiveInt("rounds", values.rounds);
+if (rounds > 1 && values.profile) {
+  console.error("--profile takes one round: each server's profile covers its whole process");
+  process.exit(2);
+}
+
 (async () => {
   const report = await runBench({
     matches: positiveInt("matches", values.matches, true),
@@ -108,6 +116,7 @@ if (nodes > 2) {
     warmupSeconds: positiveInt("warmup", values.warmup, true),
     variants: variants(values.variants),
     skipPeers: values["skip-peers"],
+    rounds,
     fireMode: fireMode(values.fire),
     displays: positiveInt("displays", values.displays, true),
     publishes: positiveInt("publishes", values.publishes),

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { FireMode } from "../bot/intentions";
 import { DISPLAY_FIGURES, DisplayFigures, DisplayRun } from "./displayFigures";
-import { FIGURES, Figures, TargetRun } from "./figures";
+import { FIGURES, Figures, medianOfRounds, TargetRun } from "./figures";
 import { DISPLAY_TARGETS, runDisplayTarget } from "./runDisplays";
 import { runTarget } from "./runTarget";
 import { MATCH_TARGETS, Target, Variant, VARIANTS } from "./targets";
@@ -18,6 +18,8 @@ export interface BenchOptions {
   variants: Variant[];
   /** Leave stock Colyseus and JSON broadcast out of the match scenario. */
   skipPeers: boolean;
+  /** Times the match scenario runs every target, interleaved; figures are the medians. */
+  rounds: number;
   fireMode: FireMode;
   /** Display clients of the fan-out scenario; 0 skips it. */
   displays: number;
@@ -75,23 +77,31 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const secret = randomBytes(32).toString("hex");
   const base = options.skipPeers ? MATCH_TARGETS.filter((t) => t.id === "arena") : MATCH_TARGETS;
   const matchTargets: Target[] = options.matches > 0 ? [...base, ...options.variants.map((v) => VARIANTS[v])] : [];
-  const targets: TargetRun[] = [];
-  // One target at a time: they never compete for the two cores.
-  for (const target of matchTargets) {
-    targets.push(
-      await runTarget(target, {
-        matches: options.matches,
-        warmupSeconds: options.warmupSeconds,
-        durationSeconds: options.durationSeconds,
-        port: options.port + PORT_LAYOUT.match[target.id],
-        runDir,
-        cpuProfile: options.cpuProfile,
-        secret,
-        fireMode: options.fireMode,
-        onProgress: options.onProgress,
-      }),
-    );
+  const rounds = new Map<string, TargetRun[]>(matchTargets.map((t) => [t.id, []]));
+  // One target at a time: they never compete for the two cores. Rounds interleave the targets,
+  // so a drift of the machine over minutes falls on every target alike.
+  for (let round = 1; round <= options.rounds; round++) {
+    const roundNote = options.rounds > 1 ? ` (round ${round}/${options.rounds})` : "";
+    for (const target of matchTargets) {
+      rounds.get(target.id)!.push(
+        await runTarget(target, {
+          matches: options.matches,
+          warmupSeconds: options.warmupSeconds,
+          durationSeconds: options.durationSeconds,
+          port: options.port + PORT_LAYOUT.match[target.id],
+          runDir,
+          cpuProfile: options.cpuProfile,
+          secret,
+          fireMode: options.fireMode,
+          onProgress: (line) => options.onProgress(line + roundNote),
+        }),
+      );
+    }
   }
+  const targets = matchTargets.map((t) => {
+    const runs = rounds.get(t.id)!;
+    return runs.length === 1 ? runs[0] : medianOfRounds(runs);
+  });
   const displays: DisplayRun[] = [];
   for (const target of options.displays > 0 ? DISPLAY_TARGETS : []) {
     const arena = target.id === "arena";

@@ -36,6 +36,7 @@ describe("benchmark harness (tiny size)", function () {
   const dirs: string[] = [];
   let single: BenchOutput;
   let twoNodes: BenchOutput;
+  let twoRounds: BenchOutput;
 
   before(async () => {
     const out = () => {
@@ -48,6 +49,7 @@ describe("benchmark harness (tiny size)", function () {
       "--displays", "520", "--publishes", "3", "--port", "2820",
     ]);
     twoNodes = await bench(out(), ["--matches", "0", "--displays", "20", "--publishes", "2", "--nodes", "2", "--display-procs", "2", "--port", "2833"]);
+    twoRounds = await bench(out(), ["--matches", "1", "--duration", "2", "--warmup", "1", "--skip-peers", "--variants", "rewind-off", "--rounds", "2", "--displays", "0", "--port", "2846"]);
   });
   after(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -104,6 +106,21 @@ describe("benchmark harness (tiny size)", function () {
     assert.equal(arena.missing, 0);
     assert.equal(arena.duplicates, 0);
     assert.match(twoNodes.stdout, /Per node \(Arena\):\n.*\n.*\nnode A \(publish\) +10 .*\nnode B +10 /);
+  });
+
+  it("with --rounds runs every target that many times and reports each figure's median and every round's CPU", () => {
+    const { report, stdout, html } = twoRounds;
+    assert.deepEqual(report.targets.map((t) => t.id), ["arena", "arena-rewind-off"]);
+    for (const t of report.targets) {
+      assert.equal(t.rounds?.length, 2, t.label);
+      for (const f of FIGURES) {
+        const [a, b] = t.rounds!.map((r) => r[f.key]);
+        assert.ok(Math.abs(t.figures[f.key] - (a + b) / 2) < 1e-9, `${t.label}: ${f.key} ${t.figures[f.key]} is the median of ${a} and ${b}`);
+      }
+    }
+    assert.match(stdout, /median of 2 rounds\. Server CPU per room by round/);
+    assert.match(stdout, /\n1 +[\d.]+ +[\d.]+ +[\d.]+x\n2 +[\d.]+ +[\d.]+ +[\d.]+x\n/);
+    assert.match(html, /median of 2 rounds/);
   });
 
   it("prints both tables", () => {

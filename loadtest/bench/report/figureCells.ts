@@ -1,5 +1,5 @@
 import type { DisplayRun } from "../displayFigures";
-import type { FigureInfo } from "../figures";
+import type { FigureInfo, TargetRun } from "../figures";
 
 /** A figure as printed: its digits, or what it is when not a number. */
 function format(value: number, digits: number): string {
@@ -35,6 +35,24 @@ export function perNodeCells(run: DisplayRun): { header: string[]; rows: string[
     rows: run.nodes.map((n) => [
       n.node, String(n.displays), format(n.fanout.p50, 2), format(n.fanout.p99, 2), format(n.fanout.max, 2),
       format(n.rssPerDisplayKB, 1), format(n.heapPerDisplayKB, 1), format(n.serverCpuPercent, 1),
+    ]),
+  };
+}
+
+/**
+ * With --rounds: each round's server CPU per room (% of a core) for every
+ * target, and each other target / Arena within the round. Undefined for one round.
+ */
+export function roundCells(runs: TargetRun[]): { header: string[]; rows: string[][] } | undefined {
+  const arena = runs.find((r) => r.id === "arena")?.rounds;
+  if (!arena) return undefined;
+  const others = runs.filter((r) => r.id !== "arena");
+  return {
+    header: ["round", ...runs.map((r) => r.label), ...others.map((o) => `${o.label} / Arena`)],
+    rows: arena.map((a, i) => [
+      String(i + 1),
+      ...runs.map((r) => format(r.rounds![i].cpuPerRoomPercent, 2)),
+      ...others.map((o) => `${format(o.rounds![i].cpuPerRoomPercent / a.cpuPerRoomPercent, 2)}x`),
     ]),
   };
 }

@@ -1,7 +1,7 @@
 import { DISPLAY_FIGURES, displayWarnings } from "../displayFigures";
 import { FIGURES, runWarnings } from "../figures";
 import type { BenchReport } from "../runBench";
-import { figureCells, perNodeCells } from "./figureCells";
+import { figureCells, perNodeCells, roundCells } from "./figureCells";
 
 /** Rows under a header, first two columns left-aligned, the others right-aligned. */
 function grid({ header, rows }: { header: string[]; rows: string[][] }): string[] {
@@ -18,6 +18,8 @@ export function renderTable(report: BenchReport): string {
   if (report.targets.length) {
     out.push(`Match scenario: ${o.matches} matches x 12 bots per target, ${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up, bots fire in ${o.fireMode}`);
     out.push(...grid(figureCells(report.targets, FIGURES, report.ratios)), "");
+    const byRound = roundCells(report.targets);
+    if (byRound) out.push(`Each figure above is the median of ${o.rounds} rounds. Server CPU per room by round, % of a core:`, ...grid(byRound), "");
   } else {
     out.push(`Match scenario: skipped (${report.scenarios.match.reason})`, "");
   }
