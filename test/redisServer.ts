@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
+import { acceptsConnections, localRedisArgs } from "../server/cluster/localRedis";
 import { waitFor } from "./helpers";
 
 /** A free loopback TCP port. */
@@ -12,16 +13,6 @@ export function freePort(): Promise<number> {
       const { port } = server.address() as net.AddressInfo;
       server.close(() => resolve(port));
     });
-  });
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1", () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on("error", () => resolve(false));
   });
 }
 
@@ -59,12 +50,10 @@ export class RedisServer {
   }
 
   private async launch(): Promise<void> {
-    this.child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
-      stdio: "ignore",
-    });
+    this.child = spawn("redis-server", localRedisArgs(this.port), { stdio: "ignore" });
     let ready = false;
     await waitFor("redis-server to accept connections", () => {
-      void accepts(this.port).then((ok) => (ready = ok));
+      void acceptsConnections(this.port).then((ok) => (ready = ok));
       return ready;
     }, 10_000);
   }

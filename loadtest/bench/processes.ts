@@ -1,7 +1,7 @@
 import { ChildProcess, fork, spawn } from "node:child_process";
 import { openSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
+import { acceptsConnections, localRedisArgs } from "../../server/cluster/localRedis";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -74,27 +74,17 @@ export async function waitForHealthy(url: string, child: ChildProcess, timeoutMs
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, "127.0.0.1", () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on("error", () => resolve(false));
-  });
-}
-
 /** Debian's redis-server on loopback `port`, without persistence, for the two-node mode. */
 export async function startRedis(port: number, logFile: string): Promise<ChildProcess> {
   const log = openSync(logFile, "a");
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+  const child = spawn("redis-server", localRedisArgs(port), {
     stdio: ["ignore", log, log],
   });
   track(child);
   let spawnError: Error | undefined;
   child.once("error", (error) => (spawnError = error));
   const deadline = Date.now() + 10_000;
-  while (!(await accepts(port))) {
+  while (!(await acceptsConnections(port))) {
     if (spawnError) throw new Error(`redis-server could not start: ${spawnError.message} (test/setup.sh installs Debian's redis-server)`);
     if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode} (is it installed? test/setup.sh installs it)`);
     if (Date.now() > deadline) throw new Error(`redis-server not accepting on ${port} after 10 s`);

@@ -6,6 +6,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import path from "node:path";
+import { localRedisArgs } from "./localRedis";
 
 const root = path.resolve(__dirname, "../..");
 const redisPort = Number(process.env.CLUSTER_REDIS_PORT ?? 6390);
@@ -42,7 +43,7 @@ function shutdown(code: number): void {
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
-run("redis", "redis-server", ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+run("redis", "redis-server", localRedisArgs(redisPort));
 for (const [i, port] of [basePort, basePort + 1].entries()) {
   run(`node-${i + 1}`, process.execPath, ["--require", "tsx/cjs", "main.ts"], {
     ...sharedSecrets,
