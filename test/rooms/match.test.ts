@@ -106,8 +106,11 @@ describe("match room", () => {
   it("closes a client that keeps sending garbage with PROTOCOL_VIOLATION", async () => {
     const [bad, good] = await joinMany(2);
     const closed = new Promise<number>((resolve) => bad.onLeave(resolve));
+    const errors: string[] = [];
+    bad.onMessage("error", (e) => errors.push(e.code));
     for (let i = 0; i < 50; i++) bad.send("input", { seq: "x" });
     assert.equal(await closed, CloseCode.PROTOCOL_VIOLATION);
+    assert.ok(errors.length > 0 && errors.every((code) => code === ErrorCode.INVALID_MESSAGE), `refusals before the close: ${errors.join(", ")}`);
     await waitFor("the offender removed", () => good.state.players.size === 1);
     good.send("input", { seq: 1, mx: 1, my: 0, aim: 0, fire: false });
     await waitFor("the other player still served", () => good.state.players.get(good.sessionId)!.ack === 1);
