@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Browser, BrowserContext, chromium, Page } from "playwright-core";
@@ -6,7 +7,7 @@ import { Browser, BrowserContext, chromium, Page } from "playwright-core";
 const CHROMIUM = "/usr/bin/chromium";
 const ARTIFACTS = path.join(__dirname, "..", "..", "test-artifacts", "browser");
 
-export function launchChromium(): Promise<Browser> {
+function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
@@ -40,6 +41,36 @@ export class Pages {
   async close(): Promise<void> {
     await Promise.all(this.contexts.map((c) => c.close()));
   }
+}
+
+/**
+ * Chromium for the enclosing describe block and a fresh Pages for each test:
+ * after each test its pages close, and none of them may have thrown. Call it
+ * before arenaForSuite: mocha runs hooks in the order they are registered, so
+ * the pages close before the server drops their clients.
+ */
+export function pagesForSuite(): Pick<Pages, "open"> {
+  let browser: Browser | undefined;
+  let current: Pages | undefined;
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  beforeEach(() => {
+    current = new Pages(browser!);
+  });
+  afterEach(async () => {
+    await current!.close();
+    assert.deepEqual(current!.errors, [], "no uncaught error in any page");
+  });
+  return {
+    open: (url, prepare) => {
+      if (!current) throw new Error("pages are opened inside a test of the suite that called pagesForSuite");
+      return current.open(url, prepare);
+    },
+  };
 }
 
 /** Saves a screenshot as test-artifacts/browser/<name>.png (git-ignored). */

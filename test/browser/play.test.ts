@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import type { DrawnPlayer } from "../../client/pages/lib/probe";
 import { arenaForSuite } from "../helpers";
-import { launchChromium, Pages, screenshot } from "./browser";
+import { pagesForSuite, screenshot } from "./browser";
 
 /** What the page drew last frame (window.arenaProbe), as plain data. */
 async function drawn(page: Page): Promise<{ matchId?: string; sessionId?: string; phase?: string; players: DrawnPlayer[] }> {
@@ -56,21 +56,7 @@ async function waitForText(page: Page, selector: string, text: string): Promise<
 describe("browser: play, chat, lobby and spectate pages (Chromium)", function () {
   // Real pages on a shared machine; each wait inside has its own 20 s limit (Pages).
   this.timeout(90_000);
-  let browser: Browser;
-  let pages: Pages;
-
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(() => (pages = new Pages(browser)));
-  afterEach(async () => {
-    await pages.close();
-    assert.deepEqual(pages.errors, [], "no uncaught error in any page");
-  });
-  // Registered after the page hooks: mocha runs hooks in that order, so pages close before the server drops their clients.
+  const pages = pagesForSuite();
   const arena = arenaForSuite(2750, {
     ARENA_COUNTDOWN_SECONDS: "1",
     ARENA_AUTH_REQUESTS_PER_MINUTE: "1000",

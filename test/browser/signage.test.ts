@@ -1,30 +1,19 @@
 import assert from "node:assert/strict";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { arenaForSuite, testToken } from "../helpers";
-import { launchChromium, Pages, screenshot } from "./browser";
+import { pagesForSuite, screenshot } from "./browser";
 
 describe("browser: signage display and operator console (Chromium)", function () {
   // Real pages on a shared machine; each wait inside has its own 20 s limit (Pages).
   this.timeout(90_000);
-  let browser: Browser;
-  let pages: Pages;
   let operatorToken: string;
   let channelCounter = 0;
   const freshChannel = () => `program-5-${process.pid}-${channelCounter++}`;
 
   before(async () => {
-    browser = await launchChromium();
     operatorToken = await testToken({ name: "ops", role: "operator" });
   });
-  after(async () => {
-    await browser?.close();
-  });
-  beforeEach(() => (pages = new Pages(browser)));
-  afterEach(async () => {
-    await pages.close();
-    assert.deepEqual(pages.errors, [], "no uncaught error in any page");
-  });
-  // Registered after the page hooks: mocha runs hooks in that order, so pages close before the server drops their clients.
+  const pages = pagesForSuite();
   const arena = arenaForSuite(2751, { ARENA_AUTH_REQUESTS_PER_MINUTE: "1000", ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "10000" });
 
   async function publish(channel: string, payload: unknown): Promise<number> {
