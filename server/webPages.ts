@@ -5,6 +5,7 @@ import { build } from "esbuild";
 import { logger } from "./logger";
 import { renderPage } from "./pageShell";
 
+// __dirname is server/ under tsx and dist/ in the bundle (server/bundle.ts): both one level below the root.
 const PAGES_DIR = path.join(__dirname, "..", "client", "pages");
 /** Each page's script: client/pages/<name>.ts, served as /js/<name>.js. */
 const SCRIPTS = ["play", "lobby", "spectate", "display", "operator"];
@@ -14,8 +15,8 @@ let built: Promise<Scripts> | undefined;
 
 /**
  * Bundles the pages' TypeScript (SDK, colyseus.js, jose, the shared rules) with
- * esbuild, in memory, once per process: `npm start` needs no build step and
- * never serves a stale bundle.
+ * esbuild, in memory, once per process: the pages need no build step and
+ * are never served stale.
  */
 export function buildPageScripts(): Promise<Scripts> {
   built ??= build({

@@ -10,6 +10,8 @@ export interface Figures {
   cpuPerRoomPercent: number;
   serverCpuPercent: number;
   serverKernelCpuPercent: number;
+  gcPausePercent: number;
+  majorGcs: number;
   rssMB: number;
   rssPerConnectionKB: number;
   tickWorkP50Ms: number;
@@ -39,6 +41,8 @@ export const FIGURES: readonly FigureInfo[] = [
   { key: "cpuPerRoomPercent", label: "server CPU per room", unit: "% of a core", digits: 2 },
   { key: "serverCpuPercent", label: "server CPU, whole process", unit: "% of a core", digits: 1 },
   { key: "serverKernelCpuPercent", label: "  of which in the kernel", unit: "% of a core", digits: 1 },
+  { key: "gcPausePercent", label: "garbage collection pauses", unit: "% of time", digits: 2 },
+  { key: "majorGcs", label: "major collections (context)", unit: "count", digits: 0, context: true },
   { key: "rssMB", label: "server RSS under load", unit: "MB", digits: 1 },
   { key: "rssPerConnectionKB", label: "RSS per connection", unit: "KB", digits: 1 },
   { key: "tickWorkP50Ms", label: "tick work time p50", unit: "ms", digits: 3 },

@@ -1,6 +1,7 @@
 import { ChildProcess, fork, spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import path from "node:path";
+import { bundle } from "../../server/bundle";
 import { acceptsConnections, localRedisArgs } from "../../server/cluster/localRedis";
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -17,10 +18,26 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, ...env };
 }
 
-/** Starts a TypeScript entry as its own Node process (no wrapper: the pid is the server's). */
-export function startServer(entry: string, env: Record<string, string>, logFile: string, nodeFlags: string[] = []): ChildProcess {
+/** Each entry's bundle, built once per benchmark process. */
+const bundles = new Map<string, Promise<string>>();
+
+/**
+ * Starts a server entry as its own Node process (no wrapper: the pid is the
+ * server's), run the way `npm start` runs Arena: its bundle (server/bundle.ts)
+ * with plain `node`, Arena and the peers alike; with `runner: "tsx"`, the
+ * TypeScript entry through tsx instead.
+ */
+export async function startServer(entry: string, env: Record<string, string>, logFile: string, nodeFlags: readonly string[] = [], runner?: "tsx"): Promise<ChildProcess> {
+  let program: string[];
+  if (runner === "tsx") {
+    program = ["--import", "tsx", entry];
+  } else {
+    let built = bundles.get(entry);
+    if (!built) bundles.set(entry, (built = bundle(entry)));
+    program = [await built];
+  }
   const log = openSync(logFile, "a");
-  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", entry], {
+  const child = spawn(process.execPath, [...nodeFlags, ...program], {
     cwd: ROOT,
     env: cleanEnv(env),
     stdio: ["ignore", log, log],
@@ -29,7 +46,7 @@ export function startServer(entry: string, env: Record<string, string>, logFile:
   return child;
 }
 
-/** Forks a TypeScript module with an IPC channel. */
+/** Forks a TypeScript module with an IPC channel (the bots: run under tsx, not measured). */
 export function forkWithIpc(entry: string, args: string[], logFile: string): ChildProcess {
   const log = openSync(logFile, "a");
   const child = fork(path.join(ROOT, entry), args, {

@@ -15,7 +15,7 @@ interface CpuProfile {
 
 export interface HotFunction {
   name: string;
-  /** File (relative to the project) and, for JavaScript, the 1-based line. */
+  /** File (relative to the project; a server's own code is its bundle in dist/) and 1-based line. */
   where: string;
   selfMs: number;
   selfPercent: number;
@@ -35,8 +35,7 @@ export function topSelfTime(file: string, count = 20): HotFunction[] {
     const us = profile.timeDeltas[i] ?? 0;
     const frame = byId.get(id)!.callFrame;
     const file = frame.url.replace(`file://${ROOT}/`, "");
-    // tsx's transpiled TypeScript does not keep its lines: name the file only.
-    const where = !file || file.endsWith(".ts") ? file : `${file}:${frame.lineNumber + 1}`;
+    const where = file ? `${file}:${frame.lineNumber + 1}` : "";
     const name = frame.functionName || "(anonymous)";
     if (name === "(idle)") return;
     const key = `${name} ${where}`;
@@ -53,8 +52,8 @@ export function topSelfTime(file: string, count = 20): HotFunction[] {
 
 /**
  * The main thread's profile in a --cpu-prof-dir and its top functions. Node
- * writes one profile per thread (tsx's module hooks run in a worker); the main
- * thread's is CPU.<date>.<time>.<pid>.0.<seq>.cpuprofile. Written when the process exits.
+ * writes one profile per thread (workers have their own); the main thread's is
+ * CPU.<date>.<time>.<pid>.0.<seq>.cpuprofile. Written when the process exits.
  */
 export function mainThreadProfile(dir: string, count = 25): { file: string; top: HotFunction[] } | undefined {
   const name = readdirSync(dir).find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f));

@@ -97,7 +97,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     progress(nodeCount > 1 ? `starting redis-server and ${nodeCount} nodes` : "starting server");
     const redisUrl = nodeCount > 1 ? `redis://127.0.0.1:${options.redisPort}` : undefined;
     if (redisUrl) children.push(await startRedis(options.redisPort, path.join(options.runDir, "displays-redis.log")));
-    const nodes: ServerNode[] = shares.map((displays, i) => {
+    const nodes: ServerNode[] = await Promise.all(shares.map(async (displays, i) => {
       const port = options.ports[i];
       // The scenario puts every display of a node in that node's one lobby, so the lobby's cap
       // (ARENA_LOBBY_MAX_CLIENTS, 500 by default) is raised to the node's share and the warm-up.
@@ -108,10 +108,10 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       const entry = target.id === "arena" ? "main.ts" : "loadtest/peers/signage/server.ts";
       const log = path.join(options.runDir, `displays-${target.id}${nodeCount > 1 ? `-${i + 1}` : ""}.log`);
       const profile = options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir(i)}`] : [];
-      const child = startServer(entry, env, log, [inspectFlag(options.inspectPorts[i]), ...profile]);
+      const child = await startServer(entry, env, log, [inspectFlag(options.inspectPorts[i]), ...profile]);
       children.push(child);
       return { name: nodeCount > 1 ? nodeName(i) : target.label, port, inspectPort: options.inspectPorts[i], child, pid: child.pid!, displays };
-    });
+    }));
     await Promise.all(nodes.map((n) => waitForHealthy(`http://127.0.0.1:${n.port}/healthz`, n.child)));
     if (target.id === "arena") await lobbiesPerNode(nodes, options.secret);
 

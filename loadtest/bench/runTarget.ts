@@ -56,9 +56,9 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
   const clients = options.matches * TEAM_SIZE * 2;
   const progress = (what: string) => options.onProgress(`[${target.label}] ${what}`);
   const profileDir = path.join(options.runDir, `profile-${target.id}`);
-  const nodeFlags = options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+  const nodeFlags = [...(target.nodeFlags ?? []), ...(options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
   const env = { ...(target.arena ? arenaEnv(options.secret) : {}), ...target.env, PORT: String(port) };
-  const server = startServer(target.entry, env, path.join(options.runDir, `${target.id}.log`), nodeFlags);
+  const server = await startServer(target.entry, env, path.join(options.runDir, `${target.id}.log`), nodeFlags, target.runner);
   let fleet: ChildProcess | undefined;
   let run: TargetRun;
   try {
@@ -115,6 +115,8 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
     const tickJitter = buckets("arena_tick_jitter_seconds");
     const steps = counterValue(end.metrics, "arena_simulation_steps_total", LABELS) - counterValue(start.metrics, "arena_simulation_steps_total", LABELS);
     const serverCpu = cpuPercent(start.server, end.server);
+    // prom-client's default GC metric: main-thread pause time by kind (concurrent marking threads not included).
+    const gc = (series: string, labels: Record<string, string> = {}) => counterValue(end.metrics, series, labels) - counterValue(start.metrics, series, labels);
     const botCpu = cpuPercent(start.fleet, end.fleet);
     const machine = machinePercent(start.machine, end.machine, os.cpus().length);
     const rssMB = rssSeries.reduce((a, b) => a + b, 0) / rssSeries.length;
@@ -123,6 +125,8 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
       cpuPerRoomPercent: serverCpu / options.matches,
       serverCpuPercent: serverCpu,
       serverKernelCpuPercent: systemCpuPercent(start.server, end.server),
+      gcPausePercent: (gc("nodejs_gc_duration_seconds_sum") / windowSeconds) * 100,
+      majorGcs: gc("nodejs_gc_duration_seconds_count", { kind: "major" }),
       rssMB,
       rssPerConnectionKB: ((rssMB - idle.rssBytes / 2 ** 20) * 1024) / clients,
       tickWorkP50Ms: histogramQuantile(0.5, tickWork) * 1000,

@@ -17,6 +17,13 @@ export interface Target {
   arena: boolean;
   /** Environment for the server process, beside PORT (and arenaEnv for Arena). */
   env: Record<string, string>;
+  /**
+   * How the server runs: by default its bundle (server/bundle.ts), as `npm start`
+   * runs Arena; `tsx` runs the TypeScript entry through tsx instead, and
+   * `nodeFlags` are added to node's command line (both to price a way of running).
+   */
+  runner?: "tsx";
+  nodeFlags?: readonly string[];
 }
 
 /**
@@ -55,6 +62,12 @@ export const VARIANTS = {
   },
   "object-input": {
     id: "arena-object-input", label: "Arena, msgpack inputs", entry: "main.ts", protocol: "colyseus", arena: true, env: {},
+  },
+  tsx: {
+    id: "arena-tsx", label: "Arena under tsx", entry: "main.ts", protocol: "arena", arena: true, env: {}, runner: "tsx",
+  },
+  "source-maps": {
+    id: "arena-source-maps", label: "Arena, source maps on", entry: "main.ts", protocol: "arena", arena: true, env: {}, nodeFlags: ["--enable-source-maps"],
   },
 } as const satisfies Record<string, Target>;
 export type Variant = keyof typeof VARIANTS;

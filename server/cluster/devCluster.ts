@@ -6,6 +6,7 @@
 import { ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import path from "node:path";
+import { bundle } from "../bundle";
 import { localRedisArgs } from "./localRedis";
 
 const root = path.resolve(__dirname, "../..");
@@ -43,14 +44,23 @@ function shutdown(code: number): void {
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
-run("redis", "redis-server", localRedisArgs(redisPort));
-for (const [i, port] of [basePort, basePort + 1].entries()) {
-  run(`node-${i + 1}`, process.execPath, ["--require", "tsx/cjs", "main.ts"], {
-    ...sharedSecrets,
-    PORT: String(port),
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-    ARENA_PUBLIC_ADDRESS: `localhost:${port}`,
-  });
+async function start(): Promise<void> {
+  // The nodes run the bundle, as `npm start` does.
+  const server = await bundle("main.ts");
+  run("redis", "redis-server", localRedisArgs(redisPort));
+  for (const [i, port] of [basePort, basePort + 1].entries()) {
+    run(`node-${i + 1}`, process.execPath, [server], {
+      ...sharedSecrets,
+      PORT: String(port),
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      ARENA_PUBLIC_ADDRESS: `localhost:${port}`,
+    });
+  }
+  console.log(`cluster: redis on ${redisPort}, nodes on http://localhost:${basePort} and http://localhost:${basePort + 1}`);
+  console.log(`operator token: ARENA_JWT_SECRET=${sharedSecrets.ARENA_JWT_SECRET} npm run -s token -- --role operator --name NAME`);
 }
-console.log(`cluster: redis on ${redisPort}, nodes on http://localhost:${basePort} and http://localhost:${basePort + 1}`);
-console.log(`operator token: ARENA_JWT_SECRET=${sharedSecrets.ARENA_JWT_SECRET} npm run -s token -- --role operator --name NAME`);
+
+start().catch((error) => {
+  console.error(`cluster did not start: ${error instanceof Error ? error.message : error}`);
+  shutdown(1);
+});

@@ -48,8 +48,8 @@ describe("benchmark harness (tiny size)", function () {
       // More displays than a lobby holds by default (ARENA_LOBBY_MAX_CLIENTS, 500): the harness must raise it.
       "--displays", "520", "--publishes", "3", "--port", "2820",
     ]);
-    twoNodes = await bench(out(), ["--matches", "0", "--displays", "20", "--publishes", "2", "--nodes", "2", "--display-procs", "2", "--port", "2833"]);
-    twoRounds = await bench(out(), ["--matches", "1", "--duration", "2", "--warmup", "1", "--skip-peers", "--variants", "rewind-off", "--rounds", "2", "--displays", "0", "--port", "2846"]);
+    twoNodes = await bench(out(), ["--matches", "0", "--displays", "20", "--publishes", "2", "--nodes", "2", "--display-procs", "2", "--port", "2836"]);
+    twoRounds = await bench(out(), ["--matches", "1", "--duration", "2", "--warmup", "1", "--skip-peers", "--variants", "rewind-off", "--rounds", "2", "--displays", "0", "--port", "2852"]);
   });
   after(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

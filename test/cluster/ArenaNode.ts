@@ -1,18 +1,22 @@
 import { ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
+import { bundle } from "../../server/bundle";
 import { waitFor } from "../helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-/** An Arena node as its own process (`main.ts` through tsx), as ops would run it. */
+/** The server bundle the nodes run, built once per test process. */
+let serverBundle: Promise<string> | undefined;
+
+/** An Arena node as its own process (the bundle `npm start` builds and runs), as ops would run it. */
 export class ArenaNode {
   readonly child: ChildProcess;
   output = "";
   private exited = false;
   exitCode: number | null = null;
 
-  private constructor(readonly port: number, env: Record<string, string>) {
-    this.child = spawn(process.execPath, ["--require", "tsx/cjs", "main.ts"], {
+  private constructor(readonly port: number, env: Record<string, string>, server: string) {
+    this.child = spawn(process.execPath, [server], {
       cwd: ROOT,
       env: { ...process.env, ARENA_LOG_LEVEL: "warn", ...env, PORT: String(port) },
       stdio: ["ignore", "pipe", "pipe"],
@@ -35,7 +39,8 @@ export class ArenaNode {
 
   /** Starts a node on `port` sharing `redisUrl`, and waits until /healthz answers. */
   static async start(port: number, redisUrl: string, env: Record<string, string> = {}): Promise<ArenaNode> {
-    const node = new ArenaNode(port, { REDIS_URL: redisUrl, ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}`, ...env });
+    serverBundle ??= bundle("main.ts");
+    const node = new ArenaNode(port, { REDIS_URL: redisUrl, ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}`, ...env }, await serverBundle);
     let healthy = false;
     await waitFor(`node on ${port} to be healthy`, () => {
       if (node.exited) throw new Error(`node on ${port} exited: ${node.output}`);
