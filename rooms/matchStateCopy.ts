@@ -32,5 +32,7 @@ export function copyPlayerState(p: PlayerSim, view: PlayerState): void {
   view.deaths = p.deaths;
   view.ammo = p.ammo;
   view.reloading = Math.ceil(p.reloadIn * 10);
-  view.queued = p.queue.length;
+  // Beyond the input the next tick applies: arrival jitter alone (0 or 1 waiting) shows as 0, so this
+  // player-private field changes (and costs a per-client view encode) only when a backlog builds.
+  view.queued = Math.max(0, p.queue.length - 1);
 }

@@ -23,7 +23,7 @@ export class PlayerState extends Schema {
   @view(TEAM_VIEW) @type("uint8") ammo = 0;
   /** Team-private: tenths of a second until the magazine is full again (0 = not reloading). */
   @view(TEAM_VIEW) @type("uint8") reloading = 0;
-  /** Player-private: inputs waiting in the server's queue (a client sending too fast sees it grow). */
+  /** Player-private: inputs waiting in the server's queue beyond the one the next tick applies (a client sending too fast sees it grow). */
   @view(SELF_VIEW) @type("uint8") queued = 0;
 }
 

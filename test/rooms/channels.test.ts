@@ -123,6 +123,25 @@ describe("match channels and reconnection", () => {
     assert.equal(blue1.state.players.get(red1.sessionId)!.name, "red1", "public fields reach everyone");
   });
 
+  it("shows a player its own backlog in queued: it grows when inputs come faster than ticks and drains back to 0", async () => {
+    const { red1, red2 } = await fourPlayers();
+    const own = () => red1.state.players.get(red1.sessionId)!;
+    const seen: number[] = [];
+    red1.onStateChange(() => seen.push(own().queued));
+    const input = (seq: number) => red1.send("input", { seq, mx: 0, my: 0, aim: 0, fire: false });
+    // Two arriving together (arrival jitter): the second waits one tick, which is no backlog.
+    input(1);
+    input(2);
+    await waitFor("the pair applied", () => own().ack === 2);
+    assert.deepEqual([...new Set(seen)], [0], "jitter showed as a backlog");
+    // Twelve at once: one is applied per tick, the rest wait.
+    for (let seq = 3; seq <= 14; seq++) input(seq);
+    await waitFor("the backlog applied", () => own().ack === 14);
+    await waitFor("queued back to 0", () => own().queued === 0);
+    assert.ok(Math.max(...seen) >= 5, `queued never showed the backlog: ${seen.join(",")}`);
+    assert.equal(red2.state.players.get(red1.sessionId)!.queued, undefined, "a teammate decoded a private field");
+  });
+
   it("a dropped player resumes with every missed message once, in order, seat and team kept", async () => {
     const { red1, red2, blue1, boxes } = await fourPlayers();
     red2.send("chat", { channel: "team", text: "before" });
