@@ -17,6 +17,34 @@ interface Window {
 
 const WS_OPEN = 1;
 
+// Read once: @colyseus/core's exports are getters, and these are read on every send.
+const { ROOM_STATE_PATCH, ROOM_DATA } = Protocol;
+
+type Raw = Client["raw"];
+const countingRaws = new Map<string, Raw>();
+
+/**
+ * The `raw` every client of a room type sends through: counts the bytes by kind,
+ * then sends with the transport's own `raw`. One function per room type, shared
+ * by its clients: a closure per client over a bound `raw` made every send an
+ * uninlinable call (it showed in the benchmark's CPU profile).
+ */
+function countingRaw(roomType: string, transportRaw: Raw): Raw {
+  let counting = countingRaws.get(roomType);
+  if (!counting) {
+    const patches = bytesSent.tally(roomType, "patch");
+    const messages = bytesSent.tally(roomType, "message");
+    const protocol = bytesSent.tally(roomType, "protocol");
+    counting = function (this: Client, data, options, cb) {
+      const kind = data[0];
+      (kind === ROOM_STATE_PATCH ? patches : kind === ROOM_DATA ? messages : protocol).value += data.byteLength;
+      transportRaw.call(this, data, options, cb);
+    };
+    countingRaws.set(roomType, counting);
+  }
+  return counting;
+}
+
 /**
  * Close codes that mean "closed because of what the client sent": WebSocket
  * protocol error, unsupported or invalid data, policy, frame too big (1009,
@@ -39,6 +67,8 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   static allowedRoles: readonly Role[] = ["player"];
 
   protected readonly config: ArenaConfig = loadConfig();
+  /** Read on every client frame: a field of the room rather than a lookup in the config. */
+  private readonly maxMessageBytes = this.config.ARENA_MAX_MESSAGE_BYTES;
   /**
    * Per-client rate of each message type the room handles. `onMessage` refuses
    * to register a type without one, so no handler is ever unlimited.
@@ -103,11 +133,12 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     if (type === "*") return super.onMessage(type, callback);
     const limit = this.messageRates[type];
     if (!limit) throw new Error(`room ${this.roomName}: message type ${String(type)} has no rate in messageRates`);
-    const received = messagesIn.tally(this.roomName, String(type));
+    const typeName = String(type);
+    const received = messagesIn.tally(this.roomName, typeName);
     const buckets = new WeakMap<Client, TokenBucket>();
     return super.onMessage(type, (client: Client, message: unknown) => {
       received.value++;
-      if (this.withinRate(client, String(type), limit, buckets)) callback(client, message);
+      if (this.withinRate(client, typeName, limit, buckets)) callback(client, message);
     }, validate);
   }
 
@@ -175,15 +206,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
 
   override async ["_onJoin"](...args: Parameters<Room["_onJoin"]>): Promise<void> {
     const [client] = args;
-    const patches = bytesSent.tally(this.roomName, "patch");
-    const messages = bytesSent.tally(this.roomName, "message");
-    const protocol = bytesSent.tally(this.roomName, "protocol");
-    const raw = client.raw.bind(client);
-    client.raw = (data, options, cb) => {
-      const kind = data[0];
-      (kind === Protocol.ROOM_STATE_PATCH ? patches : kind === Protocol.ROOM_DATA ? messages : protocol).value += data.byteLength;
-      raw(data, options, cb);
-    };
+    client.raw = countingRaw(this.roomName, Object.getPrototypeOf(client).raw);
     // ws reports a protocol violation (frame too big, bad UTF-8...) as 'error' before closing,
     // often with 1006 as the close code, so the cause is noted here: no seat is held for it.
     client.ref.once("error", () => this.kicked.add(client));
@@ -193,8 +216,8 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   protected override _onMessage(client: Client & Parameters<Room["_onMessage"]>[0], buffer: Buffer): void {
     // A client being closed gets no more work done for it.
     if (client.readyState !== WS_OPEN) return;
-    if (buffer.byteLength > this.config.ARENA_MAX_MESSAGE_BYTES) {
-      this.refuse(client, ErrorCode.MESSAGE_TOO_LARGE, `message of ${buffer.byteLength} bytes exceeds ${this.config.ARENA_MAX_MESSAGE_BYTES}`);
+    if (buffer.byteLength > this.maxMessageBytes) {
+      this.refuse(client, ErrorCode.MESSAGE_TOO_LARGE, `message of ${buffer.byteLength} bytes exceeds ${this.maxMessageBytes}`);
       return;
     }
     if (!isWellFormedFrame(buffer)) {

@@ -33,7 +33,7 @@ export interface FigureInfo<Key extends string = keyof Figures> {
   label: string;
   unit: string;
   digits: number;
-  /** Describes the machine during the run rather than the target: no ratio. */
+  /** Explains the other figures (the machine during the run, the garbage collector) rather than rating the target: no ratio. */
   context?: boolean;
 }
 
@@ -41,7 +41,7 @@ export const FIGURES: readonly FigureInfo[] = [
   { key: "cpuPerRoomPercent", label: "server CPU per room", unit: "% of a core", digits: 2 },
   { key: "serverCpuPercent", label: "server CPU, whole process", unit: "% of a core", digits: 1 },
   { key: "serverKernelCpuPercent", label: "  of which in the kernel", unit: "% of a core", digits: 1 },
-  { key: "gcPausePercent", label: "garbage collection pauses", unit: "% of time", digits: 2 },
+  { key: "gcPausePercent", label: "garbage collection pauses (context)", unit: "% of time", digits: 2, context: true },
   { key: "majorGcs", label: "major collections (context)", unit: "count", digits: 0, context: true },
   { key: "rssMB", label: "server RSS under load", unit: "MB", digits: 1 },
   { key: "rssPerConnectionKB", label: "RSS per connection", unit: "KB", digits: 1 },

@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { counterValue, histogramBuckets, parsePrometheusText, Sample } from "../../loadtest/bench/promText";
+import { encodeInputFrame } from "../../schema/inputFrame";
+import { arenaForSuite, joinMatch, waitFor } from "../helpers";
+
+/** What ops scrape: GET /metrics and /healthz while a match is played (the registry is per process, so figures are compared before and after). */
+describe("server metrics", () => {
+  const arena = arenaForSuite(2579, { ARENA_COUNTDOWN_SECONDS: "30" });
+
+  async function scrape(): Promise<Sample[]> {
+    const res = await fetch(`${arena.server.httpUrl}/metrics`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/plain/);
+    return parsePrometheusText(await res.text());
+  }
+
+  it("answers /healthz", async () => {
+    const res = await fetch(`${arena.server.httpUrl}/healthz`);
+    assert.equal(res.status, 200);
+    assert.equal((await res.json()).ok, true);
+  });
+
+  it("counts rooms, clients, ticks, patch and message bytes, messages in and out, refused inputs, errors and disconnects", async () => {
+    const before = await scrape();
+    const red = await joinMatch(arena.server, "Red", { team: "red" });
+    const blue = await joinMatch(arena.server, "Blue", { team: "blue" });
+    await waitFor("both seated", () => red.state.players?.size === 2 && blue.state.players?.size === 2);
+    red.onMessage("error", () => {});
+    red.onMessage("chat", () => {});
+    blue.onMessage("chat", () => {});
+
+    red.sendBytes("input", encodeInputFrame({ seq: 1, mx: 1, my: 0, aim: 0, fire: false }));
+    red.send("input", { seq: 2, mx: 5, my: 0, aim: 0, fire: false }); // clamped to 1
+    red.send("input", { seq: 2, mx: 0, my: 0, aim: 0, fire: false }); // stale: refused with an error
+    red.send("chat", { channel: "all", text: "gl hf" });
+    await waitFor("inputs applied", () => red.state.players.get(red.sessionId)!.ack === 2);
+
+    const during = await scrape();
+    const at = (samples: Sample[], name: string, labels: Record<string, string>) => counterValue(samples, name, labels);
+    const grew = (name: string, labels: Record<string, string>) => at(during, name, labels) - at(before, name, labels);
+    assert.equal(grew("arena_rooms", { type: "match" }), 1);
+    assert.equal(grew("arena_clients", { type: "match" }), 2);
+    const ticks = histogramBuckets(during, "arena_tick_duration_seconds", { type: "match" });
+    assert.ok(ticks.at(-1)!.count > 0, "no tick recorded");
+    assert.ok(grew("arena_simulation_steps_total", { type: "match" }) > 0);
+    assert.ok(grew("arena_bytes_sent_total", { type: "match", kind: "patch" }) > 0, "no patch bytes");
+    assert.ok(grew("arena_bytes_sent_total", { type: "match", kind: "message" }) > 0, "no message bytes (chat, error)");
+    assert.equal(grew("arena_messages_in_total", { type: "match", message: "input" }), 3);
+    assert.equal(grew("arena_messages_in_total", { type: "match", message: "chat" }), 1);
+    assert.ok(grew("arena_messages_out_total", { type: "match", message: "chat" }) >= 2, "chat to both players");
+    assert.equal(grew("arena_inputs_rejected_total", { reason: "clamped" }), 1);
+    assert.equal(grew("arena_inputs_rejected_total", { reason: "stale" }), 1);
+    assert.equal(grew("arena_errors_sent_total", { code: "stale_input" }), 1);
+
+    await blue.leave(true);
+    await waitFor("blue gone", () => red.state.players.size === 1);
+    const after = await scrape();
+    assert.equal(at(during, "arena_clients", { type: "match" }) - at(after, "arena_clients", { type: "match" }), 1);
+    assert.equal(at(after, "arena_disconnects_total", { type: "match", code: "4000" }) - at(before, "arena_disconnects_total", { type: "match", code: "4000" }), 1);
+  });
+});
