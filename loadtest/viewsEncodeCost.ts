@@ -8,8 +8,11 @@
  *   - "views": each client holds a StateView like MatchRoom.refreshViews builds
  *     (teammates' TEAM fields, its own SELF fields): one shared encode plus one
  *     encodeView per client;
+ *   - "views, idle ticks shared": the same views, sent as MatchRoom sends
+ *     (rooms/sharedPatch.ts): a tick that changed no filtered field is encoded
+ *     once for all clients;
  *   - "no views": no client holds a view: one shared encode, sent to all.
- * The two alternate for `--rounds` rounds of `--seconds` of simulated ticks;
+ * The three alternate for `--rounds` rounds of `--seconds` of simulated ticks;
  * each round replays the same intentions. Prints the encode time per tick
  * (median of the rounds), its share of one core per room at 60 ticks/s, and
  * the bytes per client per tick; and, for scale, what the rules step and the
@@ -21,6 +24,7 @@ import { StateView } from "@colyseus/schema";
 import { Simulation } from "../rooms/match/Simulation";
 import { TEAM_SIZE, TICK_RATE, TICK_SECONDS } from "../rooms/match/rules";
 import { copyMatchState } from "../rooms/matchStateCopy";
+import { viewsIdle, withViewsSetAside } from "../rooms/sharedPatch";
 import { MatchState, PlayerState, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
 import { IntentionGenerator } from "./bot/intentions";
 
@@ -31,8 +35,10 @@ interface FakeClient {
   raw(data: Uint8Array): void;
 }
 
-/** Simulated ticks of one 6v6 match, encoded for 12 clients with or without views; returns µs per tick and bytes per client per tick. */
-function run(withViews: boolean, ticks: number): { stepUsPerTick: number; copyUsPerTick: number; usPerTick: number; bytesPerClientPerTick: number } {
+type Mode = "views" | "shared" | "none";
+
+/** Simulated ticks of one 6v6 match, encoded for 12 clients in `mode`; returns µs per tick and bytes per client per tick. */
+function run(mode: Mode, ticks: number): { stepUsPerTick: number; copyUsPerTick: number; usPerTick: number; bytesPerClientPerTick: number; idleTicks: number } {
   const sim = new Simulation({ timings: { countdownSeconds: 0.1 } });
   const state = new MatchState();
   const serializer = new SchemaSerializer<MatchState>();
@@ -46,7 +52,7 @@ function run(withViews: boolean, ticks: number): { stepUsPerTick: number; copyUs
     state.players.set(id, ps);
   }
   const clients: FakeClient[] = ids.map(() => ({ state: ClientState.JOINED, bytes: 0, raw(data) { this.bytes += data.byteLength; } }));
-  if (withViews) {
+  if (mode !== "none") {
     clients.forEach((client, i) => {
       const me = sim.players.get(ids[i])!;
       const view = new StateView();
@@ -62,6 +68,7 @@ function run(withViews: boolean, ticks: number): { stepUsPerTick: number; copyUs
   let stepNs = 0n;
   let copyNs = 0n;
   let encodeNs = 0n;
+  let idleTicks = 0;
   for (let t = 0; t < ticks; t++) {
     ids.forEach((id, i) => sim.enqueueInput(id, { seq: t + 1, ...intentions[i].next() }));
     const stepStart = process.hrtime.bigint();
@@ -69,7 +76,12 @@ function run(withViews: boolean, ticks: number): { stepUsPerTick: number; copyUs
     const copyStart = process.hrtime.bigint();
     copy();
     const encodeStart = process.hrtime.bigint();
-    serializer.applyPatches(clients as never);
+    if (mode === "shared" && viewsIdle(state, clients)) {
+      idleTicks++;
+      withViewsSetAside(clients, () => serializer.applyPatches(clients as never));
+    } else {
+      serializer.applyPatches(clients as never);
+    }
     const end = process.hrtime.bigint();
     stepNs += copyStart - stepStart;
     copyNs += encodeStart - copyStart;
@@ -80,6 +92,7 @@ function run(withViews: boolean, ticks: number): { stepUsPerTick: number; copyUs
     copyUsPerTick: Number(copyNs) / 1000 / ticks,
     usPerTick: Number(encodeNs) / 1000 / ticks,
     bytesPerClientPerTick: clients.reduce((n, c) => n + c.bytes, 0) / clients.length / ticks,
+    idleTicks,
   };
 }
 
@@ -88,25 +101,36 @@ const ticks = Math.round(Number(values.seconds) * TICK_RATE);
 const rounds = Number(values.rounds);
 const median = (xs: number[]) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const MODES: { mode: Mode; label: string }[] = [
+  { mode: "views", label: "views, per client every tick (Colyseus)" },
+  { mode: "shared", label: "views, idle ticks shared (MatchRoom)" },
+  { mode: "none", label: "no views" },
+];
 // A first pass of each, not counted: the JIT warms up.
-run(true, ticks);
-run(false, ticks);
-const results = { views: [] as number[], noViews: [] as number[], steps: [] as number[], copies: [] as number[], viewsBytes: 0, noViewsBytes: 0 };
+for (const { mode } of MODES) run(mode, ticks);
+const perMode = new Map(MODES.map(({ mode }) => [mode, { us: [] as number[], bytes: 0, idle: 0 }]));
+const steps: number[] = [];
+const copies: number[] = [];
 for (let r = 0; r < rounds; r++) {
-  const v = run(true, ticks);
-  const n = run(false, ticks);
-  results.views.push(v.usPerTick);
-  results.noViews.push(n.usPerTick);
-  results.steps.push(v.stepUsPerTick, n.stepUsPerTick);
-  results.copies.push(v.copyUsPerTick, n.copyUsPerTick);
-  results.viewsBytes = v.bytesPerClientPerTick;
-  results.noViewsBytes = n.bytesPerClientPerTick;
+  for (const { mode } of MODES) {
+    const result = run(mode, ticks);
+    const m = perMode.get(mode)!;
+    m.us.push(result.usPerTick);
+    m.bytes = result.bytesPerClientPerTick;
+    m.idle = result.idleTicks;
+    steps.push(result.stepUsPerTick);
+    copies.push(result.copyUsPerTick);
+  }
 }
 const percentOfCore = (us: number) => (us * TICK_RATE) / 1e4;
-const views = median(results.views);
-const noViews = median(results.noViews);
+const noViews = median(perMode.get("none")!.us);
 console.log(`patch encoding for 12 clients, one 6v6 match, ${ticks} ticks per round, median of ${rounds} rounds:`);
-console.log(`  views:    ${views.toFixed(2)} µs/tick = ${percentOfCore(views).toFixed(3)} % of a core per room; ${results.viewsBytes.toFixed(1)} B per client per tick (rounds: ${results.views.map((x) => x.toFixed(1)).join(", ")})`);
-console.log(`  no views: ${noViews.toFixed(2)} µs/tick = ${percentOfCore(noViews).toFixed(3)} % of a core per room; ${results.noViewsBytes.toFixed(1)} B per client per tick (rounds: ${results.noViews.map((x) => x.toFixed(1)).join(", ")})`);
-console.log(`  views cost ${(views - noViews).toFixed(2)} µs/tick = ${percentOfCore(views - noViews).toFixed(3)} % of a core per room`);
-console.log(`  the rest of a tick's work outside the sockets, the same in both modes: rules step ${median(results.steps).toFixed(2)} µs, state copy ${median(results.copies).toFixed(2)} µs`);
+for (const { mode, label } of MODES) {
+  const m = perMode.get(mode)!;
+  const us = median(m.us);
+  const extra = mode === "none" ? "" : `; views cost ${(us - noViews).toFixed(2)} µs/tick over no views`;
+  console.log(`  ${label}: ${us.toFixed(2)} µs/tick = ${percentOfCore(us).toFixed(3)} % of a core per room; ${m.bytes.toFixed(1)} B per client per tick${extra} (rounds: ${m.us.map((x) => x.toFixed(1)).join(", ")})`);
+}
+const idle = perMode.get("shared")!.idle;
+console.log(`  ticks that changed no view-filtered field (encoded once for all in MatchRoom): ${idle} of ${ticks} (${((100 * idle) / ticks).toFixed(0)} %)`);
+console.log(`  the rest of a tick's work outside the sockets, the same in every mode: rules step ${median(steps).toFixed(2)} µs, state copy ${median(copies).toFixed(2)} µs`);

@@ -1,0 +1,52 @@
+import assert from "node:assert/strict";
+import type { Room } from "colyseus.js";
+import { COMBAT } from "../../rooms/match/rules";
+import type { MatchState } from "../../schema/MatchState";
+import { arenaForSuite, joinMatch, waitFor } from "../helpers";
+
+/**
+ * Private fields while a round is played: most ticks change no filtered field
+ * and go out as one shared patch (MatchRoom.broadcastTickPatch), the others per
+ * client; teammates must follow every change and enemies see none.
+ */
+describe("team-private and player-private state during play", () => {
+  const arena = arenaForSuite(2576, { ARENA_COUNTDOWN_SECONDS: "0.2" });
+
+  it("a shooter's ammo and reload reach it and its teammate on every change, never the enemy, while shared fields reach everyone", async () => {
+    const shooter = await joinMatch(arena.server, "Shooter", { team: "red" });
+    const mate = await joinMatch(arena.server, "Mate", { team: "red" });
+    const enemy = await joinMatch(arena.server, "Enemy", { team: "blue" });
+    const all = [shooter, mate, enemy];
+    await waitFor("the round live", () => all.every((c) => c.state.phase === "live" && c.state.players.size === 3));
+
+    const id = shooter.sessionId;
+    const seen = (c: Room<MatchState>) => c.state.players.get(id)!;
+    const mateAmmo = [seen(mate).ammo];
+    mate.onStateChange(() => {
+      if (mateAmmo.at(-1) !== seen(mate).ammo) mateAmmo.push(seen(mate).ammo);
+    });
+    const enemyPrivate = new Set<unknown>();
+    enemy.onStateChange(() => {
+      const p = seen(enemy);
+      enemyPrivate.add(p.ammo).add(p.reloading).add(p.queued);
+    });
+
+    // Fire every tick, walking, until the magazine is empty (the cooldown lets one shot through every 15 ticks).
+    let seq = 0;
+    while (seen(shooter).reloading === 0) {
+      assert.ok(seq < COMBAT.magazine * 30, "the magazine never emptied");
+      for (let i = 0; i < 20; i++) shooter.send("input", { seq: ++seq, mx: seq % 2 ? 1 : -1, my: 0, aim: 0, fire: true });
+      await waitFor("inputs applied", () => seen(shooter).ack === seq);
+    }
+    await waitFor("the teammate sees the reload", () => seen(mate).reloading > 0);
+    assert.deepEqual(mateAmmo.slice(0, COMBAT.magazine + 1), Array.from({ length: COMBAT.magazine + 1 }, (_, i) => COMBAT.magazine - i), "the teammate missed a shot");
+    await waitFor("reloaded", () => seen(shooter).ammo === COMBAT.magazine && seen(shooter).reloading === 0);
+    await waitFor("the teammate sees the refill", () => seen(mate).ammo === COMBAT.magazine && seen(mate).reloading === 0);
+
+    assert.deepEqual([...enemyPrivate], [undefined], "the enemy decoded a private field");
+    assert.equal(seen(mate).queued, undefined, "the teammate decoded a player-private field");
+    assert.equal(seen(shooter).queued, 0);
+    assert.equal(seen(enemy).x, seen(shooter).x, "the enemy's public view of the shooter is current");
+    assert.equal(seen(mate).x, seen(shooter).x);
+  });
+});
