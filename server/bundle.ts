@@ -9,6 +9,10 @@
  * and has a linked source map, so stack traces with --enable-source-maps name
  * the TypeScript lines.
  *
+ * In a bundle every project module shares one module object, so an entry must
+ * not import a module that runs code behind `require.main === module` (it
+ * would run): loadtest/matchBot.ts is one, hence the bots stay under tsx.
+ *
  * `tsx server/bundle.ts [entry...]` (default main.ts) is `npm run build`.
  */
 import path from "node:path";
