@@ -61,7 +61,7 @@ function run(mode: Mode, ticks: number): { stepUsPerTick: number; copyUsPerTick:
       client.view = view;
     });
   }
-  const copy = () => copyMatchState(sim, state);
+  const copy = () => copyMatchState(sim, state, sim.drainEvents());
   copy();
   serializer.applyPatches(clients as never);
   for (const c of clients) c.bytes = 0;

@@ -258,8 +258,9 @@ export class MatchRoom extends ArenaRoom<MatchState> {
 
   /** The simulation into the schema, then what happened this tick: notices, views, the lobby listing. */
   private writeState(): void {
-    copyMatchState(this.sim, this.state);
-    for (const event of this.sim.drainEvents()) this.onMatchEvent(event);
+    const events = this.sim.drainEvents();
+    copyMatchState(this.sim, this.state, events);
+    for (const event of events) this.onMatchEvent(event);
     this.updateListing();
   }
 }

@@ -1,12 +1,15 @@
-import type { PlayerSim, Simulation } from "./match/Simulation";
+import type { MatchEvent, PlayerSim, Simulation } from "./match/Simulation";
 import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE } from "../schema/MatchState";
 
 /**
- * The simulation's state copied into the schema, once per tick: MatchRoom does
- * it before each patch, and the encoding micro-benchmark with it. Setting an
- * unchanged value costs nothing on the wire.
+ * The simulation's state copied into the schema, once per tick, with the events
+ * the tick drained: MatchRoom does it before each patch, and the encoding
+ * micro-benchmark with it. Fields the rules may change on any tick are copied
+ * every tick; the scoreboard fields only for the players an event names (each
+ * schema setter call costs, changed or not, and these change a few times a
+ * round). Setting an unchanged value costs nothing on the wire.
  */
-export function copyMatchState(sim: Simulation, state: MatchState): void {
+export function copyMatchState(sim: Simulation, state: MatchState, events: readonly MatchEvent[]): void {
   state.tick = sim.tick;
   state.phase = sim.phase;
   state.timeLeft = Math.ceil(sim.phaseTimeLeft);
@@ -15,24 +18,54 @@ export function copyMatchState(sim: Simulation, state: MatchState): void {
   state.winner = sim.winner;
   for (const p of sim.players.values()) {
     const view = state.players.get(p.id);
-    if (view) copyPlayerState(p, view);
+    if (view) copyPlayerTick(p, view);
+  }
+  for (const event of events) {
+    if (event.type === "kill") {
+      copyRecordOf(sim, state, event.killer);
+      copyRecordOf(sim, state, event.victim);
+    } else if (event.type === "team-changed" || event.type === "connection") {
+      copyRecordOf(sim, state, event.player);
+    } else {
+      // A phase change: a new round resets every player's kills and deaths.
+      for (const p of sim.players.keys()) copyRecordOf(sim, state, p);
+    }
   }
 }
 
-/** One player in wire units: fixed-point position and angle, reload in tenths of a second. */
+/** One player, every field: on join. */
 export function copyPlayerState(p: PlayerSim, view: PlayerState): void {
-  view.team = p.team;
+  copyPlayerRecord(p, view);
+  copyPlayerTick(p, view);
+}
+
+/**
+ * What the rules may change on any tick, in wire units: fixed-point position
+ * and angle, health, ack, magazine, reload in tenths of a second, backlog.
+ */
+function copyPlayerTick(p: PlayerSim, view: PlayerState): void {
   view.x = Math.round(p.x * POSITION_SCALE);
   view.y = Math.round(p.y * POSITION_SCALE);
   view.angle = Math.round(p.angle * ANGLE_SCALE);
   view.hp = p.hp;
   view.ack = p.ack;
-  view.connected = p.connected;
-  view.kills = p.kills;
-  view.deaths = p.deaths;
   view.ammo = p.ammo;
   view.reloading = Math.ceil(p.reloadIn * 10);
   // Beyond the input the next tick applies: arrival jitter alone (0 or 1 waiting) shows as 0, so this
   // player-private field changes (and costs a per-client view encode) only when a backlog builds.
   view.queued = Math.max(0, p.queue.length - 1);
+}
+
+/** What changes only with an event: team (rebalance), connection, kills and deaths (kills, a new round). */
+function copyPlayerRecord(p: PlayerSim, view: PlayerState): void {
+  view.team = p.team;
+  view.connected = p.connected;
+  view.kills = p.kills;
+  view.deaths = p.deaths;
+}
+
+function copyRecordOf(sim: Simulation, state: MatchState, id: string): void {
+  const p = sim.players.get(id);
+  const view = state.players.get(id);
+  if (p && view) copyPlayerRecord(p, view);
 }

@@ -48,6 +48,7 @@ export interface PlayerSim {
 export type MatchEvent =
   | { type: "kill"; killer: string; victim: string }
   | { type: "team-changed"; player: string; team: Team }
+  | { type: "connection"; player: string; connected: boolean }
   | { type: "phase"; phase: Phase; winner: Team | "draw" | "" };
 
 /** Ticks a queue must stand at 2+ before its excess is skipped (0.5 s). */
@@ -116,7 +117,9 @@ export class Simulation {
 
   setConnected(id: string, connected: boolean): void {
     const p = this.players.get(id);
-    if (p) p.connected = connected;
+    if (!p || p.connected === connected) return;
+    p.connected = connected;
+    this.events.push({ type: "connection", player: id, connected });
   }
 
   enqueueInput(id: string, intent: Intent): EnqueueResult {

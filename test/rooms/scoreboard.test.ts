@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import type { Room } from "colyseus.js";
+import type { MatchState } from "../../schema/MatchState";
+import { arenaForSuite, joinMatch, waitFor } from "../helpers";
+
+/**
+ * The scoreboard fields (kills, deaths) are copied when an event names the
+ * player, not every tick (rooms/matchStateCopy.ts): a kill must reach every client.
+ */
+describe("match scoreboard", () => {
+  const arena = arenaForSuite(2580, { ARENA_COUNTDOWN_SECONDS: "0.2" });
+
+  /** Sends `count` inputs from `seq` on, in bursts the input rate admits, each burst applied before the next. */
+  async function play(room: Room<MatchState>, from: number, count: number, intent: { mx: number; aim: number; fire: boolean }): Promise<number> {
+    let seq = from;
+    while (seq < from + count) {
+      const end = Math.min(from + count, seq + 26);
+      for (; seq < end; seq++) room.send("input", { seq: seq + 1, mx: intent.mx, my: 0, aim: intent.aim, fire: intent.fire });
+      await waitFor("inputs applied", () => room.state.players.get(room.sessionId)!.ack === seq);
+    }
+    return seq;
+  }
+
+  it("a kill shows in the killer's kills and the victim's deaths on every client", async () => {
+    const red = await joinMatch(arena.server, "Red", { team: "red" });
+    const blue = await joinMatch(arena.server, "Blue", { team: "blue" });
+    const mate = await joinMatch(arena.server, "Mate", { team: "red" });
+    const all = [red, blue, mate];
+    await waitFor("the round live", () => all.every((c) => c.state.phase === "live" && c.state.players.size === 3));
+    const stats = (c: Room<MatchState>, id: string) => c.state.players.get(id)!;
+    assert.ok(all.every((c) => stats(c, red.sessionId).kills === 0 && stats(c, blue.sessionId).deaths === 0));
+
+    // Red (spawn x=120, y=150) walks right into range of blue (x=1480, y=150), then fires along y=150.
+    let seq = await play(red, 0, 130, { mx: 1, aim: 0, fire: false });
+    for (let burst = 0; burst < 10 && stats(red, blue.sessionId).hp > 0; burst++) seq = await play(red, seq, 26, { mx: 0, aim: 0, fire: true });
+    for (const c of all) {
+      await waitFor("the kill on every client", () => stats(c, red.sessionId).kills === 1 && stats(c, blue.sessionId).deaths === 1);
+      assert.equal(stats(c, red.sessionId).deaths, 0);
+      assert.equal(stats(c, blue.sessionId).kills, 0);
+    }
+  });
+});
