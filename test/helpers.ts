@@ -129,6 +129,14 @@ export async function joinMatch(arena: ArenaTestServer, name: string, options: o
   return room;
 }
 
+/** Players joined to one match on their teams (names and teams in order), once its round is live on every client. */
+export async function joinLiveMatch(arena: ArenaTestServer, players: [name: string, team: "red" | "blue"][]): Promise<Room<MatchState>[]> {
+  const rooms: Room<MatchState>[] = [];
+  for (const [name, team] of players) rooms.push(await joinMatch(arena, name, { team }));
+  await waitFor("the round live", () => rooms.every((c) => c.state.phase === "live" && c.state.players.size === players.length));
+  return rooms;
+}
+
 /** Kills the client's TCP socket: no WebSocket close frame, as when a phone loses signal. */
 export function dropSocket(room: Room): void {
   (room.connection.transport as unknown as { ws: { _socket: { destroy(): void } } }).ws._socket.destroy();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
 import { COMBAT } from "../../rooms/match/rules";
 import type { MatchState } from "../../schema/MatchState";
-import { arenaForSuite, joinMatch, waitFor } from "../helpers";
+import { arenaForSuite, joinLiveMatch, waitFor } from "../helpers";
 
 /**
  * Private fields while a round is played: most ticks change no filtered field
@@ -13,11 +13,7 @@ describe("team-private and player-private state during play", () => {
   const arena = arenaForSuite(2576, { ARENA_COUNTDOWN_SECONDS: "0.2" });
 
   it("a shooter's ammo and reload reach it and its teammate on every change, never the enemy, while shared fields reach everyone", async () => {
-    const shooter = await joinMatch(arena.server, "Shooter", { team: "red" });
-    const mate = await joinMatch(arena.server, "Mate", { team: "red" });
-    const enemy = await joinMatch(arena.server, "Enemy", { team: "blue" });
-    const all = [shooter, mate, enemy];
-    await waitFor("the round live", () => all.every((c) => c.state.phase === "live" && c.state.players.size === 3));
+    const [shooter, mate, enemy] = await joinLiveMatch(arena.server, [["Shooter", "red"], ["Mate", "red"], ["Enemy", "blue"]]);
 
     const id = shooter.sessionId;
     const seen = (c: Room<MatchState>) => c.state.players.get(id)!;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
 import type { MatchState } from "../../schema/MatchState";
-import { arenaForSuite, joinMatch, waitFor } from "../helpers";
+import { arenaForSuite, joinLiveMatch, waitFor } from "../helpers";
 
 /**
  * The scoreboard fields (kills, deaths) are copied when an event names the
@@ -22,11 +22,8 @@ describe("match scoreboard", () => {
   }
 
   it("a kill shows in the killer's kills and the victim's deaths on every client", async () => {
-    const red = await joinMatch(arena.server, "Red", { team: "red" });
-    const blue = await joinMatch(arena.server, "Blue", { team: "blue" });
-    const mate = await joinMatch(arena.server, "Mate", { team: "red" });
-    const all = [red, blue, mate];
-    await waitFor("the round live", () => all.every((c) => c.state.phase === "live" && c.state.players.size === 3));
+    const all = await joinLiveMatch(arena.server, [["Red", "red"], ["Blue", "blue"], ["Mate", "red"]]);
+    const [red, blue] = all;
     const stats = (c: Room<MatchState>, id: string) => c.state.players.get(id)!;
     assert.ok(all.every((c) => stats(c, red.sessionId).kills === 0 && stats(c, blue.sessionId).deaths === 0));
 
