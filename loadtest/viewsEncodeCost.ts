@@ -24,7 +24,7 @@ import { StateView } from "@colyseus/schema";
 import { Simulation } from "../rooms/match/Simulation";
 import { TEAM_SIZE, TICK_RATE, TICK_SECONDS } from "../rooms/match/rules";
 import { copyMatchState } from "../rooms/matchStateCopy";
-import { viewsIdle, withViewsSetAside } from "../rooms/sharedPatch";
+import { sendTickPatch } from "../rooms/sharedPatch";
 import { MatchState, PlayerState, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
 import { IntentionGenerator } from "./bot/intentions";
 
@@ -76,12 +76,9 @@ function run(mode: Mode, ticks: number): { stepUsPerTick: number; copyUsPerTick:
     const copyStart = process.hrtime.bigint();
     copy();
     const encodeStart = process.hrtime.bigint();
-    if (mode === "shared" && viewsIdle(state, clients)) {
-      idleTicks++;
-      withViewsSetAside(clients, () => serializer.applyPatches(clients as never));
-    } else {
-      serializer.applyPatches(clients as never);
-    }
+    const send = () => serializer.applyPatches(clients as never);
+    if (mode !== "shared") send();
+    else if (sendTickPatch(state, clients, send)) idleTicks++;
     const end = process.hrtime.bigint();
     stepNs += copyStart - stepStart;
     copyNs += encodeStart - copyStart;

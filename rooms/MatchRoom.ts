@@ -6,7 +6,7 @@ import { MatchChannels } from "./MatchChannels";
 import { fanoutFor } from "./fanout";
 import { ALL_CHANNEL, playerChannel, teamChannel } from "./fanout/keys";
 import { copyMatchState, copyPlayerState } from "./matchStateCopy";
-import { viewsIdle, withViewsSetAside } from "./sharedPatch";
+import { sendTickPatch } from "./sharedPatch";
 import { Simulation, MatchEvent } from "./match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "./match/rules";
 import { MatchState, PlayerState, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
@@ -77,7 +77,8 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       },
       afterSteps: (steps, workStartMs, sinceLastWakeMs) => {
         this.writeState();
-        this.broadcastTickPatch();
+        // Encoded once for everyone on ticks when no client's view has anything of its own (rooms/sharedPatch.ts).
+        sendTickPatch(this.state, this.clients, () => this.broadcastPatch());
         this.ticks.record(steps, performance.now() - workStartMs, sinceLastWakeMs);
         // Draining: the round's final patch (phase ended, winner) is out; now close.
         if (this.draining && this.sim.phase !== "live") {
@@ -195,12 +196,6 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       if (own) view.add(own, SELF_VIEW);
       client.view = view;
     }
-  }
-
-  /** The tick's patch: encoded once for everyone when no client's view has anything of its own to send (rooms/sharedPatch.ts). */
-  private broadcastTickPatch(): void {
-    if (viewsIdle(this.state, this.clients)) withViewsSetAside(this.clients, () => this.broadcastPatch());
-    else this.broadcastPatch();
   }
 
   /**
