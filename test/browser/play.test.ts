@@ -164,7 +164,8 @@ describe("browser: play, chat, lobby and spectate pages (Chromium)", function ()
     await spectator.waitForFunction(() => window.arenaProbe?.players.some((p) => p.name === "Rosa"));
     assert.equal((await drawn(spectator)).players.length, 1, "the spectator is not a player");
     const before = await playerOn(spectator, "Rosa");
-    await hold(red, "s", 600);
+    // Held long enough (about 260 units of walking) that a loaded machine's late key events still clear 80.
+    await hold(red, "s", 1200);
     await waitForPlayer(spectator, "Rosa", `p.y > ${before.y + 80}`);
     assert.match((await spectator.textContent("#status")) ?? "", /watching/);
     await screenshot(spectator, "spectate");
