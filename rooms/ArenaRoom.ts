@@ -1,4 +1,4 @@
-import { Client, Protocol, Room, ServerError } from "@colyseus/core";
+import { Client, Room, ServerError } from "@colyseus/core";
 import type { AuthContext, RoomException } from "@colyseus/core";
 import { CloseCode, ErrorCode, ErrorMessage } from "../schema/codes";
 import { ApiError } from "../server/ApiError";
@@ -7,8 +7,9 @@ import type { Identity, Role } from "../server/auth/identity";
 import { ArenaConfig, loadConfig } from "../server/config";
 import { isWellFormedFrame } from "../server/limits/frameCheck";
 import { RateLimit, TokenBucket } from "../server/limits/TokenBucket";
-import { bytesSent, disconnects, errorsSent, liveRooms, messagesDropped, messagesIn, messagesOut, Tally } from "../server/metrics";
+import { disconnects, errorsSent, liveRooms, messagesDropped, messagesIn, messagesOut, Tally } from "../server/metrics";
 import { logger } from "../server/logger";
+import { countingRaw } from "./clientRaw";
 
 interface Window {
   count: number;
@@ -16,34 +17,6 @@ interface Window {
 }
 
 const WS_OPEN = 1;
-
-// Read once: @colyseus/core's exports are getters, and these are read on every send.
-const { ROOM_STATE_PATCH, ROOM_DATA } = Protocol;
-
-type Raw = Client["raw"];
-const countingRaws = new Map<string, Raw>();
-
-/**
- * The `raw` every client of a room type sends through: counts the bytes by kind,
- * then sends with the transport's own `raw`. One function per room type, shared
- * by its clients: a closure per client over a bound `raw` made every send an
- * uninlinable call (it showed in the benchmark's CPU profile).
- */
-function countingRaw(roomType: string, transportRaw: Raw): Raw {
-  let counting = countingRaws.get(roomType);
-  if (!counting) {
-    const patches = bytesSent.tally(roomType, "patch");
-    const messages = bytesSent.tally(roomType, "message");
-    const protocol = bytesSent.tally(roomType, "protocol");
-    counting = function (this: Client, data, options, cb) {
-      const kind = data[0];
-      (kind === ROOM_STATE_PATCH ? patches : kind === ROOM_DATA ? messages : protocol).value += data.byteLength;
-      transportRaw.call(this, data, options, cb);
-    };
-    countingRaws.set(roomType, counting);
-  }
-  return counting;
-}
 
 /**
  * Close codes that mean "closed because of what the client sent": WebSocket
