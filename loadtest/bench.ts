@@ -31,12 +31,13 @@ const { values } = parseArgs({
     port: { type: "string", default: "2600" },
     out: { type: "string", default: path.join(ROOT, "bench-reports") },
     profile: { type: "boolean", default: false },
+    "no-pin": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 
 if (values.help) {
-  console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--variants LIST] [--skip-peers] [--rounds N] [--fire MODE]
+  console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--variants LIST] [--skip-peers] [--rounds N] [--fire MODE] [--no-pin]
                  [--displays N] [--publishes N] [--nodes 1|2] [--display-procs N] [--port P] [--out DIR] [--profile]
 Match scenario (Arena, stock Colyseus, JSON broadcast):
   --matches        matches of 12 bots per target; 0 skips the scenario (default 10)
@@ -44,6 +45,7 @@ Match scenario (Arena, stock Colyseus, JSON broadcast):
   --warmup         seconds of load before measuring (default 5)
   --variants       Arena variants to add, comma-separated: ${Object.keys(VARIANTS).join(", ")} (default none)
   --skip-peers     Arena and its variants only (to price a feature in less time)
+  --no-pin         let the servers share every CPU with the bots (default: each server alone on the last CPU)
   --rounds         run every target N times, interleaved; each figure is the median, each round's CPU is listed (default 1)
   --fire           how bots fire: ${FIRE_MODES.join(" or ")} (default bursts)
 Display scenario (Arena lobby, ws Map peer):
@@ -125,6 +127,7 @@ if (rounds > 1 && values.profile) {
     port: positiveInt("port", values.port),
     outDir: path.resolve(values.out),
     cpuProfile: values.profile,
+    pin: !values["no-pin"],
     onProgress,
   });
   if (tty) process.stderr.write("\r\x1b[2K");

@@ -3,6 +3,7 @@ import { openSync } from "node:fs";
 import path from "node:path";
 import { bundle } from "../../server/bundle";
 import { acceptsConnections, localRedisArgs } from "../../server/cluster/localRedis";
+import { onCpus } from "./cpuPlacement";
 
 export const ROOT = path.resolve(__dirname, "../..");
 
@@ -25,9 +26,10 @@ const bundles = new Map<string, Promise<string>>();
  * Starts a server entry as its own Node process (no wrapper: the pid is the
  * server's), run the way `npm start` runs Arena: its bundle (server/bundle.ts)
  * with plain `node`, Arena and the peers alike; with `runner: "tsx"`, the
- * TypeScript entry through tsx instead.
+ * TypeScript entry through tsx instead; on `cpus` only when given.
  */
-export async function startServer(entry: string, env: Record<string, string>, logFile: string, nodeFlags: readonly string[] = [], runner?: "tsx"): Promise<ChildProcess> {
+export async function startServer(entry: string, env: Record<string, string>, logFile: string, how: { nodeFlags?: readonly string[]; runner?: "tsx"; cpus?: string } = {}): Promise<ChildProcess> {
+  const { nodeFlags = [], runner, cpus } = how;
   let program: string[];
   if (runner === "tsx") {
     program = ["--import", "tsx", entry];
@@ -37,7 +39,8 @@ export async function startServer(entry: string, env: Record<string, string>, lo
     program = [await built];
   }
   const log = openSync(logFile, "a");
-  const child = spawn(process.execPath, [...nodeFlags, ...program], {
+  const [command, args] = onCpus(cpus, process.execPath, [...nodeFlags, ...program]);
+  const child = spawn(command, args, {
     cwd: ROOT,
     env: cleanEnv(env),
     stdio: ["ignore", log, log],
@@ -46,13 +49,15 @@ export async function startServer(entry: string, env: Record<string, string>, lo
   return child;
 }
 
-/** Forks a TypeScript module with an IPC channel (the bots: run under tsx, not measured). */
-export function forkWithIpc(entry: string, args: string[], logFile: string): ChildProcess {
+/** Forks a TypeScript module with an IPC channel (the bots: run under tsx, not measured), on `cpus` when given. */
+export function forkWithIpc(entry: string, args: string[], logFile: string, cpus?: string): ChildProcess {
   const log = openSync(logFile, "a");
+  const [execPath, execArgv] = onCpus(cpus, process.execPath, ["--import", "tsx"]);
   const child = fork(path.join(ROOT, entry), args, {
     cwd: ROOT,
     env: cleanEnv({}),
-    execArgv: ["--import", "tsx"],
+    execPath,
+    execArgv,
     stdio: ["ignore", log, log, "ipc"],
   });
   track(child);

@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { FireMode } from "../bot/intentions";
+import { CpuPlacement, cpuPlacement, pinSelf } from "./cpuPlacement";
 import { DISPLAY_FIGURES, DisplayFigures, DisplayRun } from "./displayFigures";
 import { FIGURES, Figures, medianOfRounds, TargetRun } from "./figures";
 import { DISPLAY_TARGETS, runDisplayTarget } from "./runDisplays";
@@ -35,6 +36,8 @@ export interface BenchOptions {
   outDir: string;
   /** Profile every server with --cpu-prof. */
   cpuProfile: boolean;
+  /** Match scenario: the server alone on the last CPU, bots and harness on the others (cpuPlacement.ts). */
+  pin: boolean;
   onProgress(line: string): void;
 }
 
@@ -59,6 +62,8 @@ export interface BenchReport {
   machine: { cpus: number; model: string; memoryGB: number; node: string; kernel: string };
   options: Omit<BenchOptions, "onProgress" | "outDir">;
   runDir: string;
+  /** Where the match scenario's processes ran: the CPU lists, or why they were not pinned. */
+  placement: CpuPlacement | { unavailable: string };
   /** The match scenario: Arena, the two peers, then any variants. */
   targets: TargetRun[];
   /** ratios[target][figure] = that target's figure / Arena's figure. */
@@ -78,6 +83,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const base = options.skipPeers ? MATCH_TARGETS.filter((t) => t.id === "arena") : MATCH_TARGETS;
   const matchTargets: Target[] = options.matches > 0 ? [...base, ...options.variants.map((v) => VARIANTS[v])] : [];
   const rounds = new Map<string, TargetRun[]>(matchTargets.map((t) => [t.id, []]));
+  const placement = options.pin ? cpuPlacement() : { unavailable: "--no-pin" };
+  // The harness is load too: it keeps off the server's CPU from here on.
+  if ("load" in placement && matchTargets.length > 0) pinSelf(placement.load);
   // One target at a time: they never compete for the two cores. Rounds interleave the targets,
   // so a drift of the machine over minutes falls on every target alike.
   for (let round = 1; round <= options.rounds; round++) {
@@ -93,6 +101,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           cpuProfile: options.cpuProfile,
           secret,
           fireMode: options.fireMode,
+          placement: "load" in placement ? placement : undefined,
           onProgress: (line) => options.onProgress(line + roundNote),
         }),
       );
@@ -133,6 +142,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     },
     options: shownOptions,
     runDir,
+    placement,
     targets,
     ratios: ratiosToArena(targets, FIGURES),
     displays,

@@ -108,7 +108,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       const entry = target.id === "arena" ? "main.ts" : "loadtest/peers/signage/server.ts";
       const log = path.join(options.runDir, `displays-${target.id}${nodeCount > 1 ? `-${i + 1}` : ""}.log`);
       const profile = options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir(i)}`] : [];
-      const child = await startServer(entry, env, log, [inspectFlag(options.inspectPorts[i]), ...profile]);
+      const child = await startServer(entry, env, log, { nodeFlags: [inspectFlag(options.inspectPorts[i]), ...profile] });
       children.push(child);
       return { name: nodeCount > 1 ? nodeName(i) : target.label, port, inspectPort: options.inspectPorts[i], child, pid: child.pid!, displays };
     }));

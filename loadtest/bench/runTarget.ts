@@ -6,6 +6,7 @@ import type { Figures, TargetRun } from "./figures";
 import type { FleetConfig, FromFleet, ToFleet } from "./fleetProtocol";
 import { nextMessage } from "./ipc";
 import { mainThreadProfile } from "./profileSummary";
+import type { CpuPlacement } from "./cpuPlacement";
 import { forkWithIpc, sleep, startServer, stopProcess, waitForHealthy } from "./processes";
 import { cpuPercent, machinePercent, sampleMachine, sampleProcess, systemCpuPercent } from "./procStats";
 import { bucketsBetween, counterValue, histogramBuckets, histogramQuantile, parsePrometheusText, Sample } from "./promText";
@@ -24,6 +25,8 @@ export interface TargetOptions {
   /** This run's JWT secret: Arena verifies with it, its bots sign with it. */
   secret: string;
   fireMode: FireMode;
+  /** CPUs for the server and for the bots (loadtest/bench/cpuPlacement.ts); anywhere when absent. */
+  placement?: CpuPlacement;
   onProgress(line: string): void;
 }
 
@@ -58,7 +61,7 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
   const profileDir = path.join(options.runDir, `profile-${target.id}`);
   const nodeFlags = [...(target.nodeFlags ?? []), ...(options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [])];
   const env = { ...(target.arena ? arenaEnv(options.secret) : {}), ...target.env, PORT: String(port) };
-  const server = await startServer(target.entry, env, path.join(options.runDir, `${target.id}.log`), nodeFlags, target.runner);
+  const server = await startServer(target.entry, env, path.join(options.runDir, `${target.id}.log`), { nodeFlags, runner: target.runner, cpus: options.placement?.server });
   let fleet: ChildProcess | undefined;
   let run: TargetRun;
   try {
@@ -74,7 +77,7 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
       fireMode: options.fireMode,
     };
     progress(`connecting ${clients} bots`);
-    fleet = forkWithIpc("loadtest/bench/fleet.ts", [JSON.stringify(fleetConfig)], path.join(options.runDir, `${target.id}-bots.log`));
+    fleet = forkWithIpc("loadtest/bench/fleet.ts", [JSON.stringify(fleetConfig)], path.join(options.runDir, `${target.id}-bots.log`), options.placement?.load);
     const toFleet = (m: ToFleet) => fleet!.send(m);
     await nextFromFleet(fleet, "connected", 120_000);
 
