@@ -1,6 +1,6 @@
 import type { Broadcast } from "../rooms/fanout/signage";
 import type { BenchPayload, DisplayBot, DisplayStats } from "./bot/DisplayStats";
-import { clientWithToken } from "./matchBot";
+import { clientWithToken } from "./bot/colyseusBot";
 
 /**
  * A signage display on Arena: joins the lobby room `roomId` with a display token

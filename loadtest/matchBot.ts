@@ -10,64 +10,15 @@
  * Without ARENA_JWT_SECRET the bots sign with the dev secret a dev server wrote
  * (ARENA_DEV_SECRET_FILE). (@colyseus/loadtest 0.16 exports `cli(main)`; its old
  * `colyseus-loadtest <script>` binary only prints a deprecation notice.) The
- * benchmark uses the same bot through `joinMatchBot`.
+ * benchmark runs the same bot (loadtest/bot/colyseusBot.ts) in its fleet.
  */
 import { cli, Options } from "@colyseus/loadtest";
-import { Client, Room } from "colyseus.js";
-import type WebSocket from "ws";
-import { withoutTokenInUrl } from "../client/withoutTokenInUrl";
-import { encodeInputFrame, INPUT_FRAME_BYTES } from "../schema/inputFrame";
-import type { MatchState } from "../schema/MatchState";
 import { readDevSecret } from "../server/auth/devSecret";
 import { loadConfig } from "../server/config";
-import { Bot, BotTransport } from "./bot/Bot";
-import type { FireMode } from "./bot/intentions";
+import type { Bot } from "./bot/Bot";
+import { joinMatchBot } from "./bot/colyseusBot";
 import { summarizeLatencies } from "./bot/summary";
 import { botToken } from "./bot/token";
-
-/** colyseus.js 0.16 keeps its `ws` socket on the transport; its declared type hides it. */
-export function socketOf(room: Room): WebSocket {
-  return (room.connection.transport as unknown as { ws: WebSocket }).ws;
-}
-
-function colyseusTransport(room: Room<MatchState>, inputFrames: boolean): BotTransport {
-  const frame = new Uint8Array(INPUT_FRAME_BYTES);
-  return {
-    socket: socketOf(room),
-    sendInput: inputFrames ? (input) => room.sendBytes("input", encodeInputFrame(input, frame)) : (input) => room.send("input", input),
-    onState: (listener) => room.onStateChange((state) => listener(state.players?.get(room.sessionId)?.ack ?? 0, state.tick)),
-    onError: (listener) => room.onMessage("error", () => listener()),
-    onClose: (listener) => room.onLeave(() => listener()),
-    close: async () => {
-      await room.leave(true);
-    },
-  };
-}
-
-/** A colyseus.js client presenting `token` (kept out of the WebSocket URL); servers without auth ignore it. */
-export function clientWithToken(endpoint: string, token: string | undefined): Client {
-  const client = new Client(endpoint, { urlBuilder: withoutTokenInUrl });
-  if (token) client.auth.token = token;
-  return client;
-}
-
-export interface MatchBotOptions {
-  /** A `player` token (Arena); servers without auth ignore it. */
-  token?: string;
-  fireMode?: FireMode;
-  /** Inputs as binary frames, as Arena's SDK sends them; otherwise msgpack objects (`room.send`). */
-  inputFrames: boolean;
-}
-
-/** Joins (or creates) a match on `endpoint` and returns a started bot; `seed` picks its intentions. */
-export async function joinMatchBot(endpoint: string, roomName: string, seed: number, options: MatchBotOptions): Promise<Bot> {
-  const room = await clientWithToken(endpoint, options.token).joinOrCreate<MatchState>(roomName);
-  // Chat notices (the kill feed), typing and gap notices are not measured.
-  for (const type of ["chat", "typing", "gap"]) room.onMessage(type, () => {});
-  const bot = new Bot(colyseusTransport(room, options.inputFrames), seed, options.fireMode);
-  bot.start();
-  return bot;
-}
 
 const running: Bot[] = [];
 
@@ -87,4 +38,4 @@ async function main(options: Options): Promise<void> {
   }
 }
 
-if (require.main === module) cli(main);
+cli(main);

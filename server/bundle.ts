@@ -1,6 +1,6 @@
 /**
- * Bundles a server entry (main.ts, or a benchmark peer) into one JavaScript
- * file under dist/, which `npm start` and the benchmark run with plain `node`.
+ * Bundles a server entry (main.ts, or a benchmark peer or bot fleet) into one
+ * JavaScript file under dist/, which `npm start` and the benchmark run with plain `node`.
  *
  * Why not tsx in production: tsx transpiles each module on load and reaches
  * every import through a getter; the benchmark measured the same server using
@@ -11,7 +11,7 @@
  *
  * In a bundle every project module shares one module object, so an entry must
  * not import a module that runs code behind `require.main === module` (it
- * would run): loadtest/matchBot.ts is one, hence the bots stay under tsx.
+ * would run). The benchmark's bot fleets are bundled too.
  *
  * `tsx server/bundle.ts [entry...]` (default main.ts) is `npm run build`.
  */

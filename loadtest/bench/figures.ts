@@ -76,6 +76,8 @@ export interface TargetRun {
     cpuSeries: number[];
     rssSeries: number[];
   };
+  /** The CPUs the server and the bot fleet could run on during the window, read from /proc (cpuPlacement.ts). */
+  cpus: { server: string; bots: string };
   /** Refused inputs and lost connections during the window: both should be 0 for a valid run. */
   errorsReceived: number;
   disconnects: number;

@@ -5,7 +5,7 @@
 import type { Bot } from "../bot/Bot";
 import { summarizeLatencies } from "../bot/summary";
 import { botToken } from "../bot/token";
-import { joinMatchBot } from "../matchBot";
+import { joinMatchBot } from "../bot/colyseusBot";
 import { joinJsonBot } from "../peers/json/jsonBot";
 import type { FleetConfig, FleetResult, FromFleet, ToFleet } from "./fleetProtocol";
 

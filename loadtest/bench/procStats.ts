@@ -12,6 +12,8 @@ export interface ProcessSample {
   /** The system (kernel) part of cpuSeconds: syscalls, socket and TCP work done for the process. */
   systemSeconds: number;
   rssBytes: number;
+  /** The CPUs the process may run on, as the kernel has it (`Cpus_allowed_list`, e.g. "1" or "0-1"). */
+  cpusAllowed: string;
 }
 
 /**
@@ -26,7 +28,8 @@ export function sampleProcess(pid: number): ProcessSample {
   const stime = Number(fields[12]);
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
-  return { at: performance.now(), cpuSeconds: (utime + stime) / CLK_TCK, systemSeconds: stime / CLK_TCK, rssBytes: rssKb * 1024 };
+  const cpusAllowed = /^Cpus_allowed_list:\s+(\S+)/m.exec(status)?.[1] ?? "unknown";
+  return { at: performance.now(), cpuSeconds: (utime + stime) / CLK_TCK, systemSeconds: stime / CLK_TCK, rssBytes: rssKb * 1024, cpusAllowed };
 }
 
 /** % of one core used between two samples. */

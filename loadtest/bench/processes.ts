@@ -22,6 +22,13 @@ function cleanEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 /** Each entry's bundle, built once per benchmark process. */
 const bundles = new Map<string, Promise<string>>();
 
+/** `entry`'s bundle (server/bundle.ts), built on first use. */
+function bundled(entry: string): Promise<string> {
+  let built = bundles.get(entry);
+  if (!built) bundles.set(entry, (built = bundle(entry)));
+  return built;
+}
+
 /**
  * Starts a server entry as its own Node process (no wrapper: the pid is the
  * server's), run the way `npm start` runs Arena: its bundle (server/bundle.ts)
@@ -30,14 +37,7 @@ const bundles = new Map<string, Promise<string>>();
  */
 export async function startServer(entry: string, env: Record<string, string>, logFile: string, how: { nodeFlags?: readonly string[]; runner?: "tsx"; cpus?: string } = {}): Promise<ChildProcess> {
   const { nodeFlags = [], runner, cpus } = how;
-  let program: string[];
-  if (runner === "tsx") {
-    program = ["--import", "tsx", entry];
-  } else {
-    let built = bundles.get(entry);
-    if (!built) bundles.set(entry, (built = bundle(entry)));
-    program = [await built];
-  }
+  const program = runner === "tsx" ? ["--import", "tsx", entry] : [await bundled(entry)];
   const log = openSync(logFile, "a");
   const [command, args] = onCpus(cpus, process.execPath, [...nodeFlags, ...program]);
   const child = spawn(command, args, {
@@ -49,11 +49,16 @@ export async function startServer(entry: string, env: Record<string, string>, lo
   return child;
 }
 
-/** Forks a TypeScript module with an IPC channel (the bots: run under tsx, not measured), on `cpus` when given. */
-export function forkWithIpc(entry: string, args: string[], logFile: string, cpus?: string): ChildProcess {
+/**
+ * Forks a load process (a bot fleet) with an IPC channel, from its bundle as the
+ * servers run (under tsx the fleet used more of the core it shares with the
+ * harness), on `cpus` when given. Its CPU is not the server's.
+ */
+export async function forkWithIpc(entry: string, args: string[], logFile: string, cpus?: string): Promise<ChildProcess> {
+  const program = await bundled(entry);
   const log = openSync(logFile, "a");
-  const [execPath, execArgv] = onCpus(cpus, process.execPath, ["--import", "tsx"]);
-  const child = fork(path.join(ROOT, entry), args, {
+  const [execPath, execArgv] = onCpus(cpus, process.execPath, []);
+  const child = fork(program, args, {
     cwd: ROOT,
     env: cleanEnv({}),
     execPath,

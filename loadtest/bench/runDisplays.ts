@@ -132,7 +132,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
         warmup: f === 0 ? WARMUP_DISPLAYS : 0,
       };
       firstIndex += groups.reduce((n, g) => n + g.count, 0);
-      const fleet = forkWithIpc("loadtest/bench/displayFleet.ts", [JSON.stringify(config)], path.join(options.runDir, `displays-${target.id}-bots-${f + 1}.log`));
+      const fleet = await forkWithIpc("loadtest/bench/displayFleet.ts", [JSON.stringify(config)], path.join(options.runDir, `displays-${target.id}-bots-${f + 1}.log`));
       fleet.on("message", (m: FromDisplayFleet) => {
         if (m.type !== "progress") return;
         connected[f] = m.connected;

@@ -77,7 +77,7 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
       fireMode: options.fireMode,
     };
     progress(`connecting ${clients} bots`);
-    fleet = forkWithIpc("loadtest/bench/fleet.ts", [JSON.stringify(fleetConfig)], path.join(options.runDir, `${target.id}-bots.log`), options.placement?.load);
+    fleet = await forkWithIpc("loadtest/bench/fleet.ts", [JSON.stringify(fleetConfig)], path.join(options.runDir, `${target.id}-bots.log`), options.placement?.load);
     const toFleet = (m: ToFleet) => fleet!.send(m);
     await nextFromFleet(fleet, "connected", 120_000);
 
@@ -154,6 +154,7 @@ export async function runTarget(target: Target, options: TargetOptions): Promise
       windowSeconds,
       figures,
       charts: { tickWorkBuckets: tickWork, tickJitterBuckets: tickJitter, latency: result.latency, botMedians: result.botMedians, cpuSeries, rssSeries },
+      cpus: { server: start.server.cpusAllowed, bots: start.fleet.cpusAllowed },
       errorsReceived: result.errors,
       disconnects: result.disconnects,
     };

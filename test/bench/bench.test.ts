@@ -49,7 +49,7 @@ describe("benchmark harness (tiny size)", function () {
       "--displays", "520", "--publishes", "3", "--port", "2820",
     ]);
     twoNodes = await bench(out(), ["--matches", "0", "--displays", "20", "--publishes", "2", "--nodes", "2", "--display-procs", "2", "--port", "2836"]);
-    twoRounds = await bench(out(), ["--matches", "1", "--duration", "2", "--warmup", "1", "--skip-peers", "--variants", "rewind-off", "--rounds", "2", "--displays", "0", "--port", "2852"]);
+    twoRounds = await bench(out(), ["--matches", "1", "--duration", "2", "--warmup", "1", "--skip-peers", "--variants", "rewind-off", "--rounds", "2", "--displays", "0", "--port", "2852", "--no-pin"]);
   });
   after(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -75,6 +75,21 @@ describe("benchmark harness (tiny size)", function () {
         assert.ok(Number.isFinite(report.ratios[other][f.key]), `${other} / Arena: ${f.key} = ${report.ratios[other][f.key]}`);
       }
     }
+  });
+
+  it("runs each match server alone on its CPU and the bots on the others, as /proc shows in the window; --no-pin leaves them all CPUs", () => {
+    const cpus = os.availableParallelism();
+    const every = cpus === 1 ? "0" : `0-${cpus - 1}`;
+    const { placement, targets } = single.report;
+    if (cpus >= 2) {
+      assert.deepEqual(placement, { server: String(cpus - 1), load: cpus === 2 ? "0" : `0-${cpus - 2}` });
+      for (const t of targets) assert.deepEqual(t.cpus, { server: String(cpus - 1), bots: cpus === 2 ? "0" : `0-${cpus - 2}` }, t.label);
+      assert.match(single.stdout, new RegExp(escape(`servers ${cpus - 1}, bots ${cpus === 2 ? "0" : `0-${cpus - 2}`}`)));
+    } else {
+      assert.ok("unavailable" in placement);
+    }
+    assert.deepEqual(twoRounds.report.placement, { unavailable: "--no-pin" });
+    for (const t of twoRounds.report.targets) assert.deepEqual(t.cpus, { server: every, bots: every }, t.label);
   });
 
   it("delivers every publish to every display exactly once, on Arena's lobby (over its default cap) and on the ws peer", () => {

@@ -18,7 +18,11 @@ export function renderTable(report: BenchReport): string {
   if (report.targets.length) {
     out.push(`Match scenario: ${o.matches} matches x 12 bots per target, ${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up, bots fire in ${o.fireMode}`);
     const p = report.placement;
-    out.push("load" in p ? `Each server alone on CPU ${p.server}; bots and harness on CPU ${p.load}` : `Processes not pinned to CPUs (${p.unavailable})`);
+    const read = (which: "server" | "bots") => [...new Set(report.targets.map((t) => t.cpus[which]))].join(" / ");
+    out.push(
+      ("load" in p ? `Pinned: each server on CPU ${p.server}, bots and harness on CPU ${p.load}` : `Not pinned (${p.unavailable})`) +
+        `; CPUs allowed, read from /proc in the windows: servers ${read("server")}, bots ${read("bots")}`,
+    );
     out.push(...grid(figureCells(report.targets, FIGURES, report.ratios)), "");
     const byRound = roundCells(report.targets);
     if (byRound) out.push(`Each figure above is the median of ${o.rounds} rounds. Server CPU per room by round, % of a core:`, ...grid(byRound), "");
