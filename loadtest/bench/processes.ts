@@ -51,8 +51,7 @@ export async function startServer(entry: string, env: Record<string, string>, lo
 
 /**
  * Forks a load process (a bot fleet) with an IPC channel, from its bundle as the
- * servers run (under tsx the fleet used more of the core it shares with the
- * harness), on `cpus` when given. Its CPU is not the server's.
+ * servers run, on `cpus` when given. Its CPU is not the server's.
  */
 export async function forkWithIpc(entry: string, args: string[], logFile: string, cpus?: string): Promise<ChildProcess> {
   const program = await bundled(entry);
