@@ -3,8 +3,10 @@ import type { AddressInfo } from "node:net";
 import WebSocket, { WebSocketServer } from "ws";
 import { binaryFrame, writeFrame } from "../../server/wsFrame";
 
-/** A ws server on an ephemeral loopback port and one client of it; resolves with both ends once open. */
-async function connectedPair(perMessageDeflate: boolean) {
+type Pair = { ws: WebSocket; client: WebSocket; received: Buffer[] };
+
+/** Runs `use` with a ws server on an ephemeral loopback port and one client of it, both open; closes both after. */
+async function withPair(perMessageDeflate: boolean, use: (pair: Pair) => Promise<void>): Promise<void> {
   const server = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: perMessageDeflate && { threshold: 0 } });
   await new Promise((r) => server.once("listening", r));
   const serverSide = new Promise<WebSocket>((r) => server.once("connection", r));
@@ -14,12 +16,13 @@ async function connectedPair(perMessageDeflate: boolean) {
     assert.ok(isBinary, "a frame arrived as text");
     received.push(data);
   });
-  await new Promise((r) => client.once("open", r));
-  const close = () => {
+  try {
+    await new Promise((r) => client.once("open", r));
+    await use({ ws: await serverSide, client, received });
+  } finally {
     client.terminate();
     server.close();
-  };
-  return { ws: await serverSide, client, received, close };
+  }
 }
 
 async function until(predicate: () => boolean): Promise<void> {
@@ -32,35 +35,28 @@ async function until(predicate: () => boolean): Promise<void> {
 
 describe("server/wsFrame: encoded state written as whole frames", () => {
   it("a ws client receives each payload byte for byte, at every length encoding (7-bit, 16-bit, 64-bit)", async () => {
-    const pair = await connectedPair(false);
-    try {
+    await withPair(false, async (pair) => {
       const payloads = [1, 125, 126, 65535, 65536, 70000].map((n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + n) % 256)));
       for (const p of payloads) writeFrame(pair.ws, binaryFrame(p), p.byteLength);
       await until(() => pair.received.length === payloads.length);
       assert.deepEqual(pair.received.map((b) => b.byteLength), payloads.map((p) => p.byteLength));
       pair.received.forEach((b, i) => assert.ok(b.equals(payloads[i]), `payload ${i} differs`));
-    } finally {
-      pair.close();
-    }
+    });
   });
 
   it("a frame holds its own copy: changing the encoder's buffer afterwards changes nothing received", async () => {
-    const pair = await connectedPair(false);
-    try {
+    await withPair(false, async (pair) => {
       const shared = Buffer.from("patch one");
       const frame = binaryFrame(shared);
       shared.write("PATCH TWO");
       writeFrame(pair.ws, frame, shared.byteLength);
       await until(() => pair.received.length === 1);
       assert.equal(pair.received[0].toString(), "patch one");
-    } finally {
-      pair.close();
-    }
+    });
   });
 
   it("keeps the order of messages when ws's sender is busy compressing one: the frame waits its turn", async () => {
-    const pair = await connectedPair(true);
-    try {
+    await withPair(true, async (pair) => {
       const big = Buffer.alloc(256 * 1024, "a");
       pair.ws.send(big, { binary: true });
       const small = Buffer.from("after the big one");
@@ -68,14 +64,11 @@ describe("server/wsFrame: encoded state written as whole frames", () => {
       await until(() => pair.received.length === 2);
       assert.equal(pair.received[0].byteLength, big.byteLength);
       assert.equal(pair.received[1].toString(), "after the big one");
-    } finally {
-      pair.close();
-    }
+    });
   });
 
   it("writes nothing to a WebSocket that is closing, and does not throw", async () => {
-    const pair = await connectedPair(false);
-    try {
+    await withPair(false, async (pair) => {
       pair.ws.close();
       const socket = (pair.ws as unknown as { _socket: import("node:net").Socket })._socket;
       const handedToSocket = () => socket.bytesWritten + socket.writableLength;
@@ -83,8 +76,6 @@ describe("server/wsFrame: encoded state written as whole frames", () => {
       const p = Buffer.from("too late");
       assert.doesNotThrow(() => writeFrame(pair.ws, binaryFrame(p), p.byteLength));
       assert.equal(handedToSocket(), before);
-    } finally {
-      pair.close();
-    }
+    });
   });
 });
