@@ -5,9 +5,9 @@ import os from "node:os";
  * Where the match scenario runs its processes: the measured server alone on
  * the last CPU, the bots and the harness on the others. Without it the server
  * shares both cores with the bot fleet (a third to half a core) and is
- * preempted by it at different moments from one target to the next, which
- * moved a target's CPU per room by up to ±10 % between rounds. Lists are
- * `taskset -c` lists.
+ * preempted by it, more often for one target than another (Arena about three
+ * times as often as stock in one reading, docs/benchmarks.md). It does not take
+ * out the machine's own drift between rounds. Lists are `taskset -c` lists.
  */
 export interface CpuPlacement {
   server: string;
