@@ -251,8 +251,10 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     }
   }
 
-  /** The simulation into the schema, then what happened this tick: notices, views, the lobby listing. */
+  /** The simulation into the schema, then what happened this tick: skipped inputs, notices, views, the lobby listing. */
   private writeState(): void {
+    const skipped = this.sim.takeSkippedInputs();
+    if (skipped > 0) inputsRejected.labels("trimmed").inc(skipped);
     const events = this.sim.drainEvents();
     copyMatchState(this.sim, this.state, events);
     for (const event of events) this.onMatchEvent(event);

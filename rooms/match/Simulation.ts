@@ -51,8 +51,13 @@ export type MatchEvent =
   | { type: "connection"; player: string; connected: boolean }
   | { type: "phase"; phase: Phase; winner: Team | "draw" | "" };
 
-/** Ticks a queue must stand at 2+ before its excess is skipped (0.5 s). */
-export const QUEUE_TRIM_WINDOW_TICKS = 30;
+/**
+ * Ticks a queue must stand at 2+ before its excess is skipped (1/6 s). Client and
+ * server both run at 60 Hz, so a backlog left by arrival jitter does not drain on
+ * its own; at 30 ticks the benchmark's bots waited 1.6-1.8 ms longer at the median
+ * (docs/benchmarks.md, "Input queue trim").
+ */
+export const QUEUE_TRIM_WINDOW_TICKS = 10;
 
 export type EnqueueResult = "queued" | "stale" | "queue_full" | "unknown_player";
 
@@ -83,6 +88,7 @@ export class Simulation {
   winner: Team | "draw" | "" = "";
   private joinCounter = 0;
   private events: MatchEvent[] = [];
+  private skippedInputs = 0;
 
   constructor(options: SimulationOptions = {}) {
     this.timings = { ...DEFAULT_TIMINGS, ...options.timings };
@@ -133,6 +139,13 @@ export class Simulation {
   }
 
   /** Events since the last call (kills, phase changes, team moves), oldest first. */
+  /** Intents the standing-queue trim skipped since the last call. */
+  takeSkippedInputs(): number {
+    const n = this.skippedInputs;
+    this.skippedInputs = 0;
+    return n;
+  }
+
   drainEvents(): MatchEvent[] {
     const out = this.events;
     this.events = [];
@@ -181,6 +194,7 @@ export class Simulation {
     p.queueFloor = Math.min(p.queueFloor, p.queue.length);
     if (++p.queueWindowTicks < QUEUE_TRIM_WINDOW_TICKS) return;
     for (let excess = p.queueFloor - 1; excess > 0; excess--) {
+      this.skippedInputs++;
       const skipped = p.queue.shift()!;
       const next = p.queue[0];
       if (skipped.fire && !next.fire) {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { counterValue, histogramBuckets, parsePrometheusText, Sample } from "../../loadtest/bench/promText";
+import { QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
 import { encodeInputFrame } from "../../schema/inputFrame";
 import { arenaForSuite, joinMatch, waitFor } from "../helpers";
 
@@ -20,7 +21,7 @@ describe("server metrics", () => {
     assert.equal((await res.json()).ok, true);
   });
 
-  it("counts rooms, clients, ticks, patch and message bytes, messages in and out, refused inputs, errors and disconnects", async () => {
+  it("counts rooms, clients, ticks, patch and message bytes, messages in and out, refused and skipped inputs, errors and disconnects", async () => {
     const before = await scrape();
     const red = await joinMatch(arena.server, "Red", { team: "red" });
     const blue = await joinMatch(arena.server, "Blue", { team: "blue" });
@@ -56,6 +57,14 @@ describe("server metrics", () => {
     await waitFor("blue gone", () => red.state.players.size === 1);
     const after = await scrape();
     assert.equal(at(during, "arena_clients", { type: "match" }) - at(after, "arena_clients", { type: "match" }), 1);
+    assert.equal(grew("arena_inputs_rejected_total", { reason: "trimmed" }), 0, "nothing stood in the queue");
+
+    // A burst that stands in the queue for a whole trim window: its excess is skipped, and counted.
+    const burst = QUEUE_TRIM_WINDOW_TICKS + 10;
+    for (let seq = 3; seq < 3 + burst; seq++) red.sendBytes("input", encodeInputFrame({ seq, mx: 0, my: 1, aim: 0, fire: false }));
+    await waitFor("the burst applied or skipped", () => red.state.players.get(red.sessionId)!.ack === 2 + burst);
+    const trimmed = at(await scrape(), "arena_inputs_rejected_total", { reason: "trimmed" }) - at(before, "arena_inputs_rejected_total", { reason: "trimmed" });
+    assert.ok(trimmed > 0 && trimmed < burst, `trimmed ${trimmed} of a burst of ${burst}`);
     assert.equal(at(after, "arena_disconnects_total", { type: "match", code: "4000" }) - at(before, "arena_disconnects_total", { type: "match", code: "4000" }), 1);
   });
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { MatchState } from "../../schema/MatchState";
 import { ErrorCode, ErrorMessage } from "../../schema/codes";
+import { QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
 import { ARENA, COMBAT, POSITION_SCALE } from "../../rooms/match/rules";
 import { arenaForSuite, playerClient, waitFor } from "../helpers";
 
@@ -27,10 +28,10 @@ describe("match room lag compensation", () => {
 
     // Red (spawn x=120, y=150) walks right into range of blue (x=1480, y=150): open ground along y=150.
     const walk = 130;
-    // In steps of 26 (under the input burst of 32), each applied before the next is sent.
+    // In steps no longer than the queue trim window (so none is skipped), each applied before the next is sent.
     for (let seq = 1; seq <= walk; seq++) {
       red.send("input", { seq, mx: 1, my: 0, aim: 0, fire: false });
-      if (seq % 26 === 0 || seq === walk) await waitFor("red walking", () => red.state.players.get(red.sessionId)!.ack === seq);
+      if (seq % QUEUE_TRIM_WINDOW_TICKS === 0 || seq === walk) await waitFor("red walking", () => red.state.players.get(red.sessionId)!.ack === seq);
     }
     assert.equal(them().y, 1500, "blue on red's line of fire");
     const seen = red.state.tick;

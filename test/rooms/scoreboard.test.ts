@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
+import { QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
 import type { MatchState } from "../../schema/MatchState";
 import { arenaForSuite, joinLiveMatch, waitFor } from "../helpers";
 
@@ -10,11 +11,11 @@ import { arenaForSuite, joinLiveMatch, waitFor } from "../helpers";
 describe("match scoreboard", () => {
   const arena = arenaForSuite(2580, { ARENA_COUNTDOWN_SECONDS: "0.2" });
 
-  /** Sends `count` inputs from `seq` on, in bursts the input rate admits, each burst applied before the next. */
+  /** Sends `count` inputs from `seq` on, in bursts no longer than the queue trim window (none is skipped), each applied before the next. */
   async function play(room: Room<MatchState>, from: number, count: number, intent: { mx: number; aim: number; fire: boolean }): Promise<number> {
     let seq = from;
     while (seq < from + count) {
-      const end = Math.min(from + count, seq + 26);
+      const end = Math.min(from + count, seq + QUEUE_TRIM_WINDOW_TICKS);
       for (; seq < end; seq++) room.send("input", { seq: seq + 1, mx: intent.mx, my: 0, aim: intent.aim, fire: intent.fire });
       await waitFor("inputs applied", () => room.state.players.get(room.sessionId)!.ack === seq);
     }
@@ -29,7 +30,7 @@ describe("match scoreboard", () => {
 
     // Red (spawn x=120, y=150) walks right into range of blue (x=1480, y=150), then fires along y=150.
     let seq = await play(red, 0, 130, { mx: 1, aim: 0, fire: false });
-    for (let burst = 0; burst < 10 && stats(red, blue.sessionId).hp > 0; burst++) seq = await play(red, seq, 26, { mx: 0, aim: 0, fire: true });
+    for (let burst = 0; burst < 30 && stats(red, blue.sessionId).hp > 0; burst++) seq = await play(red, seq, QUEUE_TRIM_WINDOW_TICKS, { mx: 0, aim: 0, fire: true });
     for (const c of all) {
       await waitFor("the kill on every client", () => stats(c, red.sessionId).kills === 1 && stats(c, blue.sessionId).deaths === 1);
       assert.equal(stats(c, red.sessionId).deaths, 0);

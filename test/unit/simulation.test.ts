@@ -223,14 +223,16 @@ describe("match rules: ammunition", () => {
 describe("match rules: standing input queues", () => {
   const still = { mx: 0, my: 0, aim: 0, fire: false };
 
-  it("applies a burst in full, one intent per tick, when it drains", () => {
+  it("applies a burst in full, one intent per tick, when it drains within the trim window", () => {
     const sim = new Simulation({ timings });
     const p = sim.addPlayer("a", "a", "red")!;
-    for (let seq = 1; seq <= 20; seq++) sim.enqueueInput("a", { seq, mx: 1, my: 0, aim: 0, fire: false });
+    const burst = QUEUE_TRIM_WINDOW_TICKS;
+    for (let seq = 1; seq <= burst; seq++) sim.enqueueInput("a", { seq, mx: 1, my: 0, aim: 0, fire: false });
     const x0 = p.x;
-    ticks(sim, 20 * DT);
-    assert.equal(p.ack, 20);
-    assert.ok(Math.abs(p.x - x0 - 20 * COMBAT.maxSpeed * DT) < 1, `moved ${p.x - x0}`); // positions sit on the 0.1 grid
+    ticks(sim, burst * DT);
+    assert.equal(p.ack, burst);
+    assert.ok(Math.abs(p.x - x0 - burst * COMBAT.maxSpeed * DT) < 1, `moved ${p.x - x0}`); // positions sit on the 0.1 grid
+    assert.equal(sim.takeSkippedInputs(), 0);
   });
 
   it("skips the excess of a queue that stands at 2+ for a whole window, so latency drains", () => {
@@ -248,6 +250,8 @@ describe("match rules: standing input queues", () => {
     assert.ok(waiting.slice(0, QUEUE_TRIM_WINDOW_TICKS - 1).every((n) => n === 7), "kept while it might be a burst");
     assert.ok(waiting.slice(QUEUE_TRIM_WINDOW_TICKS + 1).every((n) => n <= 2), `still standing: ${waiting.slice(-5)}`);
     assert.ok(seq - p.ack <= 1, "ack within a tick of the newest intent");
+    assert.equal(sim.takeSkippedInputs(), 6, "the six waiting beyond one are counted as skipped");
+    assert.equal(sim.takeSkippedInputs(), 0);
   });
 
   it("carries a skipped fire to the next intent", () => {
