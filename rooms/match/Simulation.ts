@@ -139,17 +139,17 @@ export class Simulation {
   }
 
   /** Events since the last call (kills, phase changes, team moves), oldest first. */
+  drainEvents(): MatchEvent[] {
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
   /** Intents the standing-queue trim skipped since the last call. */
   takeSkippedInputs(): number {
     const n = this.skippedInputs;
     this.skippedInputs = 0;
     return n;
-  }
-
-  drainEvents(): MatchEvent[] {
-    const out = this.events;
-    this.events = [];
-    return out;
   }
 
   step(dt: number): void {
