@@ -32,12 +32,13 @@ const { values } = parseArgs({
     out: { type: "string", default: path.join(ROOT, "bench-reports") },
     profile: { type: "boolean", default: false },
     "no-pin": { type: "boolean", default: false },
+    paired: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 
 if (values.help) {
-  console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--variants LIST] [--skip-peers] [--rounds N] [--fire MODE] [--no-pin]
+  console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--variants LIST] [--skip-peers] [--rounds N] [--fire MODE] [--no-pin] [--paired]
                  [--displays N] [--publishes N] [--nodes 1|2] [--display-procs N] [--port P] [--out DIR] [--profile]
 Match scenario (Arena, stock Colyseus, JSON broadcast):
   --matches        matches of 12 bots per target; 0 skips the scenario (default 10)
@@ -46,6 +47,8 @@ Match scenario (Arena, stock Colyseus, JSON broadcast):
   --variants       Arena variants to add, comma-separated: ${Object.keys(VARIANTS).join(", ")} (default none)
   --skip-peers     Arena and its variants only (to price a feature in less time)
   --no-pin         let the servers share every CPU with the bots (default: each server alone on the last CPU)
+  --paired         run Arena and stock Colyseus (with --skip-peers: the first variant) at the same time,
+                   servers on the same CPU, to compare CPU under the same machine drift; the rest run alone
   --rounds         run every target N times, interleaved; each figure is the median, each round's CPU is listed (default 1)
   --fire           how bots fire: ${FIRE_MODES.join(" or ")} (default bursts)
 Display scenario (Arena lobby, ws Map peer):
@@ -128,6 +131,7 @@ if (rounds > 1 && values.profile) {
     outDir: path.resolve(values.out),
     cpuProfile: values.profile,
     pin: !values["no-pin"],
+    paired: values.paired,
     onProgress,
   });
   if (tty) process.stderr.write("\r\x1b[2K");

@@ -3,7 +3,8 @@ import os from "node:os";
 
 /**
  * Where the match scenario runs its processes: the measured server alone on
- * the last CPU, the bots and the harness on the others. Without it the server
+ * the last CPU (with --paired, the window's two servers), the bots and the
+ * harness on the others. Without it the server
  * shares both cores with the bot fleet (a third to half a core) and is
  * preempted by it, more often for one target than another (Arena about three
  * times as often as stock in one reading, docs/benchmarks.md). It does not take

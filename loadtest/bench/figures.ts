@@ -64,7 +64,11 @@ export interface TargetRun {
   label: string;
   rooms: number;
   clients: number;
+  /** When the measurement window opened (ms since the epoch). */
+  windowStartedAt: number;
   windowSeconds: number;
+  /** Targets measured in the same window, their servers on the same CPUs (--paired); empty when it ran alone. */
+  ranWith: string[];
   figures: Figures;
   charts: {
     tickWorkBuckets: Buckets;

@@ -7,7 +7,7 @@ import { CpuPlacement, cpuPlacement, pinSelf } from "./cpuPlacement";
 import { DISPLAY_FIGURES, DisplayFigures, DisplayRun } from "./displayFigures";
 import { FIGURES, Figures, medianOfRounds, TargetRun } from "./figures";
 import { DISPLAY_TARGETS, runDisplayTarget } from "./runDisplays";
-import { runTarget } from "./runTarget";
+import { runTargets } from "./runTargets";
 import { MATCH_TARGETS, Target, Variant, VARIANTS } from "./targets";
 
 export interface BenchOptions {
@@ -38,6 +38,12 @@ export interface BenchOptions {
   cpuProfile: boolean;
   /** Match scenario: the server alone on the last CPU, bots and harness on the others (cpuPlacement.ts). */
   pin: boolean;
+  /**
+   * Match scenario: Arena and the first other target (stock Colyseus, or the
+   * first variant with skipPeers) run at the same time, their servers on the
+   * same CPUs, so the machine's drift falls on both alike; the rest run alone.
+   */
+  paired: boolean;
   onProgress(line: string): void;
 }
 
@@ -86,25 +92,28 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const placement = options.pin ? cpuPlacement() : { unavailable: "--no-pin" };
   // The harness is load too: it keeps off the server's CPU from here on.
   if ("load" in placement && matchTargets.length > 0) pinSelf(placement.load);
-  // One target at a time: they never compete for the two cores. Rounds interleave the targets,
-  // so a drift of the machine over minutes falls on every target alike.
+  // One window at a time: windows never compete for the cores (a paired window's two targets share
+  // them alike). Rounds interleave the windows, so a drift of the machine over minutes falls on every
+  // target alike.
+  const windows = options.paired && matchTargets.length > 1 ? [matchTargets.slice(0, 2), ...matchTargets.slice(2).map((t) => [t])] : matchTargets.map((t) => [t]);
   for (let round = 1; round <= options.rounds; round++) {
     const roundNote = options.rounds > 1 ? ` (round ${round}/${options.rounds})` : "";
-    for (const target of matchTargets) {
-      rounds.get(target.id)!.push(
-        await runTarget(target, {
+    for (const group of windows) {
+      const runs = await runTargets(
+        group.map((target) => ({ target, port: options.port + PORT_LAYOUT.match[target.id] })),
+        {
           matches: options.matches,
           warmupSeconds: options.warmupSeconds,
           durationSeconds: options.durationSeconds,
-          port: options.port + PORT_LAYOUT.match[target.id],
           runDir,
           cpuProfile: options.cpuProfile,
           secret,
           fireMode: options.fireMode,
           placement: "load" in placement ? placement : undefined,
           onProgress: (line) => options.onProgress(line + roundNote),
-        }),
+        },
       );
+      for (const run of runs) rounds.get(run.id)!.push(run);
     }
   }
   const targets = matchTargets.map((t) => {

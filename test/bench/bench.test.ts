@@ -46,7 +46,7 @@ describe("benchmark harness (tiny size)", function () {
     single = await bench(out(), [
       "--matches", "1", "--duration", "3", "--warmup", "1", "--variants", "rewind-off,views-off,object-input,tsx,source-maps",
       // More displays than a lobby holds by default (ARENA_LOBBY_MAX_CLIENTS, 500): the harness must raise it.
-      "--displays", "520", "--publishes", "3", "--port", "2820",
+      "--displays", "520", "--publishes", "3", "--port", "2820", "--paired",
     ]);
     twoNodes = await bench(out(), ["--matches", "0", "--displays", "20", "--publishes", "2", "--nodes", "2", "--display-procs", "2", "--port", "2836"]);
     twoRounds = await bench(out(), ["--matches", "1", "--duration", "2", "--warmup", "1", "--skip-peers", "--variants", "rewind-off", "--rounds", "2", "--displays", "0", "--port", "2852", "--no-pin"]);
@@ -77,7 +77,7 @@ describe("benchmark harness (tiny size)", function () {
     }
   });
 
-  it("runs each match server alone on its CPU and the bots on the others, as /proc shows in the window; --no-pin leaves them all CPUs", () => {
+  it("runs the match servers on the last CPU and the bots on the others, as /proc shows in the window; --no-pin leaves them all CPUs", () => {
     const cpus = os.availableParallelism();
     const every = cpus === 1 ? "0" : `0-${cpus - 1}`;
     const { placement, targets } = single.report;
@@ -90,6 +90,20 @@ describe("benchmark harness (tiny size)", function () {
     }
     assert.deepEqual(twoRounds.report.placement, { unavailable: "--no-pin" });
     for (const t of twoRounds.report.targets) assert.deepEqual(t.cpus, { server: every, bots: every }, t.label);
+  });
+
+  it("with --paired measures Arena and stock Colyseus in one window, the others alone, and says so", () => {
+    const { report, stdout } = single;
+    const byId = Object.fromEntries(report.targets.map((t) => [t.id, t]));
+    assert.deepEqual(byId.arena.ranWith, ["stock"]);
+    assert.deepEqual(byId.stock.ranWith, ["arena"]);
+    assert.ok(Math.abs(byId.arena.windowStartedAt - byId.stock.windowStartedAt) < 1000, "Arena's and stock's windows open together");
+    for (const t of report.targets.slice(2)) {
+      assert.deepEqual(t.ranWith, [], t.label);
+      assert.ok(t.windowStartedAt - byId.arena.windowStartedAt >= 3000, `${t.label} ran after the paired window`);
+    }
+    for (const t of twoRounds.report.targets) assert.deepEqual(t.ranWith, [], t.label);
+    assert.match(stdout, /Paired: Arena and stock Colyseus ran at the same time/);
   });
 
   it("delivers every publish to every display exactly once, on Arena's lobby (over its default cap) and on the ws peer", () => {

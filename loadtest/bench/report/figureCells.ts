@@ -1,5 +1,6 @@
 import type { DisplayRun } from "../displayFigures";
 import type { FigureInfo, TargetRun } from "../figures";
+import type { BenchReport } from "../runBench";
 
 /** A figure as printed: its digits, or what it is when not a number. */
 function format(value: number, digits: number): string {
@@ -55,4 +56,19 @@ export function roundCells(runs: TargetRun[]): { header: string[]; rows: string[
       ...others.map((o) => `${format(o.rounds![i].cpuPerRoomPercent / a.cpuPerRoomPercent, 2)}x`),
     ]),
   };
+}
+
+/** How the match scenario's processes ran: where (pinned or not, as /proc read it), and which targets shared a window. */
+export function howTargetsRan(report: BenchReport): string[] {
+  const p = report.placement;
+  const read = (which: "server" | "bots") => [...new Set(report.targets.map((t) => t.cpus[which]))].join(" / ");
+  const lines = [
+    ("load" in p ? `Pinned: each server on CPU ${p.server}, bots and harness on CPU ${p.load}` : `Not pinned (${p.unavailable})`) +
+      `; CPUs allowed, read from /proc in the windows: servers ${read("server")}, bots ${read("bots")}`,
+  ];
+  const paired = report.targets.filter((t) => t.ranWith.length > 0);
+  if (paired.length) {
+    lines.push(`Paired: ${paired.map((t) => t.label).join(" and ")} ran at the same time in each round: their CPU compares under the same drift of the machine; their latency and tick figures include each other's load`);
+  }
+  return lines;
 }

@@ -2,7 +2,7 @@ import { DISPLAY_FIGURES, displayWarnings } from "../displayFigures";
 import { FIGURES, runWarnings } from "../figures";
 import type { Buckets } from "../promText";
 import type { BenchReport } from "../runBench";
-import { figureCells, perNodeCells, roundCells } from "./figureCells";
+import { figureCells, howTargetsRan, perNodeCells, roundCells } from "./figureCells";
 import { barChart, lineChart } from "./svg";
 
 const COLORS: Record<string, string> = {
@@ -51,7 +51,8 @@ function matchSection(report: BenchReport): string {
   ];
   const byRound = roundCells(report.targets);
   return `<h2>Match scenario</h2>
-<p>${o.matches} matches x 12 bots per target; ${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up; bots fire in ${esc(o.fireMode)}; targets run one after another; bots in one separate process on the same machine.</p>
+<p>${o.matches} matches x 12 bots per target; ${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up; bots fire in ${esc(o.fireMode)}; targets run one after another unless paired; each target's bots in a separate process on the same machine.</p>
+${howTargetsRan(report).map((line) => `<p>${esc(line)}</p>`).join("\n")}
 ${figureTable(figureCells(report.targets, FIGURES, report.ratios))}
 ${byRound ? `<p>Each figure above is the median of ${o.rounds} rounds (the charts are the median round's). Server CPU per room by round, % of a core:</p>${figureTable(byRound)}` : ""}
 <div>${charts.join("\n")}</div>`;

@@ -1,7 +1,7 @@
 import { DISPLAY_FIGURES, displayWarnings } from "../displayFigures";
 import { FIGURES, runWarnings } from "../figures";
 import type { BenchReport } from "../runBench";
-import { figureCells, perNodeCells, roundCells } from "./figureCells";
+import { figureCells, howTargetsRan, perNodeCells, roundCells } from "./figureCells";
 
 /** Rows under a header, first two columns left-aligned, the others right-aligned. */
 function grid({ header, rows }: { header: string[]; rows: string[][] }): string[] {
@@ -17,12 +17,7 @@ export function renderTable(report: BenchReport): string {
   const out = [`${m.cpus} cores (${m.model}), Node ${m.node}, ${report.date}`, ""];
   if (report.targets.length) {
     out.push(`Match scenario: ${o.matches} matches x 12 bots per target, ${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up, bots fire in ${o.fireMode}`);
-    const p = report.placement;
-    const read = (which: "server" | "bots") => [...new Set(report.targets.map((t) => t.cpus[which]))].join(" / ");
-    out.push(
-      ("load" in p ? `Pinned: each server on CPU ${p.server}, bots and harness on CPU ${p.load}` : `Not pinned (${p.unavailable})`) +
-        `; CPUs allowed, read from /proc in the windows: servers ${read("server")}, bots ${read("bots")}`,
-    );
+    out.push(...howTargetsRan(report));
     out.push(...grid(figureCells(report.targets, FIGURES, report.ratios)), "");
     const byRound = roundCells(report.targets);
     if (byRound) out.push(`Each figure above is the median of ${o.rounds} rounds. Server CPU per room by round, % of a core:`, ...grid(byRound), "");

@@ -1,0 +1,234 @@
+import type { ChildProcess } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { TEAM_SIZE } from "../../rooms/match/rules";
+import type { CpuPlacement } from "./cpuPlacement";
+import type { Figures, TargetRun } from "./figures";
+import type { FleetConfig, FleetResult, FromFleet, ToFleet } from "./fleetProtocol";
+import { nextMessage } from "./ipc";
+import { mainThreadProfile } from "./profileSummary";
+import { forkWithIpc, sleep, startServer, stopProcess, waitForHealthy } from "./processes";
+import { cpuPercent, machinePercent, ProcessSample, sampleMachine, sampleProcess, systemCpuPercent } from "./procStats";
+import { bucketsBetween, counterValue, histogramBuckets, histogramQuantile, parsePrometheusText, Sample } from "./promText";
+import { arenaEnv, Target } from "./targets";
+import type { FireMode } from "../bot/intentions";
+
+export interface WindowOptions {
+  matches: number;
+  warmupSeconds: number;
+  durationSeconds: number;
+  /** Where logs (and the CPU profiles) go. */
+  runDir: string;
+  /** Run each server under --cpu-prof (its profile lands in runDir/profile-<target>). */
+  cpuProfile: boolean;
+  /** This run's JWT secret: Arena verifies with it, its bots sign with it. */
+  secret: string;
+  fireMode: FireMode;
+  /** CPUs for the servers and for the bots (loadtest/bench/cpuPlacement.ts); anywhere when absent. */
+  placement?: CpuPlacement;
+  onProgress(line: string): void;
+}
+
+/** A target and the port its server listens on. */
+export interface PortedTarget {
+  target: Target;
+  port: number;
+}
+
+const LABELS = { type: "match" };
+
+const nextFromFleet = <T extends FromFleet["type"]>(fleet: ChildProcess, type: T, timeoutMs: number) =>
+  nextMessage<FromFleet, T>(fleet, type, timeoutMs);
+
+/** What is read of one target at each edge of the window, in the same order at both so the scrape's latency cancels. */
+interface Edge {
+  /** Date.now() when read. */
+  readAt: number;
+  metrics: Sample[];
+  server: ProcessSample;
+  fleet: ProcessSample;
+}
+
+/** One target's server and bot fleet, from start to stop. */
+class LiveTarget {
+  private fleet?: ChildProcess;
+  private idle?: ProcessSample;
+  private previous?: ProcessSample;
+  readonly cpuSeries: number[] = [];
+  readonly rssSeries: number[] = [];
+  /** The fleet's last progress report. */
+  latest: { connected: number; latencyP50: number | null };
+
+  constructor(
+    readonly target: Target,
+    private readonly port: number,
+    private readonly server: ChildProcess,
+    readonly clients: number,
+  ) {
+    this.latest = { connected: clients, latencyP50: null };
+  }
+
+  /** Waits for the server, then connects the bots (a process of their own). */
+  async connect(fleetConfig: FleetConfig, logFile: string, cpus: string | undefined): Promise<void> {
+    await waitForHealthy(`http://127.0.0.1:${this.port}/healthz`, this.server);
+    this.idle = sampleProcess(this.server.pid!);
+    this.fleet = await forkWithIpc("loadtest/bench/fleet.ts", [JSON.stringify(fleetConfig)], logFile, cpus);
+    await nextFromFleet(this.fleet, "connected", 120_000);
+    this.fleet.on("message", (m: FromFleet) => {
+      if (m.type === "progress") this.latest = m;
+    });
+  }
+
+  async edge(): Promise<Edge> {
+    const res = await fetch(`http://127.0.0.1:${this.port}/metrics`);
+    const metrics = parsePrometheusText(await res.text());
+    return { readAt: Date.now(), metrics, server: sampleProcess(this.server.pid!), fleet: sampleProcess(this.fleet!.pid!) };
+  }
+
+  async openWindow(): Promise<Edge> {
+    const start = await this.edge();
+    this.previous = start.server;
+    this.fleet!.send({ type: "measure" } satisfies ToFleet);
+    return start;
+  }
+
+  /** One second's server CPU (returned) and RSS, for the charts and the progress line. */
+  sampleSecond(): number {
+    const now = sampleProcess(this.server.pid!);
+    this.cpuSeries.push(cpuPercent(this.previous!, now));
+    this.rssSeries.push(now.rssBytes / 2 ** 20);
+    this.previous = now;
+    return this.cpuSeries.at(-1)!;
+  }
+
+  /** Closes the window: the server's edge, and the bots' figures. */
+  async closeWindow(): Promise<{ end: Edge; result: FleetResult }> {
+    const result = nextFromFleet(this.fleet!, "result", 30_000);
+    this.fleet!.send({ type: "report" } satisfies ToFleet);
+    const end = await this.edge();
+    return { end, result: (await result).result };
+  }
+
+  idleRssMB(): number {
+    return this.idle!.rssBytes / 2 ** 20;
+  }
+
+  async stop(): Promise<void> {
+    const fleet = this.fleet;
+    if (fleet) {
+      // Bots leave cleanly when asked; a fleet that does not is killed.
+      if (fleet.connected) fleet.send({ type: "stop" } satisfies ToFleet);
+      await Promise.race([new Promise((r) => fleet.once("exit", r)), sleep(3000)]);
+      await stopProcess(fleet, 2000);
+    }
+    await stopProcess(this.server);
+  }
+}
+
+/**
+ * Runs targets at the same time over one window (usually one target; two with
+ * --paired): start each server, connect matches x 12 bots to each in a process
+ * of their own, warm up, then measure for the duration from the bots, the
+ * servers' /metrics and /proc.
+ */
+export async function runTargets(ported: PortedTarget[], options: WindowOptions): Promise<TargetRun[]> {
+  const clients = options.matches * TEAM_SIZE * 2;
+  const label = ported.map((p) => p.target.label).join(" + ");
+  const progress = (what: string) => options.onProgress(`[${label}] ${what}`);
+  const profileDir = (t: Target) => path.join(options.runDir, `profile-${t.id}`);
+  const live: LiveTarget[] = [];
+  let runs: TargetRun[];
+  try {
+    progress("starting server" + (ported.length > 1 ? "s" : ""));
+    for (const { target, port } of ported) {
+      const nodeFlags = [...(target.nodeFlags ?? []), ...(options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir(target)}`] : [])];
+      const env = { ...(target.arena ? arenaEnv(options.secret) : {}), ...target.env, PORT: String(port) };
+      const server = await startServer(target.entry, env, path.join(options.runDir, `${target.id}.log`), { nodeFlags, runner: target.runner, cpus: options.placement?.server });
+      live.push(new LiveTarget(target, port, server, clients));
+    }
+    progress(`connecting ${clients} bots` + (ported.length > 1 ? " to each" : ""));
+    await Promise.all(
+      live.map((t, i) =>
+        t.connect(
+          { protocol: t.target.protocol, endpoint: `ws://127.0.0.1:${ported[i].port}`, bots: clients, secret: t.target.arena ? options.secret : undefined, fireMode: options.fireMode },
+          path.join(options.runDir, `${t.target.id}-bots.log`),
+          options.placement?.load,
+        ),
+      ),
+    );
+    const each = (f: (t: LiveTarget) => string) => live.map(f).join(" / ");
+    const status = () =>
+      `${each((t) => `${t.latest.connected}/${clients}`)} bots, input->state p50 ${each((t) => t.latest.latencyP50?.toFixed(1) ?? "-")} ms`;
+
+    for (let s = 0; s < options.warmupSeconds; s++) {
+      progress(`warm-up ${s}/${options.warmupSeconds} s, ${status()}`);
+      await sleep(1000);
+    }
+
+    const machineStart = sampleMachine();
+    const starts = await Promise.all(live.map((t) => t.openWindow()));
+    for (let s = 1; s <= options.durationSeconds; s++) {
+      await sleep(1000);
+      const cpu = live.map((t) => t.sampleSecond().toFixed(0));
+      progress(`measuring ${s}/${options.durationSeconds} s, server ${cpu.join("% / ")}% CPU, ${status()}`);
+    }
+    const ends = await Promise.all(live.map((t) => t.closeWindow()));
+    const machine = machinePercent(machineStart, sampleMachine(), os.cpus().length);
+    // Every server and fleet of this window, to tell the rest of the machine's load apart.
+    const measuredCpu = starts.reduce((sum, start, i) => sum + cpuPercent(start.server, ends[i].end.server) + cpuPercent(start.fleet, ends[i].end.fleet), 0);
+
+    runs = live.map((t, i) => {
+      const start = starts[i];
+      const { end, result } = ends[i];
+      const windowSeconds = (end.server.at - start.server.at) / 1000;
+      const buckets = (name: string) => bucketsBetween(histogramBuckets(start.metrics, name, LABELS), histogramBuckets(end.metrics, name, LABELS));
+      const counted = (series: string, labels: Record<string, string>) => counterValue(end.metrics, series, labels) - counterValue(start.metrics, series, labels);
+      const tickWork = buckets("arena_tick_duration_seconds");
+      const tickJitter = buckets("arena_tick_jitter_seconds");
+      const serverCpu = cpuPercent(start.server, end.server);
+      const rssMB = t.rssSeries.reduce((a, b) => a + b, 0) / t.rssSeries.length;
+      const figures: Figures = {
+        cpuPerRoomPercent: serverCpu / options.matches,
+        serverCpuPercent: serverCpu,
+        serverKernelCpuPercent: systemCpuPercent(start.server, end.server),
+        // prom-client's default GC metric: main-thread pause time by kind (concurrent marking threads not included).
+        gcPausePercent: (counted("nodejs_gc_duration_seconds_sum", {}) / windowSeconds) * 100,
+        majorGcs: counted("nodejs_gc_duration_seconds_count", { kind: "major" }),
+        rssMB,
+        rssPerConnectionKB: ((rssMB - t.idleRssMB()) * 1024) / clients,
+        tickWorkP50Ms: histogramQuantile(0.5, tickWork) * 1000,
+        tickWorkP99Ms: histogramQuantile(0.99, tickWork) * 1000,
+        tickRateHz: counted("arena_simulation_steps_total", LABELS) / windowSeconds / options.matches,
+        tickJitterP99Ms: histogramQuantile(0.99, tickJitter) * 1000,
+        latencyP50Ms: result.latency.p50,
+        latencyP99Ms: result.latency.p99,
+        patchesPerSecondPerClient: result.states / result.windowSeconds / result.clients,
+        bytesPerSecondPerClient: result.bytes / result.windowSeconds / result.clients,
+        botCpuPercent: cpuPercent(start.fleet, end.fleet),
+        softirqCpuPercent: machine.softirq,
+        // Everything else on the machine (the harness itself, other work): noise in the other figures.
+        otherCpuPercent: Math.max(0, machine.busy - machine.softirq - measuredCpu),
+      };
+      progress(`${t.target.label} done: ${figures.cpuPerRoomPercent.toFixed(2)}% of a core per room, input->state p50 ${figures.latencyP50Ms.toFixed(1)} ms`);
+      return {
+        id: t.target.id,
+        label: t.target.label,
+        rooms: options.matches,
+        clients: result.clients,
+        windowStartedAt: start.readAt,
+        windowSeconds,
+        ranWith: live.filter((other) => other !== t).map((other) => other.target.id),
+        figures,
+        charts: { tickWorkBuckets: tickWork, tickJitterBuckets: tickJitter, latency: result.latency, botMedians: result.botMedians, cpuSeries: t.cpuSeries, rssSeries: t.rssSeries },
+        cpus: { server: start.server.cpusAllowed, bots: start.fleet.cpusAllowed },
+        errorsReceived: result.errors,
+        disconnects: result.disconnects,
+      };
+    });
+  } finally {
+    await Promise.all(live.map((t) => t.stop()));
+  }
+  // A profile is written when its server exits.
+  if (options.cpuProfile) for (const run of runs) run.profile = mainThreadProfile(profileDir(ported.find((p) => p.target.id === run.id)!.target));
+  return runs;
+}
