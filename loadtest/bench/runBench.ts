@@ -49,14 +49,14 @@ export interface BenchOptions {
 
 /** Offsets from --port: one per server, so a server that is slow to exit never collides with the next. */
 export const PORT_LAYOUT = {
-  match: { arena: 0, stock: 1, json: 2, "arena-rewind-off": 3, "arena-views-off": 4, "arena-object-input": 12, "arena-tsx": 13, "arena-source-maps": 14 } as Record<string, number>,
+  match: { arena: 0, stock: 1, json: 2, "arena-rewind-off": 3, "arena-views-off": 4, "arena-object-input": 12, "arena-tsx": 13, "arena-source-maps": 14, "arena-twin": 15 } as Record<string, number>,
   displayNodes: [5, 6],
   displayPeer: 7,
   redis: 8,
   inspectNodes: [9, 10],
   inspectPeer: 11,
 };
-export const PORTS_USED = 15;
+export const PORTS_USED = 16;
 
 export interface Scenario {
   status: "ran" | "skipped";

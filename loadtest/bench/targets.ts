@@ -66,6 +66,10 @@ export const VARIANTS = {
   tsx: {
     id: "arena-tsx", label: "Arena under tsx", entry: "main.ts", protocol: "arena", arena: true, env: {}, runner: "tsx",
   },
+  /** Arena again, as shipped: with --paired, an A/A run that shows how far the bench's own bias and noise go. */
+  twin: {
+    id: "arena-twin", label: "Arena (twin)", entry: "main.ts", protocol: "arena", arena: true, env: {},
+  },
   "source-maps": {
     id: "arena-source-maps", label: "Arena, source maps on", entry: "main.ts", protocol: "arena", arena: true, env: {}, nodeFlags: ["--enable-source-maps"],
   },
