@@ -24,8 +24,9 @@ import { StateView } from "@colyseus/schema";
 import { Simulation } from "../rooms/match/Simulation";
 import { TEAM_SIZE, TICK_RATE, TICK_SECONDS } from "../rooms/match/rules";
 import { copyMatchState } from "../rooms/matchStateCopy";
+import { playerView } from "../rooms/matchViews";
 import { sendTickPatch } from "../rooms/sharedPatch";
-import { MatchState, PlayerState, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
+import { MatchState, PlayerState } from "../schema/MatchState";
 import { IntentionGenerator } from "./bot/intentions";
 
 interface FakeClient {
@@ -53,13 +54,7 @@ function run(mode: Mode, ticks: number): { stepUsPerTick: number; copyUsPerTick:
   }
   const clients: FakeClient[] = ids.map(() => ({ state: ClientState.JOINED, bytes: 0, raw(data) { this.bytes += data.byteLength; } }));
   if (mode !== "none") {
-    clients.forEach((client, i) => {
-      const me = sim.players.get(ids[i])!;
-      const view = new StateView();
-      for (const p of sim.players.values()) if (p.team === me.team) view.add(state.players.get(p.id)!, TEAM_VIEW);
-      view.add(state.players.get(me.id)!, SELF_VIEW);
-      client.view = view;
-    });
+    clients.forEach((client, i) => (client.view = playerView(sim, state, ids[i])));
   }
   const copy = () => copyMatchState(sim, state, sim.drainEvents());
   copy();

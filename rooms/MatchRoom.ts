@@ -1,15 +1,15 @@
 import { Client, matchMaker, ServerError, updateLobby } from "@colyseus/core";
 import type { Delayed } from "@colyseus/timer";
-import { StateView } from "@colyseus/schema";
 import { ArenaRoom } from "./ArenaRoom";
 import { MatchChannels } from "./MatchChannels";
 import { fanoutFor } from "./fanout";
 import { ALL_CHANNEL, playerChannel, teamChannel } from "./fanout/keys";
 import { copyMatchState, copyPlayerState } from "./matchStateCopy";
+import { playerView } from "./matchViews";
 import { sendTickPatch } from "./sharedPatch";
 import { Simulation, MatchEvent } from "./match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "./match/rules";
-import { MatchState, PlayerState, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
+import { MatchState, PlayerState } from "../schema/MatchState";
 import { describeIssues, MatchJoinOptions, MatchMessageType, readInput, ResumeMessage } from "../schema/messages";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import type { MatchListingMetadata } from "../schema/listing";
@@ -184,17 +184,8 @@ export class MatchRoom extends ArenaRoom<MatchState> {
    */
   private refreshViews(): void {
     for (const client of this.clients) {
-      const me = this.sim.players.get(client.sessionId);
-      if (!me) continue;
-      const view = new StateView();
-      for (const p of this.sim.players.values()) {
-        if (p.team !== me.team) continue;
-        const ps = this.state.players.get(p.id);
-        if (ps) view.add(ps, TEAM_VIEW);
-      }
-      const own = this.state.players.get(me.id);
-      if (own) view.add(own, SELF_VIEW);
-      client.view = view;
+      const view = playerView(this.sim, this.state, client.sessionId);
+      if (view) client.view = view;
     }
   }
 

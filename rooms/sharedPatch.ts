@@ -1,20 +1,26 @@
+import { ClientState } from "@colyseus/core";
 import { $changes, Schema, StateView } from "@colyseus/schema";
 
+const { JOINED } = ClientState;
+
 interface ViewHolder {
+  state: ClientState;
   view?: StateView;
 }
 
 /**
- * Whether every client's patch this tick would be the shared patch alone: no
- * view-filtered field changed and no view changed (view.add/remove) since the
- * last patch. Colyseus 0.16 still encodes a patch per client with a view on
+ * Whether every joined client's patch this tick would be the shared patch
+ * alone: no view-filtered field changed and no joined client's view changed
+ * (view.add/remove) since the last patch. A client still joining gets no patch
+ * (its view's changes wait for its first one, as in Colyseus), so it does not
+ * count: before, every tick went per client while anyone was joining. Colyseus 0.16 still encodes a patch per client with a view on
  * such ticks (the shared part followed by nothing): 73 % of the ticks of the
  * encoding micro-benchmark's 6v6 match (docs/benchmarks.md).
  */
 function viewsIdle(state: Schema, clients: ArrayLike<ViewHolder>): boolean {
   const root = state[$changes]?.root;
   if (root === undefined || root.filteredChanges.next !== undefined) return false;
-  for (let i = 0; i < clients.length; i++) if (clients[i].view?.changes.size) return false;
+  for (let i = 0; i < clients.length; i++) if (clients[i].state === JOINED && clients[i].view?.changes.size) return false;
   return true;
 }
 
