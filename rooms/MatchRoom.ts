@@ -14,7 +14,7 @@ import { describeIssues, MatchJoinOptions, MatchMessageType, readInput, ResumeMe
 import { CloseCode, ErrorCode } from "../schema/codes";
 import type { MatchListingMetadata } from "../schema/listing";
 import { FixedStepLoop } from "../server/FixedStepLoop";
-import { inputsRejected, TickRecorder } from "../server/metrics";
+import { inputsRejected, patchesSent, TickRecorder } from "../server/metrics";
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
@@ -45,6 +45,8 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   /** Set on SIGTERM: the room closes when the live round ends (or the drain timeout passes). */
   private draining = false;
   private readonly ticks = new TickRecorder("match", TICK_SECONDS);
+  private readonly sharedPatches = patchesSent.tally("match", "shared");
+  private readonly perViewPatches = patchesSent.tally("match", "per_view");
 
   onCreate(): void {
     this.setState(new MatchState());
@@ -78,7 +80,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       afterSteps: (steps, workStartMs, sinceLastWakeMs) => {
         this.writeState();
         // Encoded once for everyone on ticks when no client's view has anything of its own (rooms/sharedPatch.ts).
-        sendTickPatch(this.state, this.clients, () => this.broadcastPatch());
+        (sendTickPatch(this.state, this.clients, () => this.broadcastPatch()) ? this.sharedPatches : this.perViewPatches).value++;
         this.ticks.record(steps, performance.now() - workStartMs, sinceLastWakeMs);
         // Draining: the round's final patch (phase ended, winner) is out; now close.
         if (this.draining && this.sim.phase !== "live") {

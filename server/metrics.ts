@@ -118,6 +118,11 @@ class HotCounter {
 export const bytesSent = new HotCounter(
   "arena_bytes_sent_total", "Bytes written to client sockets, by room type and kind (patch, message, protocol).", ["type", "kind"],
 );
+export const patchesSent = new HotCounter(
+  "arena_patches_total",
+  "Tick patches sent, by room type and encoding: shared (encoded once for every client) or per_view (a client's view had private changes of its own).",
+  ["type", "encoding"],
+);
 export const messagesIn = new HotCounter(
   "arena_messages_in_total", "Client messages received, by room type and message type.", ["type", "message"],
 );

@@ -22,6 +22,7 @@ export interface Figures {
   latencyP99Ms: number;
   patchesPerSecondPerClient: number;
   bytesPerSecondPerClient: number;
+  perViewPatchPercent: number;
   botCpuPercent: number;
   softirqCpuPercent: number;
   otherCpuPercent: number;
@@ -53,6 +54,7 @@ export const FIGURES: readonly FigureInfo[] = [
   { key: "latencyP99Ms", label: "input->state latency p99", unit: "ms", digits: 2 },
   { key: "patchesPerSecondPerClient", label: "patches/s per client", unit: "1/s", digits: 1 },
   { key: "bytesPerSecondPerClient", label: "downstream bytes/s per client", unit: "B/s", digits: 0 },
+  { key: "perViewPatchPercent", label: "patches encoded per view (context)", unit: "% of patches", digits: 1, context: true },
   { key: "botCpuPercent", label: "bot process CPU (context)", unit: "% of a core", digits: 1, context: true },
   { key: "softirqCpuPercent", label: "network soft interrupts (context)", unit: "% of a core", digits: 1, context: true },
   { key: "otherCpuPercent", label: "all other processes (context)", unit: "% of a core", digits: 1, context: true },

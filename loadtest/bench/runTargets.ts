@@ -186,6 +186,7 @@ export async function runTargets(ported: PortedTarget[], options: WindowOptions)
       const tickWork = buckets("arena_tick_duration_seconds");
       const tickJitter = buckets("arena_tick_jitter_seconds");
       const serverCpu = cpuPercent(start.server, end.server);
+      const patches = (encoding: string) => counted("arena_patches_total", { ...LABELS, encoding });
       const rssMB = t.rssSeries.reduce((a, b) => a + b, 0) / t.rssSeries.length;
       const figures: Figures = {
         cpuPerRoomPercent: serverCpu / options.matches,
@@ -204,6 +205,8 @@ export async function runTargets(ported: PortedTarget[], options: WindowOptions)
         latencyP99Ms: result.latency.p99,
         patchesPerSecondPerClient: result.states / result.windowSeconds / result.clients,
         bytesPerSecondPerClient: result.bytes / result.windowSeconds / result.clients,
+        // Arena only (the peers have no views and no such counter: 0).
+        perViewPatchPercent: (100 * patches("per_view")) / Math.max(1, patches("per_view") + patches("shared")),
         botCpuPercent: cpuPercent(start.fleet, end.fleet),
         softirqCpuPercent: machine.softirq,
         // Everything else on the machine (the harness itself, other work): noise in the other figures.
