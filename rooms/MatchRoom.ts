@@ -102,7 +102,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     const view = new PlayerState();
     view.name = name;
     this.state.players.set(client.sessionId, view);
-    copyPlayerState(player, view);
+    copyPlayerState(player, view, this.sim.tick);
     this.channels.join(player);
     this.refreshViews();
   }

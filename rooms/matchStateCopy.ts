@@ -1,4 +1,5 @@
 import type { MatchEvent, PlayerSim, Simulation } from "./match/Simulation";
+import { TICK_RATE } from "./match/rules";
 import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE } from "../schema/MatchState";
 
 /**
@@ -18,7 +19,7 @@ export function copyMatchState(sim: Simulation, state: MatchState, events: reado
   state.winner = sim.winner;
   for (const p of sim.players.values()) {
     const view = state.players.get(p.id);
-    if (view) copyPlayerTick(p, view);
+    if (view) copyPlayerTick(p, view, sim.tick);
   }
   for (const event of events) {
     if (event.type === "kill") {
@@ -33,24 +34,25 @@ export function copyMatchState(sim: Simulation, state: MatchState, events: reado
   }
 }
 
-/** One player, every field: on join. */
-export function copyPlayerState(p: PlayerSim, view: PlayerState): void {
+/** One player, every field: on join (`tick`: the simulation's current tick). */
+export function copyPlayerState(p: PlayerSim, view: PlayerState, tick: number): void {
   copyPlayerRecord(p, view);
-  copyPlayerTick(p, view);
+  copyPlayerTick(p, view, tick);
 }
 
 /**
  * What the rules may change on any tick, in wire units: fixed-point position
- * and angle, health, ack, magazine, reload in tenths of a second, backlog.
+ * and angle, health, ack, magazine, the tick the reload ends on, backlog.
  */
-function copyPlayerTick(p: PlayerSim, view: PlayerState): void {
+function copyPlayerTick(p: PlayerSim, view: PlayerState, tick: number): void {
   view.x = Math.round(p.x * POSITION_SCALE);
   view.y = Math.round(p.y * POSITION_SCALE);
   view.angle = Math.round(p.angle * ANGLE_SCALE);
   view.hp = p.hp;
   view.ack = p.ack;
   view.ammo = p.ammo;
-  view.reloading = Math.ceil(p.reloadIn * 10);
+  // The rules count the reload down in whole steps: it ends after this many more ticks.
+  view.reloadDoneTick = p.reloadIn > 0 ? tick + Math.round(p.reloadIn * TICK_RATE) : 0;
   // Beyond the input the next tick applies: arrival jitter alone (0 or 1 waiting) shows as 0, so this
   // player-private field changes (and costs a per-client view encode) only when a backlog builds.
   view.queued = Math.max(0, p.queue.length - 1);

@@ -21,8 +21,14 @@ export class PlayerState extends Schema {
   @type("uint16") deaths = 0;
   /** Team-private: rounds left in the magazine. */
   @view(TEAM_VIEW) @type("uint8") ammo = 0;
-  /** Team-private: tenths of a second until the magazine is full again (0 = not reloading). */
-  @view(TEAM_VIEW) @type("uint8") reloading = 0;
+  /**
+   * Team-private: the `tick` at which the magazine is full again; 0 when not
+   * reloading (time left: (reloadDoneTick - tick) / 60 s). A deadline rather
+   * than a countdown: it changes twice per reload instead of every tenth of a
+   * second, and each change of a private field makes that tick's patch go per
+   * client (docs/benchmarks.md).
+   */
+  @view(TEAM_VIEW) @type("uint32") reloadDoneTick = 0;
   /** Player-private: inputs waiting in the server's queue beyond the one the next tick applies (a client sending too fast sees it grow). */
   @view(SELF_VIEW) @type("uint8") queued = 0;
 }

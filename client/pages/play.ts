@@ -111,7 +111,7 @@ async function main(): Promise<void> {
       lastHud = now;
       renderHud(state, session.sessionId);
       const own = state.players?.get(session.sessionId);
-      byId("ammo").textContent = !own ? "" : own.hp === 0 ? "down: respawning" : own.reloading > 0 ? "reloading" : `ammo ${own.ammo}/${COMBAT.magazine}`;
+      byId("ammo").textContent = !own ? "" : own.hp === 0 ? "down: respawning" : own.reloadDoneTick > 0 ? "reloading" : `ammo ${own.ammo}/${COMBAT.magazine}`;
     }
     publishProbe({ matchId: session.matchId, sessionId: session.sessionId, phase: state.phase, players: drawn, toViewport: (x, y) => canvas.toViewport(x, y) });
     requestAnimationFrame(draw);

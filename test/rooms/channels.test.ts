@@ -117,7 +117,7 @@ describe("match channels and reconnection", () => {
     await waitFor("team fields", () => red2.state.players.get(red1.sessionId)?.ammo === 10);
     assert.equal(red1.state.players.get(red1.sessionId)!.ammo, 10);
     assert.equal(blue1.state.players.get(red1.sessionId)!.ammo, undefined, "an enemy decoded a teammate field");
-    assert.equal(blue1.state.players.get(red1.sessionId)!.reloading, undefined);
+    assert.equal(blue1.state.players.get(red1.sessionId)!.reloadDoneTick, undefined);
     assert.equal(red1.state.players.get(red1.sessionId)!.queued, 0);
     assert.equal(red2.state.players.get(red1.sessionId)!.queued, undefined, "a teammate decoded a private field");
     assert.equal(blue1.state.players.get(red1.sessionId)!.name, "red1", "public fields reach everyone");

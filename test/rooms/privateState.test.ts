@@ -12,32 +12,42 @@ import { arenaForSuite, joinLiveMatch, waitFor } from "../helpers";
 describe("team-private and player-private state during play", () => {
   const arena = arenaForSuite(2576, { ARENA_COUNTDOWN_SECONDS: "0.2" });
 
-  it("a shooter's ammo and reload reach it and its teammate on every change, never the enemy, while shared fields reach everyone", async () => {
+  it("a shooter's ammo and reload deadline reach it and its teammate on every change, never the enemy, while shared fields reach everyone", async () => {
     const [shooter, mate, enemy] = await joinLiveMatch(arena.server, [["Shooter", "red"], ["Mate", "red"], ["Enemy", "blue"]]);
 
     const id = shooter.sessionId;
     const seen = (c: Room<MatchState>) => c.state.players.get(id)!;
     const mateAmmo = [seen(mate).ammo];
+    // Each reload deadline the teammate decoded, and the tick of the patch that showed the magazine refilled.
+    const mateDeadlines = new Set<number>();
+    let refilledAtTick = 0;
     mate.onStateChange(() => {
-      if (mateAmmo.at(-1) !== seen(mate).ammo) mateAmmo.push(seen(mate).ammo);
+      const p = seen(mate);
+      if (p.reloadDoneTick) mateDeadlines.add(p.reloadDoneTick);
+      if (mateAmmo.at(-1) !== p.ammo) {
+        if (p.ammo === COMBAT.magazine && mateAmmo.length > 1) refilledAtTick = mate.state.tick;
+        mateAmmo.push(p.ammo);
+      }
     });
     const enemyPrivate = new Set<unknown>();
     enemy.onStateChange(() => {
       const p = seen(enemy);
-      enemyPrivate.add(p.ammo).add(p.reloading).add(p.queued);
+      enemyPrivate.add(p.ammo).add(p.reloadDoneTick).add(p.queued);
     });
 
     // Fire every tick, walking, until the magazine is empty (the cooldown lets one shot through every 15 ticks).
     let seq = 0;
-    while (seen(shooter).reloading === 0) {
+    while (seen(shooter).reloadDoneTick === 0) {
       assert.ok(seq < COMBAT.magazine * 30, "the magazine never emptied");
       for (let i = 0; i < 20; i++) shooter.send("input", { seq: ++seq, mx: seq % 2 ? 1 : -1, my: 0, aim: 0, fire: true });
       await waitFor("inputs applied", () => seen(shooter).ack === seq);
     }
-    await waitFor("the teammate sees the reload", () => seen(mate).reloading > 0);
+    await waitFor("the teammate sees the reload", () => seen(mate).reloadDoneTick > 0);
     assert.deepEqual(mateAmmo.slice(0, COMBAT.magazine + 1), Array.from({ length: COMBAT.magazine + 1 }, (_, i) => COMBAT.magazine - i), "the teammate missed a shot");
-    await waitFor("reloaded", () => seen(shooter).ammo === COMBAT.magazine && seen(shooter).reloading === 0);
-    await waitFor("the teammate sees the refill", () => seen(mate).ammo === COMBAT.magazine && seen(mate).reloading === 0);
+    await waitFor("reloaded", () => seen(shooter).ammo === COMBAT.magazine && seen(shooter).reloadDoneTick === 0);
+    await waitFor("the teammate sees the refill", () => seen(mate).ammo === COMBAT.magazine && seen(mate).reloadDoneTick === 0);
+    assert.equal(mateDeadlines.size, 1, `the reload deadline held still through the reload: ${[...mateDeadlines]}`);
+    assert.equal(refilledAtTick, [...mateDeadlines][0], "the magazine refilled on the deadline's tick");
 
     assert.deepEqual([...enemyPrivate], [undefined], "the enemy decoded a private field");
     assert.equal(seen(mate).queued, undefined, "the teammate decoded a player-private field");
