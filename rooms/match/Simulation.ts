@@ -40,6 +40,12 @@ export interface PlayerSim {
   /** Fewest intents waiting at the start of a tick in the current trim window. */
   queueFloor: number;
   queueWindowTicks: number;
+  /**
+   * 1 when a tick found this player's queue empty (its intent late, or none sent)
+   * and no tick has made it up yet: the next tick with 2+ waiting applies two.
+   * Never more than 1, so no sending pattern buys speed.
+   */
+  owedStep: number;
   readonly joinOrder: number;
   /** Where this player was over the last ticks, for judging shots at the tick the shooter saw. */
   readonly trail: PositionTrail;
@@ -109,7 +115,7 @@ export class Simulation {
     const player: PlayerSim = {
       id, name, team, seat: this.freeSeat(team), x: 0, y: 0, angle: 0, hp: COMBAT.maxHp,
       ack: 0, lastQueuedSeq: 0, connected: true, cooldown: 0, ammo: COMBAT.magazine, reloadIn: 0, respawnIn: 0, kills: 0, deaths: 0,
-      queue: [], queueFloor: Infinity, queueWindowTicks: 0, joinOrder: this.joinCounter++, trail: new PositionTrail(this.rewindTicks),
+      queue: [], queueFloor: Infinity, queueWindowTicks: 0, owedStep: 0, joinOrder: this.joinCounter++, trail: new PositionTrail(this.rewindTicks),
     };
     this.spawn(player);
     this.players.set(id, player);
@@ -170,9 +176,22 @@ export class Simulation {
       if (p.respawnIn <= 1e-9) this.spawn(p);
     }
     this.trimStandingQueue(p);
-    // At most one intent per tick: flooding buys no speed.
+    // One intent per tick, plus one a tick found missing: flooding buys no speed.
     const intent = p.queue.shift();
-    if (!intent) return;
+    if (!intent) {
+      p.owedStep = 1;
+      return;
+    }
+    this.applyIntent(p, intent, dt);
+    // An intent that arrived just after its tick (arrival jitter around the tick's edge) is made up now,
+    // with the one that came on time: otherwise every later intent would wait a tick longer.
+    if (p.owedStep > 0 && p.queue.length > 0) {
+      p.owedStep = 0;
+      this.applyIntent(p, p.queue.shift()!, dt);
+    }
+  }
+
+  private applyIntent(p: PlayerSim, intent: Intent, dt: number): void {
     p.ack = intent.seq;
     if (p.hp <= 0) return;
     const next = move(p.x, p.y, intent.mx, intent.my, dt);

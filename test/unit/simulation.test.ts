@@ -254,6 +254,38 @@ describe("match rules: standing input queues", () => {
     assert.equal(sim.takeSkippedInputs(), 0);
   });
 
+  it("makes up a tick whose intent arrived late: it is applied with the next one, and nothing is left waiting", () => {
+    const sim = new Simulation({ timings });
+    const p = sim.addPlayer("a", "a", "red")!;
+    const x0 = p.x;
+    let seq = 0;
+    // Intents arriving per tick from a 60 Hz client whose sends straddle the tick's edge: now and then
+    // one comes just after its tick and shows up with the next.
+    const arrivals = [1, 1, 0, 2, 1, 0, 2, 1, 1, 1, 0, 2, 1, 0, 2, 1];
+    for (const count of arrivals) {
+      for (let i = 0; i < count; i++) sim.enqueueInput("a", { seq: ++seq, mx: 1, my: 0, aim: 0, fire: false });
+      sim.step(DT);
+      assert.equal(p.queue.length, 0, "an intent was left waiting a tick");
+      assert.equal(p.ack, seq, "the newest intent is applied on the tick it arrived");
+    }
+    assert.ok(Math.abs(p.x - x0 - seq * COMBAT.maxSpeed * DT) < 1, `one step per intent: moved ${p.x - x0} for ${seq}`);
+    assert.equal(sim.takeSkippedInputs(), 0);
+  });
+
+  it("owes at most one step: after idle ticks, a flood moves one step a tick plus one", () => {
+    const sim = new Simulation({ timings });
+    const p = sim.addPlayer("a", "a", "red")!;
+    ticks(sim, 30 * DT);
+    const x0 = p.x;
+    let seq = 0;
+    for (let t = 0; t < 5; t++) {
+      for (let i = 0; i < 5; i++) sim.enqueueInput("a", { seq: ++seq, mx: 1, my: 0, aim: 0, fire: false });
+      sim.step(DT);
+    }
+    assert.equal(p.ack, 6, "five ticks applied five intents and the one owed");
+    assert.ok(Math.abs(p.x - x0 - 6 * COMBAT.maxSpeed * DT) < 1, `moved ${p.x - x0}`);
+  });
+
   it("carries a skipped fire to the next intent", () => {
     const sim = liveDuel();
     const b = sim.players.get("b")!;
