@@ -41,11 +41,11 @@ export interface PlayerSim {
   queueFloor: number;
   queueWindowTicks: number;
   /**
-   * 1 when a tick found this player's queue empty (its intent late, or none sent)
-   * and no tick has made it up yet: the next tick with 2+ waiting applies two.
-   * Never more than 1, so no sending pattern buys speed.
+   * A tick found this player's queue empty (its intent late, or none sent) and
+   * no tick has made it up yet: the next tick with 2+ waiting applies two. One
+   * tick at most is owed, so no sending pattern buys speed.
    */
-  owedStep: number;
+  stepOwed: boolean;
   readonly joinOrder: number;
   /** Where this player was over the last ticks, for judging shots at the tick the shooter saw. */
   readonly trail: PositionTrail;
@@ -115,7 +115,7 @@ export class Simulation {
     const player: PlayerSim = {
       id, name, team, seat: this.freeSeat(team), x: 0, y: 0, angle: 0, hp: COMBAT.maxHp,
       ack: 0, lastQueuedSeq: 0, connected: true, cooldown: 0, ammo: COMBAT.magazine, reloadIn: 0, respawnIn: 0, kills: 0, deaths: 0,
-      queue: [], queueFloor: Infinity, queueWindowTicks: 0, owedStep: 0, joinOrder: this.joinCounter++, trail: new PositionTrail(this.rewindTicks),
+      queue: [], queueFloor: Infinity, queueWindowTicks: 0, stepOwed: false, joinOrder: this.joinCounter++, trail: new PositionTrail(this.rewindTicks),
     };
     this.spawn(player);
     this.players.set(id, player);
@@ -179,14 +179,14 @@ export class Simulation {
     // One intent per tick, plus one a tick found missing: flooding buys no speed.
     const intent = p.queue.shift();
     if (!intent) {
-      p.owedStep = 1;
+      p.stepOwed = true;
       return;
     }
     this.applyIntent(p, intent, dt);
     // An intent that arrived just after its tick (arrival jitter around the tick's edge) is made up now,
     // with the one that came on time: otherwise every later intent would wait a tick longer.
-    if (p.owedStep > 0 && p.queue.length > 0) {
-      p.owedStep = 0;
+    if (p.stepOwed && p.queue.length > 0) {
+      p.stepOwed = false;
       this.applyIntent(p, p.queue.shift()!, dt);
     }
   }

@@ -44,7 +44,7 @@ describe("benchmark harness (tiny size)", function () {
       return dirs.at(-1)!;
     };
     single = await bench(out(), [
-      "--matches", "1", "--duration", "3", "--warmup", "1", "--variants", "rewind-off,views-off,object-input,tsx,source-maps",
+      "--matches", "1", "--duration", "3", "--warmup", "1", "--variants", "rewind-off,views-off,object-input,tsx,source-maps,twin",
       // More displays than a lobby holds by default (ARENA_LOBBY_MAX_CLIENTS, 500): the harness must raise it.
       "--displays", "520", "--publishes", "3", "--port", "2820", "--paired",
     ]);
@@ -57,7 +57,7 @@ describe("benchmark harness (tiny size)", function () {
 
   it("measures Arena, both peers and the requested Arena variants with 12 authenticated bots each", () => {
     const { report } = single;
-    assert.deepEqual(report.targets.map((t) => t.id), ["arena", "stock", "json", "arena-rewind-off", "arena-views-off", "arena-object-input", "arena-tsx", "arena-source-maps"]);
+    assert.deepEqual(report.targets.map((t) => t.id), ["arena", "stock", "json", "arena-rewind-off", "arena-views-off", "arena-object-input", "arena-tsx", "arena-source-maps", "arena-twin"]);
     for (const t of report.targets) {
       assert.equal(t.clients, 12, t.label);
       assert.equal(t.disconnects, 0, `${t.label} lost bots during the window`);
@@ -70,7 +70,7 @@ describe("benchmark harness (tiny size)", function () {
     for (const t of report.targets) {
       for (const f of FIGURES) assert.ok(Number.isFinite(t.figures[f.key]), `${t.label}: ${f.key} = ${t.figures[f.key]}`);
     }
-    for (const other of ["stock", "json", "arena-rewind-off", "arena-views-off", "arena-object-input", "arena-tsx", "arena-source-maps"]) {
+    for (const other of ["stock", "json", "arena-rewind-off", "arena-views-off", "arena-object-input", "arena-tsx", "arena-source-maps", "arena-twin"]) {
       for (const f of FIGURES.filter((f) => !f.context)) {
         assert.ok(Number.isFinite(report.ratios[other][f.key]), `${other} / Arena: ${f.key} = ${report.ratios[other][f.key]}`);
       }
