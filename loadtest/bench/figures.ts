@@ -9,6 +9,7 @@ import type { Buckets } from "./promText";
 export interface Figures {
   cpuPerRoomPercent: number;
   serverCpuPercent: number;
+  cpuPerPatchUs: number;
   serverKernelCpuPercent: number;
   gcPausePercent: number;
   majorGcs: number;
@@ -41,6 +42,7 @@ export interface FigureInfo<Key extends string = keyof Figures> {
 export const FIGURES: readonly FigureInfo[] = [
   { key: "cpuPerRoomPercent", label: "server CPU per room", unit: "% of a core", digits: 2 },
   { key: "serverCpuPercent", label: "server CPU, whole process", unit: "% of a core", digits: 1 },
+  { key: "cpuPerPatchUs", label: "server CPU per patch delivered", unit: "µs", digits: 1 },
   { key: "serverKernelCpuPercent", label: "  of which in the kernel", unit: "% of a core", digits: 1 },
   { key: "gcPausePercent", label: "garbage collection pauses (context)", unit: "% of time", digits: 2, context: true },
   { key: "majorGcs", label: "major collections (context)", unit: "count", digits: 0, context: true },
