@@ -18,16 +18,26 @@ async function playerOn(page: Page, name: string): Promise<DrawnPlayer> {
   return player;
 }
 
-/** Waits until `page` draws `name` satisfying `test` (run in the page, on the drawn player). */
+/**
+ * Waits until `page` draws `name` satisfying `test` (run in the page, on the drawn player). A timeout
+ * says what the page drew instead, its status and its chat log (where refusals show).
+ */
 async function waitForPlayer(page: Page, name: string, test: string, timeout = 45_000): Promise<void> {
-  await page.waitForFunction(
-    ([name, test]) => {
-      const p = window.arenaProbe?.players.find((q) => q.name === name);
-      return p !== undefined && (new Function("p", `return ${test}`) as (p: unknown) => boolean)(p);
-    },
-    [name, test] as const,
-    { timeout },
-  );
+  try {
+    await page.waitForFunction(
+      ([name, test]) => {
+        const p = window.arenaProbe?.players.find((q) => q.name === name);
+        return p !== undefined && (new Function("p", `return ${test}`) as (p: unknown) => boolean)(p);
+      },
+      [name, test] as const,
+      { timeout },
+    );
+  } catch (error) {
+    const player = (await drawn(page)).players.find((p) => p.name === name);
+    const status = await page.textContent("#status");
+    const chat = await page.textContent("#chat-log");
+    throw new Error(`${page.url()}: ${name} never drawn with ${test}; drawn as ${JSON.stringify(player)}, status ${status}, chat ${JSON.stringify(chat)}`, { cause: error });
+  }
 }
 
 /**
@@ -40,6 +50,21 @@ async function hold(page: Page, key: string, ms: number): Promise<void> {
   await page.keyboard.down(key);
   await page.waitForTimeout(ms);
   await page.keyboard.up(key);
+}
+
+/**
+ * Holds `key` on `page` until `shown` resolves (the move has reached where the
+ * test looks), then lets go. Not a timed hold: on a loaded machine the page's
+ * key events and inputs come late, and a fixed hold then walks less far.
+ */
+async function holdUntil(page: Page, key: string, shown: () => Promise<void>): Promise<void> {
+  await page.bringToFront();
+  await page.keyboard.down(key);
+  try {
+    await shown();
+  } finally {
+    await page.keyboard.up(key);
+  }
 }
 
 /** Waits until `selector`'s text includes `text`; a timeout says what the page showed instead. */
@@ -89,12 +114,9 @@ describe("browser: play, chat, lobby and spectate pages (Chromium)", function ()
     const rosaAtStart = await playerOn(blue, "Rosa");
     const boAtStart = await playerOn(red, "Bo");
 
-    await hold(red, "d", 700);
-    await hold(blue, "s", 500);
-
-    // 700 ms at 220 units/s is about 154 units; the others are drawn a render delay behind.
-    await waitForPlayer(blue, "Rosa", `p.x > ${rosaAtStart.x + 100}`);
-    await waitForPlayer(red, "Bo", `p.y > ${boAtStart.y + 70}`);
+    // Each walks until the other page draws the move (the others are drawn a render delay behind).
+    await holdUntil(red, "d", () => waitForPlayer(blue, "Rosa", `p.x > ${rosaAtStart.x + 100}`));
+    await holdUntil(blue, "s", () => waitForPlayer(red, "Bo", `p.y > ${boAtStart.y + 70}`));
     await waitForPlayer(red, "Rosa", `p.self && p.x > ${rosaAtStart.x + 100}`);
     // Once both have stopped, both pages draw both players at the same place.
     await red.waitForTimeout(400);
@@ -164,9 +186,7 @@ describe("browser: play, chat, lobby and spectate pages (Chromium)", function ()
     await spectator.waitForFunction(() => window.arenaProbe?.players.some((p) => p.name === "Rosa"));
     assert.equal((await drawn(spectator)).players.length, 1, "the spectator is not a player");
     const before = await playerOn(spectator, "Rosa");
-    // Held long enough (about 260 units of walking) that a loaded machine's late key events still clear 80.
-    await hold(red, "s", 1200);
-    await waitForPlayer(spectator, "Rosa", `p.y > ${before.y + 80}`);
+    await holdUntil(red, "s", () => waitForPlayer(spectator, "Rosa", `p.y > ${before.y + 80}`));
     assert.match((await spectator.textContent("#status")) ?? "", /watching/);
     await screenshot(spectator, "spectate");
   });
