@@ -34,28 +34,18 @@ async function waitForPlayer(page: Page, name: string, test: string, timeout = 4
     );
   } catch (error) {
     const player = (await drawn(page)).players.find((p) => p.name === name);
-    const status = await page.textContent("#status");
-    const chat = await page.textContent("#chat-log");
+    // Read without waiting: the spectate page has no chat log.
+    const [status, chat] = await page.evaluate(() => ["#status", "#chat-log"].map((sel) => document.querySelector(sel)?.textContent ?? null));
     throw new Error(`${page.url()}: ${name} never drawn with ${test}; drawn as ${JSON.stringify(player)}, status ${status}, chat ${JSON.stringify(chat)}`, { cause: error });
   }
 }
 
 /**
- * Holds `key` on `page` for `ms`, with the page brought to the front first: the
- * play page lets go of every key when its window loses focus (play.ts, on blur),
- * and opening or navigating another page moves the focus at a time of its own.
- */
-async function hold(page: Page, key: string, ms: number): Promise<void> {
-  await page.bringToFront();
-  await page.keyboard.down(key);
-  await page.waitForTimeout(ms);
-  await page.keyboard.up(key);
-}
-
-/**
  * Holds `key` on `page` until `shown` resolves (the move has reached where the
  * test looks), then lets go. Not a timed hold: on a loaded machine the page's
- * key events and inputs come late, and a fixed hold then walks less far.
+ * key events and inputs come late, and a fixed hold then walks less far. The
+ * page comes to the front first: the play page lets go of every key when its
+ * window loses focus (play.ts, on blur).
  */
 async function holdUntil(page: Page, key: string, shown: () => Promise<void>): Promise<void> {
   await page.bringToFront();
@@ -131,8 +121,8 @@ describe("browser: play, chat, lobby and spectate pages (Chromium)", function ()
 
   it("aiming with the mouse and clicking fires: the enemy page shows the hit", async () => {
     const [red, blue] = await twoTeams();
-    // Close the range (900) along y = 150, which no obstacle crosses.
-    await hold(red, "d", 2600);
+    // Close the range (900) along y = 150, which no obstacle crosses: Bo stands at x 1480.
+    await holdUntil(red, "d", () => waitForPlayer(red, "Rosa", "p.self && p.x > 680"));
     await red.waitForTimeout(300);
     const bo = await playerOn(red, "Bo");
     const target = await red.evaluate(([x, y]) => window.arenaProbe!.toViewport!(x, y), [bo.x, bo.y] as const);
