@@ -7,6 +7,7 @@ import { MatchList, MatchListing } from "../../client/MatchList";
 import { MatchSession } from "../../client/MatchSession";
 import { Operator, SyncRequest } from "../../client/Operator";
 import { SignageDisplay } from "../../client/SignageDisplay";
+import { TICK_SECONDS } from "../../rooms/match/rules";
 import { POSITION_SCALE } from "../../schema/scales";
 import { ErrorCode } from "../../schema/codes";
 import { arenaForSuite, sleep, testToken, waitFor } from "../helpers";
@@ -27,21 +28,22 @@ describe("client SDK: prediction in the session, input loop, operator, guest, ma
     const server = () => me.state.players.get(me.sessionId)!;
     const start = me.frame().self!;
     let sent = 0;
+    const startedMs = performance.now();
     const stop = runInputLoop(me, () => (sent++, { mx: 1, my: 0.5, aim: 0.3, fire: false }));
     await sleep(400);
     const midway = me.frame().self!;
     assert.ok(midway.x > start.x + 40, `predicted ahead at once: ${start.x} -> ${midway.x}`);
     assert.equal(midway.angle, 0.3, "faces its latest aim");
     stop();
+    // Measured, not assumed: on a loaded machine the sleep itself runs long.
+    const ticks = (performance.now() - startedMs) / (TICK_SECONDS * 1000);
     // Pending inputs are dropped only once the server's ack reaches them.
     await waitFor("every input applied", () => me.prediction.pendingCount === 0);
-    assert.ok(sent >= 15 && sent <= 30, `about one input per tick: ${sent} in 400 ms`);
+    assert.ok(sent >= 15 && sent <= Math.floor(ticks) + 1, `about one input per tick, never more: ${sent} in ${ticks.toFixed(1)} ticks`);
     assert.equal(me.frame().self!.x, server().x / POSITION_SCALE);
     assert.equal(me.frame().self!.y, server().y / POSITION_SCALE);
     // The other client draws Rosa interpolated: caught up with the server once the render delay has passed.
-    await sleep(200);
-    const seen = other.frame().others.get(me.sessionId)!;
-    assert.equal(seen.x, server().x / POSITION_SCALE);
+    await waitFor("the other client draws Rosa where the server has her", () => other.frame().others.get(me.sessionId)?.x === server().x / POSITION_SCALE);
     assert.equal(other.frame().others.has(other.sessionId), false);
   });
 
