@@ -130,9 +130,12 @@ describe("match room", () => {
     const [conn] = await joinMany(1);
     const room = arena.server.getRoomById(conn.roomId) as unknown as MatchRoom;
     const start = room.simulationSteps;
+    const startMs = performance.now();
     await sleep(2000);
     const steps = room.simulationSteps - start;
-    // Wide tolerance: the precise rate is measured by the benchmark, not here.
-    assert.ok(steps >= 100 && steps <= 140, `${steps} steps in 2 s`);
+    // Against the time measured (the sleep runs long on a loaded machine); wide tolerance: the precise
+    // rate is the benchmark's. Never faster than 60 Hz, and not far behind it.
+    const ticks = (performance.now() - startMs) / (1000 / 60);
+    assert.ok(steps >= 0.75 * ticks && steps <= ticks + 1, `${steps} steps in ${ticks.toFixed(1)} ticks of time`);
   });
 });
