@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import type { DrawnPlayer } from "../../client/pages/lib/probe";
-import { arenaForSuite } from "../helpers";
+import { arenaForSuite, waitFor } from "../helpers";
 import { pagesForSuite, screenshot } from "./browser";
 
 /** What the page drew last frame (window.arenaProbe), as plain data. */
@@ -108,11 +108,15 @@ describe("browser: play, chat, lobby and spectate pages (Chromium)", function ()
     await holdUntil(red, "d", () => waitForPlayer(blue, "Rosa", `p.x > ${rosaAtStart.x + 100}`));
     await holdUntil(blue, "s", () => waitForPlayer(red, "Bo", `p.y > ${boAtStart.y + 70}`));
     await waitForPlayer(red, "Rosa", `p.self && p.x > ${rosaAtStart.x + 100}`);
-    // Once both have stopped, both pages draw both players at the same place.
-    await red.waitForTimeout(400);
-    for (const name of ["Rosa", "Bo"]) {
-      const [a, b] = [await playerOn(red, name), await playerOn(blue, name)];
-      assert.deepEqual([a.x, a.y], [b.x, b.y], `${name} drawn at one place on both pages`);
+    // Once both have stopped, both pages come to draw both players at the same place.
+    const placesOn = async (page: Page) => {
+      const [rosa, bo] = [await playerOn(page, "Rosa"), await playerOn(page, "Bo")];
+      return JSON.stringify([rosa.x, rosa.y, bo.x, bo.y]);
+    };
+    try {
+      await waitFor("both pages draw both players at one place", async () => (await placesOn(red)) === (await placesOn(blue)), 10_000);
+    } catch (error) {
+      throw new Error(`Rosa and Bo drawn apart: ${await placesOn(red)} on red, ${await placesOn(blue)} on blue`, { cause: error });
     }
     assert.match(await red.textContent("#status") ?? "", /connected/);
     await screenshot(red, "play-red");
