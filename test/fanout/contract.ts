@@ -20,6 +20,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
     let factory: PresenceFactory;
     let nodeA: Fanout;
     let nodeB: Fanout;
+    let presenceB: Presence;
     let n = 0;
     // A fresh channel per test: backends persist between tests.
     const channel = () => `test-${process.pid}-${Date.now()}-${n++}`;
@@ -27,9 +28,15 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
     beforeEach(async () => {
       factory = await makeFactory();
       nodeA = new Fanout(factory.node(), "node-a", 5);
-      nodeB = new Fanout(factory.node(), "node-b", 5);
+      presenceB = factory.node();
+      nodeB = new Fanout(presenceB, "node-b", 5);
     });
     afterEach(() => factory.cleanup());
+
+    /** Until the backend has node B's subscription to `key`: a publish before it would not reach node B. */
+    async function subscribedOnB(key: string): Promise<void> {
+      await waitFor(`node B subscribed to ${key}`, async () => (await presenceB.channels(presenceTopic(key))).length > 0);
+    }
 
     function collect(fanout: Fanout, key: string): FanoutMessage[] {
       const got: FanoutMessage[] = [];
@@ -50,7 +57,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       const remote1 = collect(nodeB, key);
       const remote2 = collect(nodeB, key);
       const other = collect(nodeB, channel());
-      await new Promise((r) => setTimeout(r, 50)); // let presence subscriptions settle
+      await subscribedOnB(key);
       await nodeA.publish(key, { text: "hello" });
       await nodeA.publish(key, { text: "again" });
       await waitFor("remote delivery", () => remote1.length === 2 && remote2.length === 2);
@@ -84,7 +91,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
     it("delivers ephemeral messages to current subscribers without storing them", async () => {
       const key = channel();
       const got = collect(nodeB, key);
-      await new Promise((r) => setTimeout(r, 50));
+      await subscribedOnB(key);
       nodeA.ephemeral(key, "typing");
       await waitFor("ephemeral delivery", () => got.length === 1);
       assert.equal(got[0].seq, 0);
@@ -97,7 +104,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       const got: number[] = [];
       const sub = new Subscription(nodeB, key, { message: (m) => got.push(m.seq), gap: () => assert.fail("no gap expected") }, 0);
       await sub.ready;
-      await new Promise((r) => setTimeout(r, 50));
+      await subscribedOnB(key);
       await nodeA.publish(key, "before");
       await waitFor("first", () => got.length === 1);
       sub.pause();
@@ -148,13 +155,11 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       const key = channel();
       const off1 = fanout.subscribe(key, () => {});
       const off2 = fanout.subscribe(key, () => {});
-      await new Promise((r) => setTimeout(r, 50));
-      assert.ok((await presence.channels(presenceTopic(key))).length > 0);
+      await waitFor("subscribed", async () => (await presence.channels(presenceTopic(key))).length > 0);
       off1();
       assert.equal(fanout.subscriberCount(key), 1);
       off2();
-      await new Promise((r) => setTimeout(r, 50));
-      assert.deepEqual(await presence.channels(presenceTopic(key)), []);
+      await waitFor("unsubscribed", async () => (await presence.channels(presenceTopic(key))).length === 0);
     });
 
     it("drop forgets a channel", async () => {
