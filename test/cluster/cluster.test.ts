@@ -8,6 +8,8 @@ import type { Broadcast } from "../../rooms/fanout/signage";
 import type { MatchState } from "../../schema/MatchState";
 import { CloseCode } from "../../schema/codes";
 import { dropSocket, sleep, TEST_SECRET, testToken, waitFor } from "../helpers";
+import { RedisPresence } from "@colyseus/redis-presence";
+import { presenceTopic, signageChannelKey } from "../../rooms/fanout/keys";
 import { RedisServer } from "../redisServer";
 import { ArenaNode } from "./ArenaNode";
 
@@ -177,8 +179,16 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
     await assert.rejects((await client(capped[0], "display")).joinOrCreate("lobby"), /too_many_connections/);
     await assert.rejects((await client(capped[1], "display")).joinOrCreate("lobby"), /too_many_connections/);
     await rooms[0].leave();
-    await sleep(200);
-    rooms[0] = await (await client(capped[1], "display")).joinOrCreate("lobby");
+    // The slot comes back once its node has seen the socket close and counted it down in Redis.
+    let rejoined: Room | undefined;
+    await waitFor("a slot freed across nodes", async () => {
+      rejoined = await (await client(capped[1], "display")).joinOrCreate("lobby").catch((error: Error) => {
+        if (/too_many_connections/.test(error.message)) return undefined;
+        throw error;
+      });
+      return rejoined !== undefined;
+    });
+    rooms[0] = rejoined!;
     await Promise.all(rooms.map((r) => r.leave()));
     await Promise.all(capped.map((n) => n.kill()));
     await ownRedis.stop();
@@ -233,12 +243,17 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
     await waitFor("state", () => player.state.tick > 0);
     await redis.restart(3000);
     const tickAfterOutage = player.state.tick;
-    await sleep(500);
-    assert.ok(player.state.tick > tickAfterOutage + 20, "the match kept stepping");
+    await waitFor("the match kept stepping", () => player.state.tick > tickAfterOutage + 20, 3000);
     const channel = `program-r${Date.now()}`;
     const screen = await (await client(b, "display")).joinOrCreate("lobby", { channels: [channel] });
     const got = displayOn(screen);
-    await sleep(500);
+    // Node B's reconnected subscriber must hold the channel before the publish, or the live message has nowhere to go.
+    const observer = new RedisPresence(redis.url);
+    try {
+      await waitFor("node B subscribed again", async () => (await observer.channels(presenceTopic(signageChannelKey(channel)))).length > 0, 10_000);
+    } finally {
+      observer.shutdown();
+    }
     await publish(a, channel, "after the outage");
     await waitFor("fan-out across nodes again", () => got.length === 1, 10_000);
     assert.equal(got[0].payload, "after the outage");
@@ -254,8 +269,7 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
     await waitFor("live", () => red.state.phase === "live", 5000);
     const closed = new Promise<number>((resolve) => red.onLeave(resolve));
     const exited = draining.terminate(20_000);
-    await sleep(500);
-    assert.ok((await nodesSeenBy(a)).find((n) => n.address.endsWith(":2596"))?.draining, "listed as draining");
+    await waitFor("listed as draining", async () => (await nodesSeenBy(a)).find((n) => n.address.endsWith(":2596"))?.draining === true, 3000);
     const elsewhere = await (await client(draining, "player", "late")).create<MatchState>("match", {}).catch((e) => e);
     if (!(elsewhere instanceof Error)) {
       assert.notEqual(portOf(elsewhere), draining.port, "no new room on a draining node");
