@@ -49,6 +49,8 @@ async function main(): Promise<void> {
   const held = new Set<string>();
   let mouse: { x: number; y: number } | undefined;
   let trigger = false;
+  // A click counts once even if the button is up again before the input loop samples it (a quick click, a janky frame).
+  let clicked = false;
   const typingInChat = (e: Event) => e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
   addEventListener("keydown", (e) => {
     if (typingInChat(e)) return;
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
   canvas.canvas.addEventListener("mousedown", (e) => {
     mouse = canvas.toWorld(e.clientX, e.clientY);
     trigger = true;
+    clicked = true;
     e.preventDefault();
   });
   addEventListener("mouseup", () => (trigger = false));
@@ -83,7 +86,8 @@ async function main(): Promise<void> {
     const own = session.state.players?.get(session.sessionId);
     const facing = own?.team === "blue" ? Math.PI : 0;
     const aim = self && mouse ? Math.atan2(mouse.y - self.y, mouse.x - self.x) : (self?.angle ?? facing);
-    const fire = trigger || held.has("Space");
+    const fire = trigger || clicked || held.has("Space");
+    clicked = false;
     // A local tracer when the server will take the shot: off cooldown, rounds left, alive.
     const now = performance.now();
     if (fire && self && own && own.hp > 0 && own.ammo > 0 && now >= nextShotMs) {
