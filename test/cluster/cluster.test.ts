@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
+import { RedisPresence } from "@colyseus/redis-presence";
 import { Client, Room } from "colyseus.js";
 import { withoutTokenInUrl } from "../../client/withoutTokenInUrl";
 import { MatchSession } from "../../client/MatchSession";
@@ -8,7 +9,6 @@ import type { Broadcast } from "../../rooms/fanout/signage";
 import type { MatchState } from "../../schema/MatchState";
 import { CloseCode } from "../../schema/codes";
 import { dropSocket, sleep, TEST_SECRET, testToken, waitFor } from "../helpers";
-import { RedisPresence } from "@colyseus/redis-presence";
 import { presenceTopic, signageChannelKey } from "../../rooms/fanout/keys";
 import { RedisServer } from "../redisServer";
 import { ArenaNode } from "./ArenaNode";
