@@ -1,5 +1,5 @@
 import type { Room } from "colyseus.js";
-import type { Broadcast } from "../rooms/fanout/signage";
+import type { Broadcast, Published } from "../rooms/fanout/signage";
 import type { ErrorMessage } from "../schema/codes";
 import { arenaClient } from "./arenaClient";
 import { arenaFetch } from "./http";
@@ -21,7 +21,7 @@ export class Operator {
   constructor(private readonly options: { endpoint: string; token: string }) {}
 
   /** `POST /api/channels/:channel/messages`; throws ArenaHttpError when refused. */
-  publish(channel: string, payload: unknown): Promise<{ channel: string; seq: number }> {
+  publish(channel: string, payload: unknown): Promise<Published> {
     return arenaFetch(`${this.options.endpoint}/api/channels/${encodeURIComponent(channel)}/messages`, {
       token: this.options.token,
       body: { payload },
@@ -46,7 +46,7 @@ export class OperatorWatch {
     room.onMessage("broadcast", (broadcast: Broadcast) => this.broadcastListeners.forEach((l) => l(broadcast)));
     room.onMessage("error", (error: ErrorMessage) => this.errorListeners.forEach((l) => l(error)));
     // The match listing and acks of lobby `publish` are not an operator console's business.
-    for (const type of ["rooms", "+", "-", "gap", "published"]) room.onMessage(type, () => {});
+    for (const type of ["rooms", "+", "-", "gap", "reset", "published"]) room.onMessage(type, () => {});
   }
 
   onRequestSync(listener: (request: SyncRequest) => void): () => void {

@@ -134,7 +134,8 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     return this.kicked.has(client);
   }
 
-  private sendError(client: Client, code: ErrorCode, message: string): void {
+  /** Sends `error` without a strike: the refusal is not the client's doing (the store is down). */
+  protected sendError(client: Client, code: ErrorCode, message: string): void {
     const payload: ErrorMessage = { code, message };
     this.sendTo(client, "error", payload);
     errorsSent.labels(code).inc();

@@ -5,18 +5,20 @@ import { fanoutFor } from "./fanout";
 import type { FanoutMessage } from "./fanout/Fanout";
 import { Subscription } from "./fanout/Subscription";
 import { signageChannelKey, signageSyncKey } from "./fanout/keys";
-import { Broadcast, publishBroadcast, requestSync } from "./fanout/signage";
+import { broadcastOf, publishBroadcast, requestSync } from "./fanout/signage";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import { ChannelRequest, describeIssues, LobbyJoinOptions, LobbyMessageType, PublishMessage, SubscribeMessage } from "../schema/messages";
+import { ApiError } from "../server/ApiError";
 import type { Role } from "../server/auth/identity";
+import { BroadcastSigner, broadcastSigner } from "../server/signing";
 import { fanoutDeliveries, fanoutLatency } from "../server/metrics";
 
-/** Message bytes of a broadcast, encoded once however many displays receive it. */
+/** Message bytes of a broadcast, signed and encoded once however many displays of this node receive it. */
 const encoded = new WeakMap<FanoutMessage, Buffer>();
-function broadcastBytes(message: FanoutMessage): Buffer {
+function broadcastBytes(message: FanoutMessage, signer: BroadcastSigner): Buffer {
   let bytes = encoded.get(message);
   if (!bytes) {
-    bytes = getMessageBytes.raw(Protocol.ROOM_DATA, "broadcast", message.payload);
+    bytes = getMessageBytes.raw(Protocol.ROOM_DATA, "broadcast", broadcastOf(message, signer));
     encoded.set(message, bytes);
   }
   return bytes;
@@ -46,7 +48,10 @@ export class LobbyRoom extends ArenaRoom {
   private matches = new Map<string, IRoomCache>();
   private unsubscribeLobby?: () => void;
 
+  private signer!: BroadcastSigner;
+
   async onCreate(): Promise<void> {
+    this.signer = await broadcastSigner();
     this.listing.unlisted = true;
     // A full lobby is locked; matchmaking then opens another on the least loaded node,
     // so displays spread over the cluster.
@@ -65,7 +70,8 @@ export class LobbyRoom extends ArenaRoom {
     this.watches.set(client.sessionId, new Map());
     this.sendTo(client, "rooms", [...this.matches.values()]);
     for (const channel of parsed.data.channels ?? []) {
-      this.subscribe(client, { channel, after: parsed.data.after?.[channel] });
+      const after = parsed.data.after?.[channel];
+      this.subscribe(client, { channel, after, epoch: parsed.data.epochs?.[channel] });
     }
   }
 
@@ -100,7 +106,7 @@ export class LobbyRoom extends ArenaRoom {
   }
 
   /** Displays and operators may subscribe; players may not (the listing is theirs, signage is not). */
-  private subscribe(client: Client, { channel, after }: { channel: string; after?: number }): void {
+  private subscribe(client: Client, { channel, after, epoch }: { channel: string; after?: number; epoch?: string }): void {
     const role = this.identity(client).role;
     if (role === "player") return this.refuse(client, ErrorCode.FORBIDDEN_CHANNEL, "players cannot subscribe to signage channels");
     const watches = this.watches.get(client.sessionId)!;
@@ -111,17 +117,19 @@ export class LobbyRoom extends ArenaRoom {
     const fanout = fanoutFor(this.presence);
     const content = new Subscription(fanout, signageChannelKey(channel), {
       message: (m) => {
-        this.sendEncoded(client, "broadcast", broadcastBytes(m));
+        this.sendEncoded(client, "broadcast", broadcastBytes(m, this.signer));
         fanoutDeliveries.inc();
         fanoutLatency.observe((Date.now() - m.ts) / 1000);
       },
       gap: (_key, afterSeq) => this.sendTo(client, "gap", { channel, after: afterSeq }),
-    }, after ?? "retained");
+      reset: (_key, newEpoch) => this.sendTo(client, "reset", { channel, epoch: newEpoch }),
+    }, after === undefined ? "retained" : { epoch, seq: after });
     const watch: Watch = { content };
     if (role === "operator") {
       watch.sync = new Subscription(fanout, signageSyncKey(channel), {
         message: (m) => this.sendTo(client, "request-sync", m.payload),
         gap: () => {},
+        reset: () => {},
       }, "latest");
     }
     watches.set(channel, watch);
@@ -141,8 +149,13 @@ export class LobbyRoom extends ArenaRoom {
     if (this.identity(client).role !== "operator") return this.refuse(client, ErrorCode.ROLE_FORBIDDEN, "only operators publish");
     const parsed = PublishMessage.safeParse(message);
     if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `publish refused: ${describeIssues(parsed.error)}`);
-    const broadcast: Broadcast = await publishBroadcast(fanoutFor(this.presence), parsed.data.channel, parsed.data.payload);
-    this.sendTo(client, "published", { channel: broadcast.channel, seq: broadcast.seq });
+    try {
+      this.sendTo(client, "published", await publishBroadcast(fanoutFor(this.presence), parsed.data.channel, parsed.data.payload));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      // Not the operator's fault: an error to retry on, no strike.
+      this.sendError(client, error.code, error.message);
+    }
   }
 
   private onRequestSync(client: Client, message: unknown): void {

@@ -1,5 +1,7 @@
-import { ErrorCode } from "../schema/codes";
-import { ChatMessage, describeIssues } from "../schema/messages";
+import { ErrorCode, ErrorMessage } from "../schema/codes";
+import { ChatMessage, describeIssues, ResumeMessage } from "../schema/messages";
+import { ApiError } from "../server/ApiError";
+import { logger } from "../server/logger";
 import type { Fanout, FanoutMessage } from "./fanout/Fanout";
 import { Subscription } from "./fanout/Subscription";
 import { ChannelMember, readableChannels, resolvePost } from "./fanout/access";
@@ -20,6 +22,8 @@ export interface ChatPayload {
 /** The `chat` message a client receives. */
 export interface ChatDelivery extends ChatPayload {
   id: string;
+  /** The channel's numbering `seq` belongs to (docs/protocol.md, "Epochs"). */
+  epoch: string;
   seq: number;
   ts: number;
 }
@@ -27,6 +31,8 @@ export interface ChatDelivery extends ChatPayload {
 export const SERVER_SENDER = "server";
 
 type Send = (sessionId: string, type: string, message: unknown) => void;
+
+const log = logger.child({ subsystem: "chat" });
 
 /** A chat member with the name shown to the others. */
 export interface ChatSender extends ChannelMember {
@@ -83,17 +89,20 @@ export class MatchChannels {
   }
 
   /** Replays what the member missed: after the seqs it reports, else after what the server last sent it. */
-  async resume(sessionId: string, lastSeen: Record<string, number> = {}): Promise<void> {
+  async resume(sessionId: string, lastSeen?: ResumeMessage): Promise<void> {
     const subs = this.subscriptions.get(sessionId);
     if (!subs) return;
-    await Promise.all([...subs].map(([name, sub]) => sub.resume(lastSeen[name])));
+    await Promise.all([...subs].map(([name, sub]) => {
+      const seq = lastSeen?.channels[name];
+      return sub.resume(seq === undefined ? undefined : { epoch: lastSeen?.epochs?.[name], seq });
+    }));
   }
 
   async remove(sessionId: string): Promise<void> {
     for (const sub of this.subscriptions.get(sessionId)?.values() ?? []) sub.close();
     this.subscriptions.delete(sessionId);
     this.lastTypingMs.delete(sessionId);
-    await this.fanout.drop(this.key(playerChannel(sessionId)));
+    await this.drop(playerChannel(sessionId));
   }
 
   /**
@@ -111,7 +120,12 @@ export class MatchChannels {
         ? { code: ErrorCode.TEXT_TOO_LONG, message: `chat text is limited to ${this.limits.maxLength} characters` }
         : { code: ErrorCode.INVALID_MESSAGE, message: "chat text is empty" };
     }
-    void this.post(target.channel, { from: sender.id, name: sender.name, to: target.to, text: text.text });
+    this.post(target.channel, { from: sender.id, name: sender.name, to: target.to, text: text.text }).catch((error) => {
+      // Not numbered, so delivered to nobody: the sender hears it and may send again.
+      if (!(error instanceof ApiError)) return log.error({ err: error, channel: target.channel }, "chat not posted");
+      const refusal: ErrorMessage = { code: error.code, message: `chat not sent: ${error.message}` };
+      this.send(sender.id, "error", refusal);
+    });
     return undefined;
   }
 
@@ -126,15 +140,20 @@ export class MatchChannels {
     return this.fanout.publish<ChatPayload>(this.key(channel), { channel, ...payload });
   }
 
-  /** A server notice on a channel (kill feed, departures). */
-  notice(channel: string, text: string): Promise<FanoutMessage> {
-    return this.post(channel, { from: SERVER_SENDER, name: "server", text });
+  /** A server notice on a channel (kill feed, departures); while the store is unreachable it is logged instead. */
+  async notice(channel: string, text: string): Promise<void> {
+    await this.post(channel, { from: SERVER_SENDER, name: "server", text }).catch((err) => log.warn({ err, channel, text }, "notice not posted"));
   }
 
+  /** Forgets the match's channels; while the store is unreachable they are left to it (logged). */
   async dispose(): Promise<void> {
     const players = [...this.subscriptions.keys()];
     await Promise.all(players.map((id) => this.remove(id)));
-    await Promise.all([ALL_CHANNEL, ...TEAMS.map(teamChannel)].map((name) => this.fanout.drop(this.key(name))));
+    await Promise.all([ALL_CHANNEL, ...TEAMS.map(teamChannel)].map((name) => this.drop(name)));
+  }
+
+  private drop(name: string): Promise<void> {
+    return this.fanout.drop(this.key(name)).catch((err) => log.warn({ err, channel: name }, "channel not dropped"));
   }
 
   private key(name: string): string {
@@ -149,10 +168,11 @@ export class MatchChannels {
           if (payload.from !== sessionId) this.send(sessionId, "typing", { channel: payload.channel, from: payload.from, name: payload.name });
           return;
         }
-        const delivery: ChatDelivery = { id: `${payload.channel}:${m.seq}`, seq: m.seq, ts: m.ts, ...payload };
+        const delivery: ChatDelivery = { id: `${payload.channel}:${m.epoch}:${m.seq}`, epoch: m.epoch, seq: m.seq, ts: m.ts, ...payload };
         this.send(sessionId, "chat", delivery);
       },
       gap: (_key, after) => this.send(sessionId, "gap", { channel: name, after }),
+      reset: (_key, epoch) => this.send(sessionId, "reset", { channel: name, epoch }),
     }, "latest");
   }
 }

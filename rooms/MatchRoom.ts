@@ -155,7 +155,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     await this.channels.notice(teamChannel(player.team), `${player.name} left the match`);
   }
 
-  private resumeChannels(id: string, lastSeen?: Record<string, number>): void {
+  private resumeChannels(id: string, lastSeen?: ResumeMessage): void {
     this.awaitingResume.get(id)?.clear();
     this.awaitingResume.delete(id);
     void this.channels.resume(id, lastSeen);
@@ -164,7 +164,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   private onResume(client: Client, message: unknown): void {
     const parsed = ResumeMessage.safeParse(message);
     if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `resume refused: ${describeIssues(parsed.error)}`);
-    this.resumeChannels(client.sessionId, parsed.data.channels);
+    this.resumeChannels(client.sessionId, parsed.data);
   }
 
   private onChat(client: Client, message: unknown): void {

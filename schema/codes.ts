@@ -10,6 +10,8 @@ export const CloseCode = {
   RATE_LIMITED: 4429,
   /** The match this seat belonged to is gone (disposed, node lost). */
   MATCH_GONE: 4410,
+  /** Reported by the SDK: no endpoint got the player back into the seat within the grace window. */
+  SEAT_LOST: 4408,
   /** The server hit an unexpected error handling this client. */
   INTERNAL_ERROR: 4500,
   /** The node is draining for shutdown; reconnect to be placed elsewhere. */
@@ -21,6 +23,7 @@ export const CLOSE_CODE_RECONNECT: Record<CloseCode, boolean> = {
   [CloseCode.PROTOCOL_VIOLATION]: false,
   [CloseCode.RATE_LIMITED]: true,
   [CloseCode.MATCH_GONE]: false,
+  [CloseCode.SEAT_LOST]: false,
   [CloseCode.INTERNAL_ERROR]: true,
   [CloseCode.SERVER_SHUTTING_DOWN]: true,
 };
@@ -61,6 +64,11 @@ export const ErrorCode = {
   INVALID_REQUEST: "invalid_request",
   /** No such HTTP route or resource. */
   NOT_FOUND: "not_found",
+  /**
+   * The store behind channel numbering (Redis) cannot be reached: the message was not numbered, stored or
+   * delivered. Retry after the `Retry-After` seconds (HTTP) or later (`error` in a room).
+   */
+  STORE_UNAVAILABLE: "store_unavailable",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -81,6 +89,7 @@ export const ERROR_STATUS = {
   [ErrorCode.RATE_LIMITED]: 429,
   [ErrorCode.TOO_MANY_CONNECTIONS]: 429,
   [ErrorCode.INTERNAL]: 500,
+  [ErrorCode.STORE_UNAVAILABLE]: 503,
 } as const satisfies Partial<Record<ErrorCode, number>>;
 export type HttpErrorCode = keyof typeof ERROR_STATUS;
 

@@ -35,9 +35,14 @@ export const ChatMessage = z.object({
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
+/** A channel's epoch, as the server sent it (`broadcast.epoch`, `chat.epoch`, `reset.epoch`). */
+const Epoch = z.string().min(1).max(32);
+
 /** After a reconnection: the last seq seen per channel name; the server replays what came after. */
 export const ResumeMessage = z.object({
   channels: z.record(z.string().max(64), z.number().int().min(0).max(0xffff_ffff)),
+  /** Per channel name, the epoch of that seq (as `chat.epoch` gave it). */
+  epochs: z.record(z.string().max(64), Epoch).optional(),
 });
 export type ResumeMessage = z.infer<typeof ResumeMessage>;
 
@@ -64,13 +69,18 @@ export const SignageChannelName = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/
 
 const Seq = z.number().int().min(0).max(0xffff_ffff);
 
-/** `after`: per channel, the last seq the display already has (resume); without it the retained message comes first. */
+/**
+ * `after`: per channel, the last seq the display already has (resume); without it the retained message comes
+ * first. `epochs`: per channel, the epoch of that seq; a different epoch than the channel's answers `reset` and
+ * the new epoch from its start.
+ */
 export const LobbyJoinOptions = z.object({
   channels: z.array(SignageChannelName).max(256).optional(),
   after: z.record(z.string().max(64), Seq).optional(),
+  epochs: z.record(z.string().max(64), Epoch).optional(),
 });
 
-export const SubscribeMessage = z.object({ channel: SignageChannelName, after: Seq.optional() });
+export const SubscribeMessage = z.object({ channel: SignageChannelName, after: Seq.optional(), epoch: Epoch.optional() });
 export const ChannelRequest = z.object({ channel: SignageChannelName });
 export const PublishMessage = z.object({
   channel: SignageChannelName,

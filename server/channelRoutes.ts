@@ -11,7 +11,11 @@ import { requireRole } from "./auth/requireRole";
 import { rateLimitPerIp } from "./limits/httpRateLimit";
 import { broadcastSigner } from "./signing";
 
-const AfterQuery = z.object({ after: z.coerce.number().int().min(0).max(0xffff_ffff).default(0) });
+const AfterQuery = z.object({
+  after: z.coerce.number().int().min(0).max(0xffff_ffff).default(0),
+  /** The epoch of `after`, as a previous answer or broadcast gave it. */
+  epoch: z.string().min(1).max(32).optional(),
+});
 
 function channelParam(raw: string): string {
   const parsed = SignageChannelName.safeParse(raw);
@@ -35,20 +39,17 @@ export function channelRoutes(admission: Admission): Router {
     (req, res, next) => {
       const body = PublishMessage.safeParse({ ...req.body, channel: req.params.channel });
       if (!body.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(body.error)));
-      publishBroadcast(fanout(), body.data.channel, body.data.payload).then(
-        (b) => res.status(201).json({ channel: b.channel, seq: b.seq }),
-        next,
-      );
+      publishBroadcast(fanout(), body.data.channel, body.data.payload).then((published) => res.status(201).json(published), next);
     },
   );
 
   router.get("/api/channels/:channel/messages", requireRole("display", "operator"), (req, res, next) => {
     const query = AfterQuery.safeParse(req.query);
     if (!query.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(query.error)));
-    broadcastsAfter(fanout(), channelParam(req.params.channel), query.data.after).then(
-      (messages) => res.json({ messages }),
-      next,
-    );
+    const from = { epoch: query.data.epoch, seq: query.data.after };
+    broadcastSigner()
+      .then((signer) => broadcastsAfter(fanout(), signer, channelParam(req.params.channel), from))
+      .then((polled) => res.json(polled), next);
   });
 
   router.get("/.well-known/jwks.json", (_req, res, next) => {

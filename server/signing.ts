@@ -1,4 +1,5 @@
-import { calculateJwkThumbprint, CompactSign, exportJWK, generateKeyPair, importPKCS8, JWK } from "jose";
+import { calculateJwkThumbprint, JWK } from "jose";
+import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { loadConfig } from "./config";
 import { logger } from "./logger";
@@ -12,36 +13,40 @@ export interface SignedContent {
 
 export interface BroadcastSigner {
   /** Compact JWS (EdDSA) over the JSON of `content`. */
-  sign(content: SignedContent): Promise<string>;
+  sign(content: SignedContent): string;
   /** The public key set served at /.well-known/jwks.json. */
   readonly jwks: { keys: JWK[] };
 }
 
 const ALG = "EdDSA";
 
+/**
+ * Signing is synchronous (node:crypto; Ed25519 signatures are deterministic, so
+ * every node signs a message to the same bytes): broadcasts are signed as they
+ * are delivered, in seq order, and an await there would let a later one pass.
+ * jose verifies (client/verifyBroadcast.ts) and names the key (its thumbprint).
+ */
 async function createSigner(): Promise<BroadcastSigner> {
   const { ARENA_SIGNING_KEY, ARENA_SIGNING_KEY_FILE } = loadConfig();
   const pem = ARENA_SIGNING_KEY ?? (ARENA_SIGNING_KEY_FILE ? readFileSync(ARENA_SIGNING_KEY_FILE, "utf8") : undefined);
-  let privateKey: CryptoKey;
-  let publicJwk: JWK;
+  let privateKey: KeyObject;
   if (pem) {
-    privateKey = await importPKCS8(pem, ALG, { extractable: true });
-    // The public half of an Ed25519 private JWK is its `x`: drop the private `d`.
-    const { d: _private, ...pub } = await exportJWK(privateKey);
-    publicJwk = pub;
+    privateKey = createPrivateKey(pem);
+    if (privateKey.asymmetricKeyType !== "ed25519") throw new Error("ARENA_SIGNING_KEY must be an Ed25519 private key (PKCS#8 PEM)");
   } else {
-    const pair = await generateKeyPair(ALG, { crv: "Ed25519", extractable: true });
-    privateKey = pair.privateKey;
-    publicJwk = await exportJWK(pair.publicKey);
+    privateKey = generateKeyPairSync("ed25519").privateKey;
     logger.warn("no ARENA_SIGNING_KEY: broadcasts are signed with an ephemeral key that changes at every start");
   }
+  const publicJwk = createPublicKey(privateKey).export({ format: "jwk" }) as JWK;
   const kid = await calculateJwkThumbprint(publicJwk);
   const jwks = { keys: [{ ...publicJwk, kid, alg: ALG, use: "sig" }] };
-  const encoder = new TextEncoder();
+  const header = Buffer.from(JSON.stringify({ alg: ALG, kid })).toString("base64url");
   return {
     jwks,
-    sign: (content) =>
-      new CompactSign(encoder.encode(JSON.stringify(content))).setProtectedHeader({ alg: ALG, kid }).sign(privateKey),
+    sign: (content) => {
+      const signingInput = `${header}.${Buffer.from(JSON.stringify(content)).toString("base64url")}`;
+      return `${signingInput}.${sign(null, Buffer.from(signingInput), privateKey).toString("base64url")}`;
+    },
   };
 }
 

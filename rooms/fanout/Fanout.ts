@@ -1,68 +1,59 @@
 import type { Presence } from "@colyseus/core";
-import { backlogKey, presenceTopic, seqKey } from "./keys";
+import type { ChannelHead, ChannelStore, FanoutMessage } from "./ChannelStore";
+import { presenceTopic } from "./keys";
 import { fanoutPublishes } from "../../server/metrics";
 
-/** One channel message. `seq` counts per channel from 1; ephemeral messages have seq 0 and are never stored. */
-export interface FanoutMessage<T = unknown> {
-  key: string;
-  seq: number;
-  ts: number;
-  payload: T;
-}
+export type { FanoutMessage } from "./ChannelStore";
 
 export type FanoutListener = (message: FanoutMessage) => void;
 
-export interface History {
-  messages: FanoutMessage[];
-  /** True when messages after the requested seq were already evicted from the bounded backlog. */
-  gap: boolean;
+/** Where a reader stands on a channel: the last seq it has, and of which epoch (unknown when it never said). */
+export interface ChannelPosition {
+  epoch?: string;
+  seq: number;
 }
 
-interface Envelope {
-  origin: string;
-  message: FanoutMessage;
+export interface History {
+  /** The channel's current epoch; undefined while nothing is numbered on it. */
+  epoch?: string;
+  /** Stored messages after the position, oldest first (from the epoch's start when `reset`). */
+  messages: FanoutMessage[];
+  /** Messages after the position were already evicted from the bounded backlog. */
+  gap: boolean;
+  /** The position is of another epoch (the store lost the channel since): it counts again from 0. */
+  reset: boolean;
 }
+
+/** Higher than any seq: reads nothing but the head. */
+const HEAD_ONLY = Number.MAX_SAFE_INTEGER;
 
 /**
  * The only path by which channel messages reach clients, for match chat and
- * signage alike. Numbering and the bounded backlog live in Colyseus presence,
- * so the same code is single-node on LocalPresence and multi-node on
- * RedisPresence. Local subscribers are served directly; other nodes get the
- * message through one presence subscription per channel per node (exactly once).
+ * signage alike. The store numbers, keeps and publishes each message in one
+ * step; every node (this one included) receives a channel's messages through
+ * one presence subscription, in seq order, and hands them to its local listeners.
  */
 export class Fanout {
   private readonly listeners = new Map<string, Set<FanoutListener>>();
-  private readonly remoteHandlers = new Map<string, (envelope: Envelope) => void>();
+  private readonly streamHandlers = new Map<string, (message: FanoutMessage) => void>();
 
-  constructor(
-    private readonly presence: Presence,
-    private readonly nodeId: string,
-    /** Messages kept per channel for resume and late joiners. */
-    readonly backlogSize: number,
-  ) {}
+  constructor(private readonly store: ChannelStore, private readonly presence: Presence) {}
 
   /**
-   * Numbers, stores and delivers a message on every node. `payload` may be built
-   * from the assigned seq (a signature must cover it).
+   * Numbers, stores and publishes a message; subscribers on every node get it
+   * from the stream. Rejects with ApiError `store_unavailable` when the store is
+   * unreachable (then no subscriber gets it).
    */
-  async publish<T>(key: string, payload: T | ((seq: number) => T | Promise<T>)): Promise<FanoutMessage<T>> {
-    const seq = await this.presence.incr(seqKey(key));
-    const body = typeof payload === "function" ? await (payload as (seq: number) => T | Promise<T>)(seq) : payload;
-    const message: FanoutMessage<T> = { key, seq, ts: Date.now(), payload: body };
-    await this.presence.hset(backlogKey(key), String(seq), JSON.stringify(message));
-    if (seq > this.backlogSize) await this.presence.hdel(backlogKey(key), String(seq - this.backlogSize));
+  async publish<T>(key: string, payload: T): Promise<FanoutMessage<T>> {
+    const message = await this.store.append(key, payload);
     fanoutPublishes.inc();
-    // Other nodes first: they deliver in parallel while this node loops over its own subscribers.
-    this.presence.publish(presenceTopic(key), { origin: this.nodeId, message } satisfies Envelope);
-    this.deliver(message);
     return message;
   }
 
   /** Delivers to current subscribers only: no seq, never stored or replayed (typing indicators). */
   ephemeral<T>(key: string, payload: T): void {
-    const message: FanoutMessage<T> = { key, seq: 0, ts: Date.now(), payload };
-    this.presence.publish(presenceTopic(key), { origin: this.nodeId, message } satisfies Envelope);
-    this.deliver(message);
+    const message: FanoutMessage<T> = { key, epoch: "", seq: 0, ts: Date.now(), payload };
+    this.presence.publish(presenceTopic(key), message);
   }
 
   /** Registers a local listener; returns its removal. */
@@ -71,14 +62,17 @@ export class Fanout {
     if (!set) {
       set = new Set();
       this.listeners.set(key, set);
-      const onRemote = (envelope: Envelope) => {
-        if (envelope.origin !== this.nodeId) this.deliver(envelope.message);
-      };
-      this.remoteHandlers.set(key, onRemote);
-      void this.presence.subscribe(presenceTopic(key), onRemote);
+      const onStream = (message: FanoutMessage) => this.deliver(key, message);
+      this.streamHandlers.set(key, onStream);
+      void this.presence.subscribe(presenceTopic(key), onStream);
     }
     set.add(listener);
     return () => this.unsubscribe(key, listener);
+  }
+
+  /** `listener` runs when the stream was cut off and is back: what was published meanwhile must be read from the backlog. */
+  onStreamResumed(listener: () => void): () => void {
+    return this.store.onStreamResumed(listener);
   }
 
   subscriberCount(key: string): number {
@@ -90,32 +84,34 @@ export class Fanout {
     for (const [key, set] of this.listeners) yield [key, set.size];
   }
 
-  /** Stored messages with seq > `after`, oldest first. */
-  async history(key: string, after: number): Promise<History> {
-    const [stored, latest] = await Promise.all([this.presence.hgetall(backlogKey(key)), this.latestSeq(key)]);
-    const messages = Object.values(stored ?? {})
-      .map((raw) => JSON.parse(raw) as FanoutMessage)
-      .filter((m) => m.seq > after)
-      .sort((a, b) => a.seq - b.seq);
-    const oldestKept = messages.length > 0 ? messages[0].seq : latest + 1;
-    return { messages, gap: oldestKept > after + 1 && latest > after };
+  /** What a reader at `from` is owed from the backlog. */
+  async history(key: string, from: ChannelPosition): Promise<History> {
+    let log = await this.store.read(key, from.seq);
+    if (!log.head) return { messages: [], gap: false, reset: false };
+    const reset = (from.epoch !== undefined && from.epoch !== log.head.epoch) || from.seq > log.head.seq;
+    if (reset) log = await this.store.read(key, 0);
+    if (!log.head) return { messages: [], gap: false, reset: false };
+    const after = reset ? 0 : from.seq;
+    const oldestKept = log.messages[0]?.seq ?? log.head.seq + 1;
+    return { epoch: log.head.epoch, messages: log.messages, gap: oldestKept > after + 1 && log.head.seq > after, reset };
   }
 
   /** The channel's last message, if any is still stored. */
   async retained(key: string): Promise<FanoutMessage | undefined> {
-    const latest = await this.latestSeq(key);
-    if (latest === 0) return undefined;
-    const raw = await this.presence.hget(backlogKey(key), String(latest));
-    return raw ? (JSON.parse(raw) as FanoutMessage) : undefined;
+    const head = await this.head(key);
+    if (!head) return undefined;
+    const { messages } = await this.store.read(key, head.seq - 1);
+    return messages.find((m) => m.epoch === head.epoch && m.seq === head.seq);
   }
 
-  async latestSeq(key: string): Promise<number> {
-    return Number((await this.presence.get(seqKey(key))) ?? 0);
+  /** How far the channel's numbering got; undefined while nothing is numbered on it. */
+  async head(key: string): Promise<ChannelHead | undefined> {
+    return (await this.store.read(key, HEAD_ONLY)).head;
   }
 
   /** Forgets a channel's numbering and backlog (a disposed match's channels). */
-  async drop(key: string): Promise<void> {
-    await Promise.all([this.presence.del(seqKey(key)), this.presence.del(backlogKey(key))]);
+  drop(key: string): Promise<void> {
+    return this.store.drop(key);
   }
 
   private unsubscribe(key: string, listener: FanoutListener): void {
@@ -123,12 +119,12 @@ export class Fanout {
     if (!set?.delete(listener) || set.size > 0) return;
     this.listeners.delete(key);
     // Presence subscriptions must be removed explicitly: Colyseus 0.16 leaks them otherwise (#843).
-    this.presence.unsubscribe(presenceTopic(key), this.remoteHandlers.get(key));
-    this.remoteHandlers.delete(key);
+    this.presence.unsubscribe(presenceTopic(key), this.streamHandlers.get(key));
+    this.streamHandlers.delete(key);
   }
 
-  private deliver(message: FanoutMessage): void {
-    const set = this.listeners.get(message.key);
+  private deliver(key: string, message: FanoutMessage): void {
+    const set = this.listeners.get(key);
     if (!set) return;
     for (const listener of set) listener(message);
   }

@@ -1,19 +1,31 @@
-import type { Fanout, FanoutMessage } from "./Fanout";
+import type { ChannelPosition, Fanout, FanoutMessage } from "./Fanout";
+import { logger } from "../../server/logger";
+
+const log = logger.child({ subsystem: "fanout" });
 
 export interface SubscriberSink {
   /** Delivers one message to the subscriber (in seq order, each once). */
   message(message: FanoutMessage): void;
   /** Messages after `afterSeq` were evicted from the backlog before they could be delivered. */
   gap(key: string, afterSeq: number): void;
+  /**
+   * The channel's numbering started again in `epoch` (the store lost it): what
+   * follows counts from that epoch's start, and earlier seqs mean nothing now.
+   */
+  reset(key: string, epoch: string): void;
 }
 
 /**
  * One subscriber's cursor on one channel: delivers every numbered message once
- * and in order, filling holes from the backlog (a reordered cross-node message,
- * a reconnection). While paused nothing is sent; `resume(after)` replays what
- * was missed.
+ * and in order and never moves past a seq it has not delivered. A live message
+ * that is not the next one (a reconnection, a subscriber that missed the stream
+ * while Redis was away) sends it to the backlog first; a message of another
+ * epoch is announced as a reset. While paused nothing is sent; `resume` replays
+ * what was missed.
  */
 export class Subscription {
+  /** Epoch of `lastSeq`; undefined until known. */
+  epoch: string | undefined;
   /** Seq of the last message handed to the sink; null until the starting point is known. */
   lastSeq: number | null = null;
   /** Settles once the starting point is known and anything after it was delivered. */
@@ -23,29 +35,45 @@ export class Subscription {
   /** A live message arrived during a catch-up pass: read the backlog once more. */
   private arrivedDuringCatchUp = false;
   private readonly unsubscribe: () => void;
+  private readonly stopResumeWatch: () => void;
 
   /**
    * @param start "latest": only messages published from now on; "retained": the
-   *   channel's last message first, then live; a number: replay everything after
-   *   that seq still in the backlog, then go live.
+   *   channel's last message first, then live; a position: replay everything
+   *   after it still in the backlog (everything, with a reset, if it is of
+   *   another epoch), then go live.
    */
   constructor(
     private readonly fanout: Fanout,
     readonly key: string,
     private readonly sink: SubscriberSink,
-    start: number | "latest" | "retained",
+    start: ChannelPosition | "latest" | "retained",
   ) {
     this.unsubscribe = fanout.subscribe(key, (m) => this.onMessage(m));
+    this.stopResumeWatch = fanout.onStreamResumed(() => {
+      if (!this.paused && this.lastSeq !== null) this.catchUpInBackground();
+    });
+    this.ready = this.begin(start).catch((err) => {
+      // The store is unreachable: the first live message sets the starting point, and the
+      // stream's return (onStreamResumed) reads what was missed from there.
+      log.warn({ err, channel: key }, "subscription started without its backlog");
+      this.paused = false;
+    });
+  }
+
+  private async begin(start: ChannelPosition | "latest" | "retained"): Promise<void> {
     if (start === "latest") {
-      this.ready = fanout.latestSeq(key).then((latest) => {
-        // A message that arrived meanwhile already set the starting point.
-        if (this.lastSeq === null) this.lastSeq = latest;
-      });
+      const head = await this.fanout.head(this.key);
+      // A message that arrived meanwhile already set the starting point.
+      if (this.lastSeq !== null) return;
+      this.epoch = head?.epoch;
+      this.lastSeq = head?.seq ?? 0;
     } else if (start === "retained") {
       this.paused = true; // live messages wait until the retained one is out
-      this.ready = fanout.latestSeq(key).then((latest) => this.startAfter(Math.max(0, latest - 1)));
+      const head = await this.fanout.head(this.key);
+      await this.startAfter({ epoch: head?.epoch, seq: Math.max(0, (head?.seq ?? 0) - 1) });
     } else {
-      this.ready = this.startAfter(start);
+      await this.startAfter(start);
     }
   }
 
@@ -53,20 +81,24 @@ export class Subscription {
     this.paused = true;
   }
 
-  /** Resumes delivery after `afterSeq` (default: after the last delivered), replaying the backlog. */
-  async resume(afterSeq?: number): Promise<void> {
+  /** Resumes delivery after `from` (default: after the last delivered), replaying the backlog. */
+  async resume(from?: ChannelPosition): Promise<void> {
     await this.ready;
-    return this.startAfter(afterSeq ?? this.lastSeq ?? 0);
+    await this.startAfter(from ?? { epoch: this.epoch, seq: this.lastSeq ?? 0 }).catch((err) => {
+      log.warn({ err, channel: this.key }, "resume could not read the backlog; it is read again when the store is back");
+    });
   }
 
   close(): void {
     this.paused = true;
     this.unsubscribe();
+    this.stopResumeWatch();
   }
 
-  private startAfter(seq: number): Promise<void> {
+  private startAfter(from: ChannelPosition): Promise<void> {
     this.paused = false;
-    this.lastSeq = seq;
+    this.epoch = from.epoch;
+    this.lastSeq = from.seq;
     return this.catchUp();
   }
 
@@ -77,11 +109,14 @@ export class Subscription {
       this.arrivedDuringCatchUp = true; // the running catch-up reads it from the backlog
       return;
     }
-    if (this.lastSeq === null || message.seq === this.lastSeq + 1) {
+    const sameEpoch = this.epoch === undefined || this.epoch === message.epoch;
+    if (this.lastSeq === null || (sameEpoch && message.seq === this.lastSeq + 1)) {
+      this.epoch = message.epoch;
       this.lastSeq = message.seq;
       return this.sink.message(message);
     }
-    if (message.seq > this.lastSeq + 1) void this.catchUp();
+    if (sameEpoch && message.seq <= this.lastSeq) return; // already delivered
+    this.catchUpInBackground();
   }
 
   private catchUp(): Promise<void> {
@@ -91,9 +126,14 @@ export class Subscription {
       for (;;) {
         this.arrivedDuringCatchUp = false;
         const after = this.lastSeq ?? 0;
-        const history = await this.fanout.history(this.key, after);
-        if (this.paused) return;
-        if (history.gap) this.sink.gap(this.key, after);
+        const history = await this.fanout.history(this.key, { epoch: this.epoch, seq: after });
+        if (this.paused || history.epoch === undefined) return;
+        if (history.reset) {
+          this.lastSeq = 0;
+          this.sink.reset(this.key, history.epoch);
+        }
+        this.epoch = history.epoch;
+        if (history.gap) this.sink.gap(this.key, this.lastSeq ?? 0);
         let delivered = false;
         for (const m of history.messages) {
           if (m.seq <= (this.lastSeq ?? 0)) continue;
@@ -108,5 +148,10 @@ export class Subscription {
       this.catchingUp = null;
     });
     return this.catchingUp;
+  }
+
+  /** A catch-up started by a live message or the stream's return: on failure the next one tries again. */
+  private catchUpInBackground(): void {
+    this.catchUp().catch((err) => log.warn({ err, channel: this.key }, "catch-up from the backlog failed; retried on the next message"));
   }
 }

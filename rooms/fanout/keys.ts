@@ -19,5 +19,8 @@ export const signageChannelOf = (key: string): string | undefined =>
 export const signageSyncKey = (name: string): string => `signage-sync/${name}`;
 
 export const presenceTopic = (key: string): string => `arena:fanout:${key}`;
-export const seqKey = (key: string): string => `arena:fanout:seq:${key}`;
-export const backlogKey = (key: string): string => `arena:fanout:backlog:${key}`;
+// A channel's head and backlog share a hash tag, so on Redis Cluster one script can update both.
+/** Hash of a channel's numbering: `epoch` and the last `seq`. */
+export const channelHeadKey = (key: string): string => `arena:ch:{${key}}:head`;
+/** Sorted set of a channel's stored messages, scored by seq. */
+export const channelLogKey = (key: string): string => `arena:ch:{${key}}:log`;

@@ -1,31 +1,61 @@
-import type { Fanout } from "./Fanout";
-import { signageChannelKey, signageSyncKey } from "./keys";
-import { broadcastSigner } from "../../server/signing";
+import type { ChannelPosition, Fanout, FanoutMessage } from "./Fanout";
+import { signageChannelKey, signageChannelOf, signageSyncKey } from "./keys";
+import type { BroadcastSigner } from "../../server/signing";
 
-/** A signage message as displays receive it: `jws` signs `{channel, seq, payload}`. */
+/** A signage message as displays receive it: `jws` signs `{channel, seq, payload}`; `epoch` names the numbering `seq` belongs to. */
 export interface Broadcast {
   channel: string;
+  epoch: string;
   seq: number;
   payload: unknown;
   jws: string;
 }
 
-/** The one publish path for signage, whether from HTTP or an operator in the lobby. */
-export async function publishBroadcast(fanout: Fanout, channel: string, payload: unknown): Promise<Broadcast> {
-  const signer = await broadcastSigner();
-  const message = await fanout.publish<Broadcast>(signageChannelKey(channel), async (seq) => ({
-    channel, seq, payload, jws: await signer.sign({ channel, seq, payload }),
-  }));
-  return message.payload;
+/** Where a publish landed. */
+export interface Published {
+  channel: string;
+  epoch: string;
+  seq: number;
 }
 
-/** The retained message and every later one still in the backlog after `after` (the polling fallback). */
-export async function broadcastsAfter(fanout: Fanout, channel: string, after: number): Promise<Broadcast[]> {
+/** The one publish path for signage, whether from HTTP or an operator in the lobby. */
+export async function publishBroadcast(fanout: Fanout, channel: string, payload: unknown): Promise<Published> {
+  const message = await fanout.publish(signageChannelKey(channel), payload);
+  return { channel, epoch: message.epoch, seq: message.seq };
+}
+
+const signed = new WeakMap<FanoutMessage, Broadcast>();
+
+/**
+ * A stored signage message as displays receive it, signed once per message
+ * object: every display on this node is handed the same one.
+ */
+export function broadcastOf(message: FanoutMessage, signer: BroadcastSigner): Broadcast {
+  let broadcast = signed.get(message);
+  if (!broadcast) {
+    const channel = signageChannelOf(message.key)!;
+    const { epoch, seq, payload } = message;
+    broadcast = { channel, epoch, seq, payload, jws: signer.sign({ channel, seq, payload }) };
+    signed.set(message, broadcast);
+  }
+  return broadcast;
+}
+
+export interface PolledBroadcasts {
+  /** The channel's epoch; absent while nothing is published on it. */
+  epoch?: string;
+  /** `from` is of another epoch: `messages` start that epoch again. */
+  reset: boolean;
+  messages: Broadcast[];
+}
+
+/** The retained message and every later one still in the backlog after `from` (the polling fallback). */
+export async function broadcastsAfter(fanout: Fanout, signer: BroadcastSigner, channel: string, from: ChannelPosition): Promise<PolledBroadcasts> {
   const key = signageChannelKey(channel);
-  const [history, retained] = await Promise.all([fanout.history(key, after), fanout.retained(key)]);
-  const messages = history.messages.map((m) => m.payload as Broadcast);
-  if (retained && !messages.some((m) => m.seq === retained.seq)) messages.unshift(retained.payload as Broadcast);
-  return messages;
+  const [history, retained] = await Promise.all([fanout.history(key, from), fanout.retained(key)]);
+  const messages = history.messages;
+  if (retained && retained.epoch === history.epoch && !messages.some((m) => m.seq === retained.seq)) messages.unshift(retained);
+  return { epoch: history.epoch, reset: history.reset, messages: messages.map((m) => broadcastOf(m, signer)) };
 }
 
 /** A display asks the operators watching `channel` to publish its current content again. Never stored. */

@@ -1,14 +1,29 @@
 import assert from "node:assert/strict";
 import type { Presence } from "@colyseus/core";
+import type { ChannelStore } from "../../rooms/fanout/ChannelStore";
 import { Fanout, FanoutMessage } from "../../rooms/fanout/Fanout";
 import { Subscription } from "../../rooms/fanout/Subscription";
 import { presenceTopic } from "../../rooms/fanout/keys";
 import { waitFor } from "../helpers";
 
+export interface BackendNode {
+  presence: Presence;
+  store: ChannelStore;
+}
+
 export interface PresenceFactory {
-  /** A presence for one simulated node; all nodes of a test share one backend. */
-  node(): Presence;
+  /** Presence and channel store for one simulated node; all nodes of a test share one backend. */
+  node(): BackendNode;
   cleanup(): Promise<void>;
+}
+
+/** A sink collecting what a Subscription hands over, resets included. */
+function recorder() {
+  const seqs: number[] = [];
+  const resets: string[] = [];
+  const gaps: number[] = [];
+  const sink = { message: (m: FanoutMessage) => seqs.push(m.seq), gap: (_k: string, after: number) => gaps.push(after), reset: (_k: string, epoch: string) => resets.push(epoch) };
+  return { seqs, resets, gaps, sink };
 }
 
 /**
@@ -25,11 +40,14 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
     // A fresh channel per test: backends persist between tests.
     const channel = () => `test-${process.pid}-${Date.now()}-${n++}`;
 
+    const fanoutOn = ({ presence, store }: BackendNode) => new Fanout(store, presence);
+
     beforeEach(async () => {
       factory = await makeFactory();
-      nodeA = new Fanout(factory.node(), "node-a", 5);
-      presenceB = factory.node();
-      nodeB = new Fanout(presenceB, "node-b", 5);
+      nodeA = fanoutOn(factory.node());
+      const b = factory.node();
+      presenceB = b.presence;
+      nodeB = fanoutOn(b);
     });
     afterEach(() => factory.cleanup());
 
@@ -70,14 +88,14 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
     it("keeps a bounded backlog and says when history has a gap", async () => {
       const key = channel();
       for (let i = 1; i <= 8; i++) await nodeA.publish(key, i);
-      const recent = await nodeB.history(key, 5);
+      const recent = await nodeB.history(key, { seq: 5 });
       assert.deepEqual(recent.messages.map((m) => m.payload), [6, 7, 8]);
       assert.equal(recent.gap, false);
-      const old = await nodeB.history(key, 1);
+      const old = await nodeB.history(key, { seq: 1 });
       assert.deepEqual(old.messages.map((m) => m.seq), [4, 5, 6, 7, 8], "only the last 5 kept");
       assert.equal(old.gap, true);
-      assert.deepEqual((await nodeB.history(key, 8)).messages, []);
-      assert.equal((await nodeB.history(key, 8)).gap, false);
+      assert.deepEqual((await nodeB.history(key, { seq: 8 })).messages, []);
+      assert.equal((await nodeB.history(key, { seq: 8 })).gap, false);
     });
 
     it("retains the last message for late joiners", async () => {
@@ -95,14 +113,14 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       nodeA.ephemeral(key, "typing");
       await waitFor("ephemeral delivery", () => got.length === 1);
       assert.equal(got[0].seq, 0);
-      assert.deepEqual((await nodeA.history(key, 0)).messages, []);
+      assert.deepEqual((await nodeA.history(key, { seq: 0 })).messages, []);
       assert.equal(await nodeA.retained(key), undefined);
     });
 
     it("a paused subscription resumes with exactly the missed messages, in order", async () => {
       const key = channel();
       const got: number[] = [];
-      const sub = new Subscription(nodeB, key, { message: (m) => got.push(m.seq), gap: () => assert.fail("no gap expected") }, 0);
+      const sub = new Subscription(nodeB, key, { message: (m) => got.push(m.seq), gap: () => assert.fail("no gap expected"), reset: () => assert.fail("no reset expected") }, { seq: 0 });
       await sub.ready;
       await subscribedOnB(key);
       await nodeA.publish(key, "before");
@@ -111,7 +129,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       for (let i = 0; i < 4; i++) await nodeA.publish(key, `while away ${i}`);
       await new Promise((r) => setTimeout(r, 50));
       assert.deepEqual(got, [1]);
-      await sub.resume(1);
+      await sub.resume({ epoch: sub.epoch, seq: 1 });
       await nodeA.publish(key, "after");
       await waitFor("all", () => got.length === 6);
       await new Promise((r) => setTimeout(r, 50));
@@ -124,7 +142,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       for (let i = 0; i < 8; i++) await nodeA.publish(key, i);
       const gaps: number[] = [];
       const got: number[] = [];
-      const sub = new Subscription(nodeB, key, { message: (m) => got.push(m.seq), gap: (_k, after) => gaps.push(after) }, 1);
+      const sub = new Subscription(nodeB, key, { message: (m) => got.push(m.seq), gap: (_k, after) => gaps.push(after), reset: () => assert.fail("no reset expected") }, { seq: 1 });
       await sub.ready;
       assert.deepEqual(gaps, [1]);
       assert.deepEqual(got, [4, 5, 6, 7, 8]);
@@ -137,7 +155,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       await nodeA.publish(key, "current");
       const retained: unknown[] = [];
       const latest: unknown[] = [];
-      const sink = (into: unknown[]) => ({ message: (m: FanoutMessage) => into.push(m.payload), gap: () => {} });
+      const sink = (into: unknown[]) => ({ message: (m: FanoutMessage) => into.push(m.payload), gap: () => {}, reset: () => {} });
       const a = new Subscription(nodeB, key, sink(retained), "retained");
       const b = new Subscription(nodeB, key, sink(latest), "latest");
       await Promise.all([a.ready, b.ready]);
@@ -150,8 +168,9 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
     });
 
     it("removes its presence subscription when the last local subscriber leaves", async () => {
-      const presence = factory.node();
-      const fanout = new Fanout(presence, "node-c", 5);
+      const c = factory.node();
+      const presence = c.presence;
+      const fanout = fanoutOn(c);
       const key = channel();
       const off1 = fanout.subscribe(key, () => {});
       const off2 = fanout.subscribe(key, () => {});
@@ -166,8 +185,66 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       const key = channel();
       await nodeA.publish(key, "x");
       await nodeA.drop(key);
-      assert.equal(await nodeB.latestSeq(key), 0);
-      assert.deepEqual((await nodeB.history(key, 0)).messages, []);
+      assert.equal(await nodeB.head(key), undefined);
+      assert.deepEqual((await nodeB.history(key, { seq: 0 })).messages, []);
+    });
+    it("delivers bursts of concurrent publishes from both nodes to every subscriber once each, in seq order", async () => {
+      const key = channel();
+      const onA = recorder();
+      const onB = recorder();
+      const subs = [new Subscription(nodeA, key, onA.sink, "latest"), new Subscription(nodeB, key, onB.sink, "latest")];
+      await Promise.all(subs.map((s) => s.ready));
+      await subscribedOnB(key);
+      const published: number[] = [];
+      for (let burst = 0; burst < 5; burst++) {
+        const seqs = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? nodeA : nodeB).publish(key, { burst, i })));
+        published.push(...seqs.map((m) => m.seq));
+      }
+      const all = Array.from({ length: 40 }, (_, i) => i + 1);
+      assert.deepEqual([...published].sort((x, y) => x - y), all);
+      await waitFor("both nodes' subscribers have all 40", () => onA.seqs.length >= 40 && onB.seqs.length >= 40);
+      assert.deepEqual(onA.seqs, all);
+      assert.deepEqual(onB.seqs, all);
+      subs.forEach((s) => s.close());
+    });
+
+    it("starts a new epoch when the store lost a channel, and tells a subscriber of the old one with a reset", async () => {
+      const key = channel();
+      const first = await nodeA.publish(key, "old 1");
+      await nodeA.publish(key, "old 2");
+      const got = recorder();
+      const sub = new Subscription(nodeB, key, got.sink, "latest");
+      await sub.ready;
+      await subscribedOnB(key);
+      await nodeA.drop(key); // what Redis restarted empty does to every channel
+      const fresh = await nodeA.publish(key, "new 1");
+      assert.equal(fresh.seq, 1);
+      assert.notEqual(fresh.epoch, first.epoch);
+      await nodeA.publish(key, "new 2");
+      await waitFor("the new epoch's messages", () => got.seqs.length === 2);
+      assert.deepEqual(got.seqs, [1, 2], "nothing of the new epoch dropped as already seen");
+      assert.deepEqual(got.resets, [fresh.epoch]);
+      sub.close();
+    });
+
+    it("answers a reader of another epoch with a reset and the new epoch from its start", async () => {
+      const key = channel();
+      const old = await nodeA.publish(key, "old");
+      for (let i = 0; i < 3; i++) await nodeA.publish(key, `old ${i}`);
+      await nodeA.drop(key);
+      const fresh = await nodeA.publish(key, "new");
+      const history = await nodeB.history(key, { epoch: old.epoch, seq: 4 });
+      assert.equal(history.reset, true);
+      assert.equal(history.epoch, fresh.epoch);
+      assert.deepEqual(history.messages.map((m) => m.payload), ["new"]);
+      const unknownEpoch = await nodeB.history(key, { seq: 4 });
+      assert.equal(unknownEpoch.reset, true, "a seq past the head cannot be of this epoch");
+      const resumed = recorder();
+      const sub = new Subscription(nodeB, key, resumed.sink, { epoch: old.epoch, seq: 4 });
+      await sub.ready;
+      assert.deepEqual(resumed.resets, [fresh.epoch]);
+      assert.deepEqual(resumed.seqs, [1]);
+      sub.close();
     });
   });
 }

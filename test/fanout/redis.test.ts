@@ -1,4 +1,5 @@
 import { RedisPresence } from "@colyseus/redis-presence";
+import { channelStoreFor } from "../../rooms/fanout";
 import { fanoutContract } from "./contract";
 import { RedisServer } from "../redisServer";
 
@@ -15,7 +16,7 @@ describe("fan-out on Redis", () => {
       node: () => {
         const presence = new RedisPresence(redis.url);
         nodes.push(presence);
-        return presence;
+        return { presence, store: channelStoreFor(presence, 5) };
       },
       cleanup: async () => {
         for (const presence of nodes) presence.shutdown();

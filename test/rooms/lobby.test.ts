@@ -53,7 +53,9 @@ describe("lobby: match listing and signage channels", () => {
     await sleep(200);
     const res = await publish(five, { slide: "welcome" });
     assert.equal(res.status, 201);
-    assert.deepEqual(await res.json(), { channel: five, seq: 1 });
+    const published = (await res.json()) as { channel: string; epoch: string; seq: number };
+    assert.deepEqual({ channel: published.channel, seq: published.seq }, { channel: five, seq: 1 });
+    assert.match(published.epoch, /^[\w-]+$/);
     await waitFor("all 100 displays", () => onFive.every((d) => d.got.length === 1));
     await sleep(200);
     for (const d of onFive) assert.deepEqual(d.got.map((b) => [b.seq, b.payload]), [[1, { slide: "welcome" }]]);
@@ -128,6 +130,27 @@ describe("lobby: match listing and signage channels", () => {
     d.room.send("request-sync", { channel });
     await waitFor("operator told", () => requests.length === 1);
     assert.deepEqual({ channel: requests[0].channel, name: requests[0].name }, { channel, name: "screen" });
+  });
+
+  it("bursts of concurrent publishes reach every display once each, in seq order, and polling sees them all", async () => {
+    const channel = freshChannel();
+    const displays = await Promise.all(Array.from({ length: 10 }, () => display({ channels: [channel] })));
+    await sleep(200);
+    const seqs: number[] = [];
+    for (let burst = 0; burst < 10; burst++) {
+      const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => publish(channel, { burst, i })));
+      for (const res of answers) {
+        assert.equal(res.status, 201);
+        seqs.push(((await res.json()) as { seq: number }).seq);
+      }
+    }
+    const all = Array.from({ length: 80 }, (_, i) => i + 1);
+    assert.deepEqual([...seqs].sort((x, y) => x - y), all, "every publish answered with its own seq");
+    await waitFor("every display has 80", () => displays.every((d) => d.got.length >= 80));
+    for (const d of displays) assert.deepEqual(d.got.map((b) => b.seq), all);
+    const res = await fetch(`${arena.server.httpUrl}/api/channels/${channel}/messages?after=0`, { headers: { Authorization: `Bearer ${displayToken}` } });
+    const polled = ((await res.json()) as { messages: Broadcast[] }).messages;
+    assert.deepEqual(polled.map((b) => b.seq), all.slice(-polled.length));
   });
 
   it("serves the same seq sequence over HTTP polling as over the socket", async () => {

@@ -74,7 +74,8 @@ describe("client SDK: prediction in the session, input loop, operator, guest, ma
     screen.requestSync(channel);
     await waitFor("request-sync heard", () => requests.length === 1);
     assert.deepEqual({ channel: requests[0].channel, name: requests[0].name }, { channel, name: "lobby-screen" });
-    assert.deepEqual(await operator.publish(channel, { title: "Welcome" }), { channel, seq: 1 });
+    const published = await operator.publish(channel, { title: "Welcome" });
+    assert.deepEqual({ channel: published.channel, seq: published.seq }, { channel, seq: 1 });
     await waitFor("content seen", () => contents.length === 1);
     assert.deepEqual(contents, [{ title: "Welcome" }]);
     await screen.stop();

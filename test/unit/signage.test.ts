@@ -1,31 +1,49 @@
 import assert from "node:assert/strict";
 import { LocalPresence } from "@colyseus/core";
 import { Fanout } from "../../rooms/fanout/Fanout";
-import { broadcastsAfter, publishBroadcast } from "../../rooms/fanout/signage";
+import { InProcessChannelStore } from "../../rooms/fanout/InProcessChannelStore";
+import { broadcastOf, broadcastsAfter, publishBroadcast } from "../../rooms/fanout/signage";
+import { signageChannelKey } from "../../rooms/fanout/keys";
 import { broadcastSigner } from "../../server/signing";
 import { broadcastVerifier } from "../../client/verifyBroadcast";
 
 describe("signed signage broadcasts", () => {
-  const fanout = new Fanout(new LocalPresence(), "node", 10);
+  const presence = new LocalPresence();
+  const fanout = new Fanout(new InProcessChannelStore(presence, 10), presence);
+
+  /** What a display on `channel` is handed for each message published from now on. */
+  async function delivered(channel: string) {
+    const signer = await broadcastSigner();
+    const got: ReturnType<typeof broadcastOf>[] = [];
+    fanout.subscribe(signageChannelKey(channel), (m) => got.push(broadcastOf(m, signer)));
+    return got;
+  }
 
   it("signs {channel, seq, payload}; the display verifier accepts it and refuses tampering", async () => {
     const verify = broadcastVerifier((await broadcastSigner()).jwks);
-    const b = await publishBroadcast(fanout, "program-5", { title: "Now showing", slide: 3 });
-    assert.equal(b.seq, 1);
+    const got = await delivered("program-5");
+    const published = await publishBroadcast(fanout, "program-5", { title: "Now showing", slide: 3 });
+    assert.equal(published.seq, 1);
+    const b = got[0];
+    assert.deepEqual({ channel: b.channel, epoch: b.epoch, seq: b.seq }, published);
     assert.equal(await verify(b), true);
     assert.equal(await verify({ ...b, payload: { slide: 3, title: "Now showing" } }), true, "key order does not matter");
     assert.equal(await verify({ ...b, payload: { title: "Hacked", slide: 3 } }), false, "tampered payload");
     assert.equal(await verify({ ...b, channel: "program-6" }), false, "replayed on another channel");
     assert.equal(await verify({ ...b, seq: 7 }), false, "renumbered");
     assert.equal(await verify({ ...b, jws: "" }), false, "unsigned");
-    const otherKey = await publishBroadcast(fanout, "program-5", "x");
-    assert.equal(await verify({ ...otherKey, jws: b.jws }), false, "a signature of another message");
+    await publishBroadcast(fanout, "program-5", "x");
+    assert.equal(await verify({ ...got[1], jws: b.jws }), false, "a signature of another message");
   });
 
-  it("serves the retained message and later ones for polling", async () => {
+  it("serves the retained message and later ones for polling, signed alike", async () => {
+    const signer = await broadcastSigner();
+    const got = await delivered("program-7");
     for (let i = 1; i <= 4; i++) await publishBroadcast(fanout, "program-7", `slide ${i}`);
-    assert.deepEqual((await broadcastsAfter(fanout, "program-7", 2)).map((b) => b.seq), [3, 4]);
-    assert.deepEqual((await broadcastsAfter(fanout, "program-7", 4)).map((b) => b.seq), [4], "retained even when nothing is newer");
-    assert.deepEqual((await broadcastsAfter(fanout, "program-8", 0)), []);
+    const epoch = got[0].epoch;
+    const polled = await broadcastsAfter(fanout, signer, "program-7", { epoch, seq: 2 });
+    assert.deepEqual(polled.messages, got.slice(2), "the same signed messages as the socket");
+    assert.deepEqual((await broadcastsAfter(fanout, signer, "program-7", { epoch, seq: 4 })).messages.map((b) => b.seq), [4], "retained even when nothing is newer");
+    assert.deepEqual(await broadcastsAfter(fanout, signer, "program-8", { seq: 0 }), { epoch: undefined, reset: false, messages: [] });
   });
 });
