@@ -7,7 +7,9 @@ import { SpectateRoom } from "./rooms/SpectateRoom";
 import { Admission, installAdmission } from "./server/admission";
 import { Auth } from "./server/auth/Auth";
 import { loadConfig } from "./server/config";
-import { createBackend } from "./server/cluster/backend";
+import { Drain } from "./server/drain";
+import { readiness } from "./server/health";
+import { createBackend, storeReachable } from "./server/cluster/backend";
 import { nodeRegistry, selectNodeForNewRoom, startNodeRegistry } from "./server/cluster";
 import { logger } from "./server/logger";
 import { mountHttpApi } from "./server/http";
@@ -23,6 +25,7 @@ const connections = backend.presence
   ? new SharedConnectionLimiter(backend.presence, settings.ARENA_MAX_CONNECTIONS_PER_IP, () => matchMaker.processId)
   : new InProcessConnectionLimiter(settings.ARENA_MAX_CONNECTIONS_PER_IP);
 const admission = new Admission(settings, new Auth(settings), connections);
+const drain = new Drain();
 
 /**
  * Composition root: presence and driver (in-process, or Redis when REDIS_URL is
@@ -59,12 +62,18 @@ export default config({
     gameServer.define("match", MatchRoom);
     gameServer.define("lobby", LobbyRoom);
     gameServer.define("spectate", SpectateRoom).filterBy(["match"]);
-    // SIGTERM: stop taking new rooms here; rooms drain in their onBeforeShutdown.
-    gameServer.onBeforeShutdown(() => nodeRegistry()?.drain());
-    gameServer.onShutdown(() => nodeRegistry()?.stop());
+    // SIGTERM: readiness fails and no new rooms come here; rooms drain in their onBeforeShutdown.
+    gameServer.onBeforeShutdown(() => {
+      drain.start();
+      return nodeRegistry()?.drain();
+    });
+    gameServer.onShutdown(() => {
+      drain.finish();
+      nodeRegistry()?.stop();
+    });
   },
   initializeExpress: async (app) => {
-    mountHttpApi(app, admission);
+    mountHttpApi(app, admission, () => readiness(drain, () => storeReachable(backend)));
     if (settings.ARENA_WEB_PAGES) await mountWebPages(app);
   },
   beforeListen: async () => {

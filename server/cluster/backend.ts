@@ -2,12 +2,24 @@ import type { MatchMakerDriver, Presence } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import type { ArenaConfig } from "../config";
+import { allConnected, logRedisErrors, RedisConnection } from "./redisConnections";
 
 export interface Backend {
   presence?: Presence;
   driver?: MatchMakerDriver;
   /** "in-process" or "redis" / "redis-cluster", for logs and /api/nodes. */
   kind: string;
+  /**
+   * Every Redis connection this node's work depends on, by name (for the log).
+   * `storeReachable` needs each one up, and createBackend sends each one's errors
+   * to the log: a new client is watched by being listed here.
+   */
+  redis: Record<string, RedisConnection>;
+}
+
+/** Whether the node's store answers (readiness); always true in process. */
+export function storeReachable(backend: Backend): boolean {
+  return allConnected(Object.values(backend.redis));
 }
 
 /**
@@ -15,15 +27,30 @@ export interface Backend {
  * when configured, else Colyseus's in-process defaults (undefined).
  */
 export function createBackend(settings: ArenaConfig): Backend {
+  const backend = redisBackend(settings) ?? { kind: "in-process", redis: {} };
+  for (const [name, connection] of Object.entries(backend.redis)) logRedisErrors(name, connection);
+  return backend;
+}
+
+function redisBackend(settings: ArenaConfig): Backend | undefined {
   if (settings.REDIS_CLUSTER_NODES) {
     const nodes = settings.REDIS_CLUSTER_NODES.split(",").map((hostPort) => {
       const [host, port] = hostPort.split(":");
       return { host, port: Number(port) };
     });
-    return { presence: new RedisPresence(nodes), driver: new RedisDriver(nodes), kind: "redis-cluster" };
+    return withConnections(new RedisPresence(nodes), new RedisDriver(nodes), "redis-cluster");
   }
-  if (settings.REDIS_URL) {
-    return { presence: new RedisPresence(settings.REDIS_URL), driver: new RedisDriver(settings.REDIS_URL), kind: "redis" };
-  }
-  return { kind: "in-process" };
+  if (settings.REDIS_URL) return withConnections(new RedisPresence(settings.REDIS_URL), new RedisDriver(settings.REDIS_URL), "redis");
+  return undefined;
+}
+
+/**
+ * Colyseus's presence and driver with their ioredis connections, which they do
+ * not expose (protected `pub`/`sub`, private `_client` in 0.16; the lifecycle
+ * test fails if they move).
+ */
+function withConnections(presence: RedisPresence, driver: RedisDriver, kind: string): Backend {
+  const { pub, sub } = presence as unknown as { pub: RedisConnection; sub: RedisConnection };
+  const { _client } = driver as unknown as { _client: RedisConnection };
+  return { presence, driver, kind, redis: { "presence.pub": pub, "presence.sub": sub, driver: _client } };
 }
