@@ -4,11 +4,16 @@ import type { ChatDelivery } from "../rooms/MatchChannels";
 import { CLOSE_CODE_RECONNECT, CloseCode, ErrorMessage } from "../schema/codes";
 import { encodeInputFrame, INPUT_FRAME_BYTES, quantizeIntent } from "../schema/inputFrame";
 import { ANGLE_SCALE } from "../schema/scales";
+import { endpointOfClient, EndpointRotation, endpointsOf, nodeAddressOf } from "./endpoints";
 import { Interpolation, Pose } from "./interpolation";
 import { posesOf } from "./poses";
 import { InputFrame, OwnPlayerPrediction } from "./prediction";
 
-export type ConnectionStatus = "connected" | "reconnecting" | "gone";
+/**
+ * `rejoined` is reported once, when the player was seated in a new match because
+ * the old one was lost; the status is `connected` right after.
+ */
+export type ConnectionStatus = "connected" | "reconnecting" | "rejoined" | "gone";
 
 export interface ReconnectPolicy {
   /** First retry delay; each further retry doubles it. */
@@ -64,6 +69,53 @@ export interface TypingNotice {
 
 type MatchJoinOptions = { team?: "red" | "blue" };
 
+/** Where and as whom a session plays. */
+export interface MatchSessionOptions {
+  /**
+   * Base URL of Arena (http(s)://host:port): a load balancer, or several nodes
+   * tried in turn when one fails.
+   */
+  endpoint: string | string[];
+  /** A `player` token. */
+  token: string;
+  /** The team to play on when it has room, in the first match and in any match joined after one is lost. */
+  team?: "red" | "blue";
+  reconnect?: Partial<ReconnectPolicy>;
+}
+
+/** What a session was asked for, whichever entry point it came through. */
+interface SeatRequest {
+  endpoints: EndpointRotation;
+  options: MatchJoinOptions;
+  policy: ReconnectPolicy;
+}
+
+function seatRequest(target: Client | MatchSessionOptions, options: MatchJoinOptions, policy: Partial<ReconnectPolicy>): SeatRequest {
+  if ("endpoint" in target) {
+    return {
+      endpoints: new EndpointRotation(endpointsOf(target.endpoint, target.token)),
+      options: target.team ? { team: target.team } : {},
+      policy: { ...DEFAULT_RECONNECT_POLICY, ...target.reconnect },
+    };
+  }
+  return { endpoints: new EndpointRotation([endpointOfClient(target)]), options, policy: { ...DEFAULT_RECONNECT_POLICY, ...policy } };
+}
+
+/** Tries `join` through each endpoint in turn until one seats the player; the last failure is thrown. */
+async function throughAnyEndpoint(endpoints: EndpointRotation, join: (client: Client) => Promise<Room<MatchState>>): Promise<Room<MatchState>> {
+  for (let tried = 1; ; tried++) {
+    try {
+      return await join(endpoints.current.client);
+    } catch (error) {
+      if (tried >= endpoints.size) throw error;
+      endpoints.advance();
+    }
+  }
+}
+
+/** How a retry loop ended: seated, or settled by an answer that retrying cannot change, or out of time. */
+type RetryOutcome = { room: Room<MatchState> } | { settled: number } | { timedOut: true };
+
 /** Close codes after which reconnecting is pointless (left on purpose, kicked, match gone). */
 function shouldReconnect(code: number): boolean {
   if (code === COLYSEUS_CONSENTED) return false;
@@ -72,10 +124,15 @@ function shouldReconnect(code: number): boolean {
 }
 
 /**
- * A player's seat in a match that survives network drops: on an unexpected
- * close it reconnects with the reconnection token (exponential backoff with
- * jitter, within the grace window), then asks the server to replay every
- * channel message after the last seq it saw.
+ * A player's seat in a match that survives network drops and lost nodes. On an
+ * unexpected close it reconnects with the reconnection token through its
+ * endpoints in turn (exponential backoff with jitter, within the grace window):
+ * the match may live on a node that is still up while the endpoint it used is
+ * not. Back in the seat, it asks the server to replay every channel message
+ * after the last seq it saw. When the match is gone (its node died or drained,
+ * or the seat could not be reached in time), a session that asked for any
+ * match joins a new one on the same team and reports `rejoined` with the code
+ * saying why; one that asked for a given match reports `gone` with that code.
  *
  * It also keeps the client half of the prediction contract (docs/protocol.md):
  * `sendInput` numbers each input and applies it to the own player at once,
@@ -94,30 +151,41 @@ export class MatchSession {
   private readonly typingListeners = new Set<(notice: TypingNotice) => void>();
   /** The own player, predicted from the inputs sent and reconciled on every state. */
   readonly prediction = new OwnPlayerPrediction();
-  /** The other players, shown a render delay behind; fire inputs carry its `fireTick()`. */
-  readonly interpolation = new Interpolation();
+  /** The other players, shown a render delay behind; fire inputs carry its `fireTick()`. A new match gets a new one. */
+  interpolation = new Interpolation();
   /** Aim of the latest input sent: the own player faces it without waiting for the server. */
   private aim?: number;
   private readonly inputFrame = new Uint8Array(INPUT_FRAME_BYTES);
 
   private constructor(
-    private readonly client: Client,
+    private readonly endpoints: EndpointRotation,
     public room: Room<MatchState>,
     private readonly policy: ReconnectPolicy,
+    /** Options for a new match when this one is lost; undefined for a session that asked for one match. */
+    private readonly rejoinOptions?: MatchJoinOptions,
   ) {
     this.bind(room);
   }
 
-  /** Joins a match with a free seat (or a new one), on `team` when it has room. */
-  static async join(client: Client, options: MatchJoinOptions = {}, policy: Partial<ReconnectPolicy> = {}): Promise<MatchSession> {
-    const room = await client.joinOrCreate<MatchState>("match", options);
-    return new MatchSession(client, room, { ...DEFAULT_RECONNECT_POLICY, ...policy });
+  /**
+   * Joins a match with a free seat (or a new one), on `team` when it has room,
+   * through the endpoints of `options` (or through one colyseus.js `client`).
+   */
+  static join(options: MatchSessionOptions): Promise<MatchSession>;
+  static join(client: Client, options?: MatchJoinOptions, policy?: Partial<ReconnectPolicy>): Promise<MatchSession>;
+  static async join(target: Client | MatchSessionOptions, options: MatchJoinOptions = {}, policy: Partial<ReconnectPolicy> = {}): Promise<MatchSession> {
+    const seat = seatRequest(target, options, policy);
+    const room = await throughAnyEndpoint(seat.endpoints, (client) => client.joinOrCreate<MatchState>("match", seat.options));
+    return new MatchSession(seat.endpoints, room, seat.policy, seat.options);
   }
 
-  /** Joins the match `matchId` (from the lobby's listing); refused when it is full. */
-  static async joinById(client: Client, matchId: string, options: MatchJoinOptions = {}, policy: Partial<ReconnectPolicy> = {}): Promise<MatchSession> {
-    const room = await client.joinById<MatchState>(matchId, options);
-    return new MatchSession(client, room, { ...DEFAULT_RECONNECT_POLICY, ...policy });
+  /** Joins the match `matchId` (from the lobby's listing); refused when it is full. It never moves to another match. */
+  static joinById(options: MatchSessionOptions, matchId: string): Promise<MatchSession>;
+  static joinById(client: Client, matchId: string, options?: MatchJoinOptions, policy?: Partial<ReconnectPolicy>): Promise<MatchSession>;
+  static async joinById(target: Client | MatchSessionOptions, matchId: string, options: MatchJoinOptions = {}, policy: Partial<ReconnectPolicy> = {}): Promise<MatchSession> {
+    const seat = seatRequest(target, options, policy);
+    const room = await throughAnyEndpoint(seat.endpoints, (client) => client.joinById<MatchState>(matchId, seat.options));
+    return new MatchSession(seat.endpoints, room, seat.policy);
   }
 
   get sessionId(): string {
@@ -134,8 +202,12 @@ export class MatchSession {
   }
 
   /**
-   * Status changes; `closeCode` comes with "gone" when known: the server's close
-   * code, or CloseCode.MATCH_GONE when the match vanished (its node died).
+   * Status changes, with a code saying why: with "reconnecting" the close code
+   * of the connection lost (1006 for a network drop); with "rejoined" and
+   * "gone" why the seat was lost: CloseCode.MATCH_GONE (the match no longer
+   * exists), CloseCode.SEAT_LOST (the grace window passed before any endpoint
+   * reached it), CloseCode.SERVER_SHUTTING_DOWN (its node drained), or the
+   * server's close code when it ended the seat (e.g. 4400; 4000 after `leave`).
    */
   onStatus(listener: (status: ConnectionStatus, closeCode?: number) => void): () => void {
     this.statusListeners.add(listener);
@@ -163,7 +235,7 @@ export class MatchSession {
     return () => this.typingListeners.delete(listener);
   }
 
-  /** Called with the new Room after each reconnection (listeners on the Room itself must be attached again). */
+  /** Called with the new Room after each reconnection or new match (listeners on the Room itself must be attached again). */
   onRoom(listener: (room: Room<MatchState>) => void): () => void {
     this.roomListeners.add(listener);
     return () => this.roomListeners.delete(listener);
@@ -229,7 +301,7 @@ export class MatchSession {
     room.onLeave((code) => {
       if (this.status === "gone") return;
       if (!shouldReconnect(code)) return this.setStatus("gone", code);
-      void this.reconnect();
+      void this.recover(code);
     });
   }
 
@@ -240,29 +312,83 @@ export class MatchSession {
     for (const listener of this.stateListeners) listener(state);
   }
 
-  private async reconnect(): Promise<void> {
-    this.setStatus("reconnecting");
+  /** After an unexpected close: the same seat if its match still runs, else a new match (or "gone"). */
+  private async recover(closeCode: number): Promise<void> {
+    this.setStatus("reconnecting", closeCode);
+    // A drained node closes its matches for good: nothing to go back to there.
+    const lostFor = closeCode === CloseCode.SERVER_SHUTTING_DOWN ? closeCode : await this.retakeSeat();
+    if (lostFor === undefined || this.ended) return;
+    if (!this.rejoinOptions) return this.setStatus("gone", lostFor);
+    const options = this.rejoinOptions;
+    const drained = lostFor === CloseCode.SERVER_SHUTTING_DOWN ? nodeAddressOf(this.room) : undefined;
+    const outcome = await this.retry((client) => client.joinOrCreate<MatchState>("match", options), () => undefined, drained);
+    if (!("room" in outcome)) return this.setStatus("gone", lostFor);
+    this.adopt(outcome.room, false);
+    this.setStatus("rejoined", lostFor);
+    this.setStatus("connected");
+  }
+
+  /** Reconnects to the seat through any endpoint; undefined once back in it, else why it is lost. */
+  private async retakeSeat(): Promise<number | undefined> {
     const token = this.room.reconnectionToken;
+    // Matchmaking no longer knows the match: it is gone (disposed, or its node died and was cleaned up).
+    // Anything else may pass: a dead endpoint, a node still noticing the drop, a dead node not yet cleaned up.
+    const gone = (error: unknown) => ((error as { code?: number }).code === MATCHMAKE_INVALID_ROOM_ID ? CloseCode.MATCH_GONE : undefined);
+    const outcome = await this.retry((client) => client.reconnect<MatchState>(token), gone);
+    if ("room" in outcome) {
+      this.adopt(outcome.room, true);
+      this.setStatus("connected");
+      return undefined;
+    }
+    return "settled" in outcome ? outcome.settled : CloseCode.SEAT_LOST;
+  }
+
+  /**
+   * Calls `attempt` with backoff until it seats the player, `settles` names
+   * an error that retrying cannot change, or the grace window passes. Each
+   * failure moves on to the next endpoint; endpoints at `avoid` are never used.
+   */
+  private async retry(attempt: (client: Client) => Promise<Room<MatchState>>, settles: (error: unknown) => number | undefined, avoid?: string): Promise<RetryOutcome> {
     const deadline = Date.now() + this.policy.giveUpAfterMs;
-    for (let attempt = 0; Date.now() < deadline; attempt++) {
-      const delay = Math.min(backoffDelay(attempt, this.policy), Math.max(0, deadline - Date.now()));
+    for (let n = 0; Date.now() < deadline; n++) {
+      const delay = Math.min(backoffDelay(n, this.policy), Math.max(0, deadline - Date.now()));
       await new Promise((resolve) => setTimeout(resolve, delay));
+      const endpoint = this.endpoints.pick(avoid);
+      if (!endpoint || this.ended) break;
       try {
-        const room = await this.client.reconnect<MatchState>(token);
-        this.room = room;
-        this.prediction.forgetPending();
-        this.bind(room);
-        room.send("resume", { channels: this.lastSeen });
-        for (const listener of this.roomListeners) listener(room);
-        this.setStatus("connected");
-        return;
+        const room = await attempt(endpoint.client);
+        // `leave()` was called while this attempt was under way.
+        if (this.ended) {
+          void room.leave(true);
+          break;
+        }
+        return { room };
       } catch (error) {
-        // The match no longer exists anywhere: say so rather than retry until the deadline.
-        if ((error as { code?: number }).code === MATCHMAKE_INVALID_ROOM_ID) return this.setStatus("gone", CloseCode.MATCH_GONE);
-        // Otherwise the node may still be noticing the drop, or be briefly unreachable: try again.
+        const settled = settles(error);
+        if (settled !== undefined) return { settled };
+        this.endpoints.advance();
       }
     }
-    this.setStatus("gone");
+    return { timedOut: true };
+  }
+
+  /** Takes `room` as the seat: the same match (`resume` its channels) or a new one, started fresh. */
+  private adopt(room: Room<MatchState>, sameMatch: boolean): void {
+    this.room = room;
+    this.prediction.forgetPending();
+    if (!sameMatch) {
+      for (const channel of Object.keys(this.lastSeen)) delete this.lastSeen[channel];
+      this.interpolation = new Interpolation(this.interpolation.renderDelayTicks);
+      this.aim = undefined;
+    }
+    this.bind(room);
+    if (sameMatch) room.send("resume", { channels: this.lastSeen });
+    for (const listener of this.roomListeners) listener(room);
+  }
+
+  /** Gone for good: left, or the seat lost (read after an await, where `status` may have changed). */
+  private get ended(): boolean {
+    return this.status === "gone";
   }
 
   private setStatus(status: ConnectionStatus, closeCode?: number): void {

@@ -1,6 +1,6 @@
-import type { Client, Room } from "colyseus.js";
+import type { Room } from "colyseus.js";
 import type { Broadcast } from "../rooms/fanout/signage";
-import { arenaClient } from "./arenaClient";
+import { EndpointRotation, endpointsOf } from "./endpoints";
 import { broadcastVerifier, Verifier } from "./verifyBroadcast";
 import { backoffDelay, ReconnectPolicy } from "./MatchSession";
 
@@ -36,9 +36,7 @@ export class SignageDisplay {
   readonly lastSeq: Record<string, number> = {};
   /** Broadcasts dropped because their signature did not verify. */
   rejected = 0;
-  private readonly endpoints: string[];
-  private endpointIndex = 0;
-  private client!: Client;
+  private readonly endpoints: EndpointRotation;
   private readonly reconnectPolicy: ReconnectPolicy;
   private room?: Room;
   private verify?: Verifier;
@@ -52,18 +50,12 @@ export class SignageDisplay {
   private readonly statusListeners = new Set<(s: DisplayStatus) => void>();
 
   constructor(private readonly options: SignageDisplayOptions) {
-    this.endpoints = Array.isArray(options.endpoint) ? options.endpoint : [options.endpoint];
+    this.endpoints = new EndpointRotation(endpointsOf(options.endpoint, options.token));
     this.reconnectPolicy = { ...DEFAULT_RECONNECT, ...options.reconnect };
-    this.useEndpoint(0);
   }
 
   private get endpoint(): string {
-    return this.endpoints[this.endpointIndex];
-  }
-
-  private useEndpoint(index: number): void {
-    this.endpointIndex = index % this.endpoints.length;
-    this.client = arenaClient(this.endpoint, this.options.token);
+    return this.endpoints.current.url;
   }
 
   onMessage(listener: (b: Broadcast) => void): () => void {
@@ -98,7 +90,7 @@ export class SignageDisplay {
   private async connect(): Promise<void> {
     if (this.status === "stopped") return;
     try {
-      const room = await this.client.joinOrCreate("lobby", { channels: this.options.channels, after: this.resumePoints() });
+      const room = await this.endpoints.current.client.joinOrCreate("lobby", { channels: this.options.channels, after: this.resumePoints() });
       // stop() may have run while joining.
       if ((this.status as DisplayStatus) === "stopped") return void room.leave(true);
       this.room = room;
@@ -129,7 +121,7 @@ export class SignageDisplay {
     if (failingFor >= this.reconnectPolicy.giveUpAfterMs) this.startPolling();
     else this.setStatus("reconnecting");
     // The next attempt goes to the next endpoint: this one may be a dead node.
-    if (this.endpoints.length > 1) this.useEndpoint(this.endpointIndex + 1);
+    this.endpoints.advance();
     const delay = backoffDelay(this.attempt++, this.reconnectPolicy);
     this.retryTimer = setTimeout(() => void this.connect(), delay);
   }

@@ -41,8 +41,13 @@ async function main(): Promise<void> {
     return;
   }
   showStatus(status, "connected");
-  byId("match-id").textContent = session.matchId;
-  byId<HTMLAnchorElement>("spectate-link").href = `/spectate.html?match=${encodeURIComponent(session.matchId)}`;
+  const showMatch = () => {
+    byId("match-id").textContent = session.matchId;
+    byId<HTMLAnchorElement>("spectate-link").href = `/spectate.html?match=${encodeURIComponent(session.matchId)}`;
+  };
+  showMatch();
+  // A lost match is replaced by a new one.
+  session.onRoom(showMatch);
   session.onStatus((s, code) => showStatus(status, s, s === "gone" && code ? `disconnected (${code})` : s));
 
   // --- input: keys held, mouse aim, trigger ---

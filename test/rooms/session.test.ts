@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { MatchSession, ConnectionStatus } from "../../client/MatchSession";
 import type { ChatDelivery } from "../../rooms/MatchChannels";
+import { CloseCode } from "../../schema/codes";
 import { arenaForSuite, dropSocket, playerClient, waitFor } from "../helpers";
 
 const PORT = 2573;
@@ -35,13 +36,16 @@ describe("client MatchSession (colyseus.js)", () => {
     assert.equal(me.frame().self!.x, me.state.players.get(me.sessionId)!.x / 10);
   });
 
-  it("reports gone when its retries outlast the server's grace window", async () => {
+  it("reports gone, seat lost, when its retries outlast the server's grace window (a session for one match)", async () => {
     const client = await playerClient(arena.server);
-    // First retry after the server's 2 s grace: the seat is already freed, every attempt fails.
-    const me = await MatchSession.join(client, {}, { initialDelayMs: 2500, maxDelayMs: 2500, giveUpAfterMs: 3000, jitter: 0 });
     const other = await MatchSession.join(client, {}, fastRetry);
+    // First retry after the server's 2 s grace: the seat is already freed, every attempt fails.
+    const me = await MatchSession.joinById(client, other.matchId, {}, { initialDelayMs: 2500, maxDelayMs: 2500, giveUpAfterMs: 3000, jitter: 0 });
+    let goneCode: number | undefined;
+    me.onStatus((status, code) => status === "gone" && (goneCode = code));
     dropSocket(me.room);
     await waitFor("gone", () => me.status === "gone", 5000);
+    assert.equal(goneCode, CloseCode.SEAT_LOST);
     await waitFor("seat freed", () => !other.room.state.players.has(me.sessionId), 5000);
   });
 
