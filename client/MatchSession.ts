@@ -143,6 +143,8 @@ export class MatchSession {
   status: ConnectionStatus = "connected";
   /** Last seq seen per channel name: what `resume` reports after a reconnection. */
   readonly lastSeen: Record<string, number> = {};
+  /** Epoch of each channel's last seq (docs/protocol.md "Ordering and epochs"), reported with it. */
+  readonly epochs: Record<string, string> = {};
   private readonly statusListeners = new Set<(status: ConnectionStatus, closeCode?: number) => void>();
   private readonly chatListeners = new Set<(message: ChatDelivery) => void>();
   private readonly errorListeners = new Set<(error: ErrorMessage) => void>();
@@ -285,8 +287,9 @@ export class MatchSession {
 
   private bind(room: Room<MatchState>): void {
     room.onMessage("chat", (message: ChatDelivery) => {
-      // A replay never repeats what was already shown.
-      if (message.seq <= (this.lastSeen[message.channel] ?? 0)) return;
+      // A replay never repeats what was already shown; a message of another epoch starts the count again.
+      if (message.epoch === this.epochs[message.channel] && message.seq <= (this.lastSeen[message.channel] ?? 0)) return;
+      this.epochs[message.channel] = message.epoch;
       this.lastSeen[message.channel] = message.seq;
       for (const listener of this.chatListeners) listener(message);
     });
@@ -298,6 +301,10 @@ export class MatchSession {
     });
     room.onStateChange((state) => this.onStateChange(state));
     room.onMessage("gap", () => {});
+    room.onMessage("reset", ({ channel, epoch }: { channel: string; epoch: string }) => {
+      this.epochs[channel] = epoch;
+      this.lastSeen[channel] = 0;
+    });
     room.onLeave((code) => {
       if (this.status === "gone") return;
       if (!shouldReconnect(code)) return this.setStatus("gone", code);
@@ -378,11 +385,12 @@ export class MatchSession {
     this.prediction.forgetPending();
     if (!sameMatch) {
       for (const channel of Object.keys(this.lastSeen)) delete this.lastSeen[channel];
+      for (const channel of Object.keys(this.epochs)) delete this.epochs[channel];
       this.interpolation = new Interpolation(this.interpolation.renderDelayTicks);
       this.aim = undefined;
     }
     this.bind(room);
-    if (sameMatch) room.send("resume", { channels: this.lastSeen });
+    if (sameMatch) room.send("resume", { channels: this.lastSeen, epochs: this.epochs });
     for (const listener of this.roomListeners) listener(room);
   }
 

@@ -34,6 +34,8 @@ export class SignageDisplay {
   status: DisplayStatus = "connecting";
   /** Last seq shown per channel. */
   readonly lastSeq: Record<string, number> = {};
+  /** Epoch of each channel's last seq: a broadcast of another epoch starts that channel's count again. */
+  readonly epochs: Record<string, string> = {};
   /** Broadcasts dropped because their signature did not verify. */
   rejected = 0;
   private readonly endpoints: EndpointRotation;
@@ -90,7 +92,7 @@ export class SignageDisplay {
   private async connect(): Promise<void> {
     if (this.status === "stopped") return;
     try {
-      const room = await this.endpoints.current.client.joinOrCreate("lobby", { channels: this.options.channels, after: this.resumePoints() });
+      const room = await this.endpoints.current.client.joinOrCreate("lobby", { channels: this.options.channels, after: this.resumePoints(), epochs: { ...this.epochs } });
       // stop() may have run while joining.
       if ((this.status as DisplayStatus) === "stopped") return void room.leave(true);
       this.room = room;
@@ -98,6 +100,8 @@ export class SignageDisplay {
       this.failingSince = 0;
       clearTimeout(this.pollTimer);
       room.onMessage("broadcast", (b: Broadcast) => this.receive(b));
+      // The store lost the channel's numbering: what follows counts again from that epoch's start.
+      room.onMessage("reset", ({ channel, epoch }: { channel: string; epoch: string }) => this.restart(channel, epoch));
       for (const type of ["rooms", "+", "-", "gap", "error", "request-sync"]) room.onMessage(type, () => {});
       room.onLeave(() => {
         this.room = undefined;
@@ -138,23 +142,38 @@ export class SignageDisplay {
   }
 
   private async pollChannel(channel: string): Promise<void> {
-    const after = this.lastSeq[channel] ?? 0;
-    const res = await fetch(`${this.endpoint}/api/channels/${encodeURIComponent(channel)}/messages?after=${after}`, {
+    const query = new URLSearchParams({ after: String(this.lastSeq[channel] ?? 0) });
+    if (this.epochs[channel]) query.set("epoch", this.epochs[channel]);
+    const res = await fetch(`${this.endpoint}/api/channels/${encodeURIComponent(channel)}/messages?${query}`, {
       headers: { Authorization: `Bearer ${this.options.token}` },
     });
     if (!res.ok) return;
-    const { messages } = (await res.json()) as { messages: Broadcast[] };
+    const { epoch, reset, messages } = (await res.json()) as { epoch?: string; reset: boolean; messages: Broadcast[] };
+    if (reset && epoch) this.restart(channel, epoch);
     for (const b of messages) this.receive(b);
+  }
+
+  private restart(channel: string, epoch: string): void {
+    this.queue = this.queue.then(() => {
+      this.epochs[channel] = epoch;
+      this.lastSeq[channel] = 0;
+    });
+  }
+
+  /** Shown already: a seq at or below the last shown of the same epoch (a replay, the retained copy). */
+  private alreadyShown(b: Broadcast): boolean {
+    return b.epoch === this.epochs[b.channel] && b.seq <= (this.lastSeq[b.channel] ?? 0);
   }
 
   private receive(b: Broadcast): void {
     this.queue = this.queue.then(async () => {
-      if (b.seq <= (this.lastSeq[b.channel] ?? 0)) return; // already shown (a replay or the retained copy)
+      if (this.alreadyShown(b)) return;
       if (!(await this.verify!(b))) {
         this.rejected++;
         return;
       }
-      if (b.seq <= (this.lastSeq[b.channel] ?? 0)) return;
+      if (this.alreadyShown(b)) return;
+      this.epochs[b.channel] = b.epoch;
       this.lastSeq[b.channel] = b.seq;
       for (const listener of this.messageListeners) listener(b);
     });
