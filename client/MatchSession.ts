@@ -1,6 +1,7 @@
 import { Client, Room } from "colyseus.js";
 import type { MatchState } from "../schema/MatchState";
-import type { ChatDelivery } from "../rooms/MatchChannels";
+import type { MatchJoinOptions } from "../schema/messages";
+import type { ChatDelivery, TypingNotice } from "../schema/serverMessages";
 import { CLOSE_CODE_RECONNECT, CloseCode, ErrorMessage } from "../schema/codes";
 import { encodeInputFrame, INPUT_FRAME_BYTES, quantizeIntent } from "../schema/inputFrame";
 import { ANGLE_SCALE } from "../schema/scales";
@@ -60,14 +61,7 @@ export interface MatchFrame {
   renderTick: number;
 }
 
-/** A teammate is typing. */
-export interface TypingNotice {
-  channel: string;
-  from: string;
-  name: string;
-}
 
-type MatchJoinOptions = { team?: "red" | "blue" };
 
 /** Where and as whom a session plays. */
 export interface MatchSessionOptions {

@@ -1,16 +1,9 @@
 import type { Room } from "colyseus.js";
-import type { Broadcast, Published } from "../rooms/fanout/signage";
+import type { Broadcast, Published, SyncRequest } from "../schema/serverMessages";
 import type { ErrorMessage } from "../schema/codes";
 import { arenaClient } from "./arenaClient";
 import { arenaFetch } from "./http";
 
-/** A display asking the operators of `channel` to publish its content again. */
-export interface SyncRequest {
-  channel: string;
-  /** The display's lobby sessionId and its token's name. */
-  from: string;
-  name: string;
-}
 
 /**
  * What an operator does (an `operator` token, from `npm run token`): publish

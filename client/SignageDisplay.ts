@@ -1,5 +1,5 @@
 import type { Room } from "colyseus.js";
-import type { Broadcast } from "../rooms/fanout/signage";
+import type { Broadcast } from "../schema/serverMessages";
 import { EndpointRotation, endpointsOf } from "./endpoints";
 import { broadcastVerifier, Verifier } from "./verifyBroadcast";
 import { backoffDelay, ReconnectPolicy } from "./MatchSession";

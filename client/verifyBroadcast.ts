@@ -1,5 +1,5 @@
 import { compactVerify, createLocalJWKSet, JSONWebKeySet } from "jose";
-import type { Broadcast } from "../rooms/fanout/signage";
+import type { Broadcast } from "../schema/serverMessages";
 
 /** JSON with object keys sorted, so two encodings of the same value compare equal. */
 function canonical(value: unknown): string {

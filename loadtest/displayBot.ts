@@ -1,4 +1,4 @@
-import type { Broadcast } from "../rooms/fanout/signage";
+import type { Broadcast } from "../schema/serverMessages";
 import type { BenchPayload, DisplayBot, DisplayStats } from "./bot/DisplayStats";
 import { clientWithToken } from "./bot/colyseusBot";
 

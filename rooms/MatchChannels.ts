@@ -1,5 +1,6 @@
 import { ErrorCode, ErrorMessage } from "../schema/codes";
 import { ChatMessage, describeIssues, ResumeMessage } from "../schema/messages";
+import { ChatDelivery, GapNotice, ResetNotice, ServerMessageType, TypingNotice } from "../schema/serverMessages";
 import { ApiError } from "../server/ApiError";
 import { logger } from "../server/logger";
 import type { Fanout, FanoutMessage } from "./fanout/Fanout";
@@ -19,14 +20,6 @@ export interface ChatPayload {
   text: string;
 }
 
-/** The `chat` message a client receives. */
-export interface ChatDelivery extends ChatPayload {
-  id: string;
-  /** The channel's numbering `seq` belongs to (docs/protocol.md, "Epochs"). */
-  epoch: string;
-  seq: number;
-  ts: number;
-}
 
 export const SERVER_SENDER = "server";
 
@@ -124,7 +117,7 @@ export class MatchChannels {
       // Not numbered, so delivered to nobody: the sender hears it and may send again.
       if (!(error instanceof ApiError)) return log.error({ err: error, channel: target.channel }, "chat not posted");
       const refusal: ErrorMessage = { code: error.code, message: `chat not sent: ${error.message}` };
-      this.send(sender.id, "error", refusal);
+      this.send(sender.id, ServerMessageType.ERROR, refusal);
     });
     return undefined;
   }
@@ -133,7 +126,8 @@ export class MatchChannels {
   typing(sender: ChatSender, nowMs: number): void {
     if (nowMs - (this.lastTypingMs.get(sender.id) ?? -Infinity) < this.limits.typingDebounceMs) return;
     this.lastTypingMs.set(sender.id, nowMs);
-    this.fanout.ephemeral(this.key(teamChannel(sender.team)), { channel: teamChannel(sender.team), from: sender.id, name: sender.name });
+    const notice: TypingNotice = { channel: teamChannel(sender.team), from: sender.id, name: sender.name };
+    this.fanout.ephemeral(this.key(teamChannel(sender.team)), notice);
   }
 
   post(channel: string, payload: Omit<ChatPayload, "channel">): Promise<FanoutMessage> {
@@ -163,16 +157,17 @@ export class MatchChannels {
   private subscribe(sessionId: string, name: string): Subscription {
     return new Subscription(this.fanout, this.key(name), {
       message: (m) => {
-        const payload = m.payload as ChatPayload;
         if (m.seq === 0) {
-          if (payload.from !== sessionId) this.send(sessionId, "typing", { channel: payload.channel, from: payload.from, name: payload.name });
+          const notice = m.payload as TypingNotice;
+          if (notice.from !== sessionId) this.send(sessionId, ServerMessageType.TYPING, notice);
           return;
         }
+        const payload = m.payload as ChatPayload;
         const delivery: ChatDelivery = { id: `${payload.channel}:${m.epoch}:${m.seq}`, epoch: m.epoch, seq: m.seq, ts: m.ts, ...payload };
-        this.send(sessionId, "chat", delivery);
+        this.send(sessionId, ServerMessageType.CHAT, delivery);
       },
-      gap: (_key, after) => this.send(sessionId, "gap", { channel: name, after }),
-      reset: (_key, epoch) => this.send(sessionId, "reset", { channel: name, epoch }),
+      gap: (_key, after) => this.send(sessionId, ServerMessageType.GAP, { channel: name, after } satisfies GapNotice),
+      reset: (_key, epoch) => this.send(sessionId, ServerMessageType.RESET, { channel: name, epoch } satisfies ResetNotice),
     }, "latest");
   }
 }

@@ -1,5 +1,5 @@
 import { DisplayStatus, SignageDisplay } from "../SignageDisplay";
-import type { Broadcast } from "../../rooms/fanout/signage";
+import type { Broadcast } from "../../schema/serverMessages";
 import { byId, param, showStatus } from "./lib/dom";
 import { pageToken } from "./lib/pageToken";
 

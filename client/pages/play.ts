@@ -3,7 +3,7 @@ import { runInputLoop } from "../inputLoop";
 import { Intent, MatchSession } from "../MatchSession";
 import { COMBAT } from "../../rooms/match/rules";
 import { rayObstacles } from "../../rooms/match/geometry";
-import type { ChatDelivery } from "../../rooms/MatchChannels";
+import type { ChatDelivery } from "../../schema/serverMessages";
 import { ArenaCanvas, Tracer } from "./lib/arenaCanvas";
 import { byId, param, showStatus } from "./lib/dom";
 import { renderHud } from "./lib/hud";

@@ -1,22 +1,8 @@
 import type { ChannelPosition, Fanout, FanoutMessage } from "./Fanout";
 import { signageChannelKey, signageChannelOf, signageSyncKey } from "./keys";
+import type { Broadcast, PolledBroadcasts, Published, SyncRequest } from "../../schema/serverMessages";
 import type { BroadcastSigner } from "../../server/signing";
 
-/** A signage message as displays receive it: `jws` signs `{channel, seq, payload}`; `epoch` names the numbering `seq` belongs to. */
-export interface Broadcast {
-  channel: string;
-  epoch: string;
-  seq: number;
-  payload: unknown;
-  jws: string;
-}
-
-/** Where a publish landed. */
-export interface Published {
-  channel: string;
-  epoch: string;
-  seq: number;
-}
 
 /** The one publish path for signage, whether from HTTP or an operator in the lobby. */
 export async function publishBroadcast(fanout: Fanout, channel: string, payload: unknown): Promise<Published> {
@@ -41,14 +27,6 @@ export function broadcastOf(message: FanoutMessage, signer: BroadcastSigner): Br
   return broadcast;
 }
 
-export interface PolledBroadcasts {
-  /** The channel's epoch; absent while nothing is published on it. */
-  epoch?: string;
-  /** `from` is of another epoch: `messages` start that epoch again. */
-  reset: boolean;
-  messages: Broadcast[];
-}
-
 /** The retained message and every later one still in the backlog after `from` (the polling fallback). */
 export async function broadcastsAfter(fanout: Fanout, signer: BroadcastSigner, channel: string, from: ChannelPosition): Promise<PolledBroadcasts> {
   const key = signageChannelKey(channel);
@@ -60,5 +38,6 @@ export async function broadcastsAfter(fanout: Fanout, signer: BroadcastSigner, c
 
 /** A display asks the operators watching `channel` to publish its current content again. Never stored. */
 export function requestSync(fanout: Fanout, channel: string, from: { id: string; name: string }): void {
-  fanout.ephemeral(signageSyncKey(channel), { channel, from: from.id, name: from.name });
+  const request: SyncRequest = { channel, from: from.id, name: from.name };
+  fanout.ephemeral(signageSyncKey(channel), request);
 }

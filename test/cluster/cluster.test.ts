@@ -5,7 +5,7 @@ import { Client, Room } from "colyseus.js";
 import { withoutTokenInUrl } from "../../client/withoutTokenInUrl";
 import { MatchSession } from "../../client/MatchSession";
 import { SignageDisplay } from "../../client/SignageDisplay";
-import type { Broadcast } from "../../rooms/fanout/signage";
+import type { Broadcast } from "../../schema/serverMessages";
 import type { MatchState } from "../../schema/MatchState";
 import { CloseCode } from "../../schema/codes";
 import { dropSocket, sleep, TEST_SECRET, testToken, waitFor } from "../helpers";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
 import type { MatchState } from "../../schema/MatchState";
-import type { ChatDelivery } from "../../rooms/MatchChannels";
+import type { ChatDelivery } from "../../schema/serverMessages";
 import { ErrorCode } from "../../schema/codes";
 import { arenaForSuite, dropSocket, playerClient, sleep, waitFor } from "../helpers";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
-import type { Broadcast } from "../../rooms/fanout/signage";
+import type { Broadcast } from "../../schema/serverMessages";
 import { broadcastVerifier } from "../../client/verifyBroadcast";
 import { SignageDisplay } from "../../client/SignageDisplay";
 import { ErrorCode } from "../../schema/codes";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MatchSession, ConnectionStatus } from "../../client/MatchSession";
-import type { ChatDelivery } from "../../rooms/MatchChannels";
+import type { ChatDelivery } from "../../schema/serverMessages";
 import { CloseCode } from "../../schema/codes";
 import { arenaForSuite, dropSocket, playerClient, waitFor } from "../helpers";
 
