@@ -3,12 +3,13 @@ import type { MatchState } from "../schema/MatchState";
 import type { MatchJoinOptions } from "../schema/messages";
 import type { ChatDelivery, TypingNotice } from "../schema/serverMessages";
 import { CLOSE_CODE_RECONNECT, CloseCode, ErrorMessage } from "../schema/codes";
-import { encodeInputFrame, INPUT_FRAME_BYTES, quantizeIntent } from "../schema/inputFrame";
+import type { PlayerControls, PlayerInput } from "../schema/input";
+import { encodeInputFrame, INPUT_FRAME_BYTES, quantizeInput } from "../schema/inputFrame";
 import { ANGLE_SCALE } from "../schema/scales";
 import { endpointOfClient, EndpointRotation, endpointsOf, nodeAddressOf } from "./endpoints";
 import { Interpolation, Pose } from "./interpolation";
 import { posesOf } from "./poses";
-import { InputFrame, OwnPlayerPrediction } from "./prediction";
+import { OwnPlayerPrediction } from "./prediction";
 
 /**
  * `rejoined` is reported once, when the player was seated in a new match because
@@ -42,14 +43,6 @@ export function backoffDelay(attempt: number, policy: ReconnectPolicy, random: (
 const COLYSEUS_CONSENTED = 4000;
 /** Colyseus matchmaking: no such room (disposed, or its node died and was cleaned up). */
 const MATCHMAKE_INVALID_ROOM_ID = 4212;
-
-/** One tick's intention: stick deflection (-1..1 each), aim in radians, trigger held. */
-export interface Intent {
-  mx: number;
-  my: number;
-  aim: number;
-  fire: boolean;
-}
 
 /** What to draw this frame. */
 export interface MatchFrame {
@@ -238,18 +231,18 @@ export class MatchSession {
   }
 
   /**
-   * Sends one tick's intention, numbered, as a binary input frame, and applies
+   * Sends one tick's controls, numbered, as a binary input frame, and applies
    * it to the prediction at once, with the values the server will read from the
    * frame; a fire carries the tick the others are drawn at. Send one per tick
    * (`runInputLoop` does). While not connected nothing is sent or predicted.
    */
-  sendInput(intent: Intent): InputFrame | undefined {
+  sendInput(controls: PlayerControls): PlayerInput | undefined {
     if (this.status !== "connected") return undefined;
-    const { mx, my, aim } = quantizeIntent(intent.mx, intent.my, intent.aim);
-    const frame = this.prediction.next(mx, my, aim, intent.fire, intent.fire ? this.interpolation.fireTick() : undefined);
-    this.room.sendBytes("input", encodeInputFrame(frame, this.inputFrame));
+    const { mx, my, aim, fire } = quantizeInput(controls);
+    const input = this.prediction.next(mx, my, aim, fire, fire ? this.interpolation.fireTick() : undefined);
+    this.room.sendBytes("input", encodeInputFrame(input, this.inputFrame));
     this.aim = aim;
-    return frame;
+    return input;
   }
 
   /** Where to draw everyone at `nowMs` (performance.now() time): call once per rendered frame. */

@@ -1,5 +1,6 @@
 import { TICK_SECONDS } from "../rooms/match/rules";
-import type { Intent, MatchSession } from "./MatchSession";
+import type { PlayerControls } from "../schema/input";
+import type { MatchSession } from "./MatchSession";
 
 export interface InputLoopOptions {
   /**
@@ -28,7 +29,7 @@ const TICK_MS = TICK_SECONDS * 1000;
  */
 export function runInputLoop(
   session: Pick<MatchSession, "sendInput" | "prediction">,
-  sample: () => Intent,
+  sample: () => PlayerControls,
   options: InputLoopOptions = {},
 ): () => void {
   const maxCatchUp = options.maxCatchUp ?? 4;

@@ -5,11 +5,8 @@
  * no server-only import, so it runs in a browser or a bot alike.
  */
 import { move } from "../rooms/match/movement";
-import type { Intent } from "../rooms/match/Simulation";
 import { POSITION_SCALE, TICK_SECONDS } from "../rooms/match/rules";
-
-/** The `input` message as sent to the server: the rules' intent, before the server clamps it. */
-export type InputFrame = Intent;
+import { clampInput, PlayerInput } from "../schema/input";
 
 /** The own player as the server last said, in wire units: PlayerState itself fits. */
 export interface ServerPlayer {
@@ -25,7 +22,7 @@ export class OwnPlayerPrediction {
   /** Predicted position, world units. */
   x = 0;
   y = 0;
-  private readonly pending: InputFrame[] = [];
+  private readonly pending: PlayerInput[] = [];
   private lastSeq: number;
   private alive = true;
 
@@ -49,15 +46,18 @@ export class OwnPlayerPrediction {
   }
 
   /**
-   * The next input, to send as it is, applied to the prediction at once. `tick`
-   * goes with a fire: the tick the others were shown at (`Interpolation.fireTick()`).
+   * The next input, to send as it is, applied to the prediction at once. It is
+   * clamped with the server's own clamp (schema/input.ts), so the prediction
+   * moves as the server will. `tick` goes with a fire: the tick the others were
+   * shown at (`Interpolation.fireTick()`).
    */
-  next(mx: number, my: number, aim: number, fire: boolean, tick?: number): InputFrame {
-    const frame: InputFrame = { seq: ++this.lastSeq, mx, my, aim, fire };
-    if (tick !== undefined) frame.tick = tick;
-    this.pending.push(frame);
-    this.apply(frame);
-    return frame;
+  next(mx: number, my: number, aim: number, fire: boolean, tick?: number): PlayerInput {
+    const input: PlayerInput = { seq: ++this.lastSeq, mx, my, aim, fire };
+    if (tick !== undefined) input.tick = tick;
+    clampInput(input);
+    this.pending.push(input);
+    this.apply(input);
+    return input;
   }
 
   /**
@@ -71,12 +71,12 @@ export class OwnPlayerPrediction {
     this.y = server.y / POSITION_SCALE;
     // The dead do not move; inputs sent meanwhile are acknowledged without effect.
     this.alive = server.hp > 0;
-    for (const frame of this.pending) this.apply(frame);
+    for (const input of this.pending) this.apply(input);
   }
 
-  private apply(frame: InputFrame): void {
+  private apply(input: PlayerInput): void {
     if (!this.alive) return;
-    const at = move(this.x, this.y, frame.mx, frame.my, TICK_SECONDS);
+    const at = move(this.x, this.y, input.mx, input.my, TICK_SECONDS);
     this.x = at.x;
     this.y = at.y;
   }

@@ -11,15 +11,14 @@ import { Simulation, MatchEvent } from "./match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "./match/rules";
 import { MatchState, PlayerState } from "../schema/MatchState";
 import { describeIssues, MatchJoinOptions, MatchMessageType, readInput, ResumeMessage } from "../schema/messages";
+import { clampInput } from "../schema/input";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import type { MatchListingMetadata } from "../schema/listing";
 import { FixedStepLoop } from "../server/FixedStepLoop";
 import { inputsRejected, patchesSent, TickRecorder } from "../server/metrics";
 
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-
 /**
- * Adapter between Colyseus and the rules: validated messages become intents,
+ * Adapter between Colyseus and the rules: validated, clamped messages become inputs,
  * a drift-corrected loop steps the simulation at 60 Hz, and the patch goes out
  * right after each wake's steps (no separate patch timer).
  */
@@ -227,13 +226,9 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       inputsRejected.labels("invalid").inc();
       return this.refuse(client, ErrorCode.INVALID_MESSAGE, `input refused: ${input}`);
     }
-    // `input` is this call's own object (decoded or parsed), so it is corrected in place and queued as is.
-    const { mx, my } = input;
-    input.mx = clamp(mx, -1, 1);
-    input.my = clamp(my, -1, 1);
-    if (input.mx !== mx || input.my !== my) inputsRejected.labels("clamped").inc();
-    // Any finite angle is accepted and wrapped into (-π, π].
-    if (!(Math.abs(input.aim) <= Math.PI)) input.aim = Math.atan2(Math.sin(input.aim), Math.cos(input.aim));
+    // The one clamp: the rules take the input as it is from here on. `input` is this call's own object
+    // (decoded or parsed), so it is corrected in place and queued as is.
+    if (clampInput(input)) inputsRejected.labels("clamped").inc();
     const result = this.sim.enqueueInput(client.sessionId, input);
     if (result === "stale") {
       inputsRejected.labels("stale").inc();

@@ -1,4 +1,4 @@
-import type { InputMessage } from "./messages";
+import { clampStick, PlayerInput, wrapAim } from "./input";
 import { ANGLE_SCALE } from "./scales";
 
 /**
@@ -25,13 +25,16 @@ const HAS_TICK = 0b10;
 /** Largest aim in wire units that stays inside (-π, π). */
 const AIM_LIMIT = Math.floor(Math.PI * ANGLE_SCALE);
 
-/** What the server will read back for these intentions: the client predicts with exactly these. */
-export function quantizeIntent(mx: number, my: number, aim: number): { mx: number; my: number; aim: number } {
-  return { mx: stickUnits(mx) / STICK_SCALE, my: stickUnits(my) / STICK_SCALE, aim: aimUnits(aim) / ANGLE_SCALE };
+/**
+ * `input` with the stick and aim the server will read back from its frame (and
+ * leave as they are when it clamps): the client predicts with exactly these.
+ */
+export function quantizeInput<T extends Pick<PlayerInput, "mx" | "my" | "aim">>(input: T): T {
+  return { ...input, mx: stickUnits(input.mx) / STICK_SCALE, my: stickUnits(input.my) / STICK_SCALE, aim: aimUnits(input.aim) / ANGLE_SCALE };
 }
 
 /** Writes `input` into `out` (reuse one buffer per sender; colyseus.js copies it on send). */
-export function encodeInputFrame(input: InputMessage, out = new Uint8Array(INPUT_FRAME_BYTES)): Uint8Array {
+export function encodeInputFrame(input: PlayerInput, out = new Uint8Array(INPUT_FRAME_BYTES)): Uint8Array {
   writeUint32(out, 0, input.seq);
   out[4] = stickUnits(input.mx) & 0xff;
   out[5] = stickUnits(input.my) & 0xff;
@@ -43,14 +46,14 @@ export function encodeInputFrame(input: InputMessage, out = new Uint8Array(INPUT
   return out;
 }
 
-/** The input a frame carries, or why it is refused. */
-export function decodeInputFrame(frame: Uint8Array): InputMessage | string {
+/** The input a frame carries (not clamped yet: -128 reads as a stick below -1), or why it is refused. */
+export function decodeInputFrame(frame: Uint8Array): PlayerInput | string {
   if (frame.length !== INPUT_FRAME_BYTES) return `input frame must be ${INPUT_FRAME_BYTES} bytes, got ${frame.length}`;
   const flags = frame[8];
   if (flags & ~(FIRE | HAS_TICK)) return `input frame flags ${flags} has unknown bits`;
   const seq = readUint32(frame, 0);
   if (seq === 0) return "input frame seq must be 1 or more";
-  const input: InputMessage = {
+  const input: PlayerInput = {
     seq,
     mx: ((frame[4] << 24) >> 24) / STICK_SCALE,
     my: ((frame[5] << 24) >> 24) / STICK_SCALE,
@@ -62,12 +65,11 @@ export function decodeInputFrame(frame: Uint8Array): InputMessage | string {
 }
 
 function stickUnits(v: number): number {
-  return Math.round(Math.min(1, Math.max(-1, v)) * STICK_SCALE);
+  return Math.round(clampStick(v) * STICK_SCALE);
 }
 
 function aimUnits(radians: number): number {
-  const wrapped = Math.atan2(Math.sin(radians), Math.cos(radians));
-  return Math.max(-AIM_LIMIT, Math.min(AIM_LIMIT, Math.round(wrapped * ANGLE_SCALE)));
+  return Math.max(-AIM_LIMIT, Math.min(AIM_LIMIT, Math.round(wrapAim(radians) * ANGLE_SCALE)));
 }
 
 function writeUint32(out: Uint8Array, at: number, v: number): void {

@@ -1,29 +1,32 @@
 import { z } from "zod";
+import type { PlayerInput } from "./input";
 import { decodeInputFrame } from "./inputFrame";
 
 /**
  * The wire shape of every client -> server message, checked at the room boundary.
  * Numbers must be finite (zod refuses NaN and ±Infinity); ranges are clamped
- * afterwards, so a slightly-off client is corrected rather than cut off.
+ * afterwards (schema/input.ts clampInput), so a slightly-off client is corrected
+ * rather than cut off.
  */
-export const InputMessage = z.object({
+
+/** The msgpack form of `input`: a PlayerInput (schema/input.ts) as an object. */
+const InputObject = z.object({
   seq: z.number().int().min(1).max(0xffff_ffff),
   mx: z.number(),
   my: z.number(),
   aim: z.number(),
   fire: z.boolean(),
-  /** The server tick the client was showing; a shot is judged against that tick (lag compensation). */
   tick: z.number().int().min(0).max(0xffff_ffff).optional(),
-});
-export type InputMessage = z.infer<typeof InputMessage>;
+}) satisfies z.ZodType<PlayerInput>;
 
 /**
  * An `input` in either of its forms: the binary frame (schema/inputFrame.ts,
- * what the SDK sends) or the msgpack object above. The input, or why it is refused.
+ * what the SDK sends) or the msgpack object above. The input, not clamped yet,
+ * or why it is refused.
  */
-export function readInput(message: unknown): InputMessage | string {
+export function readInput(message: unknown): PlayerInput | string {
   if (message instanceof Uint8Array) return decodeInputFrame(message);
-  const parsed = InputMessage.safeParse(message);
+  const parsed = InputObject.safeParse(message);
   return parsed.success ? parsed.data : describeIssues(parsed.error);
 }
 

@@ -1,8 +1,9 @@
 import { arenaClient } from "../arenaClient";
 import { runInputLoop } from "../inputLoop";
-import { Intent, MatchSession } from "../MatchSession";
+import { MatchSession } from "../MatchSession";
 import { COMBAT } from "../../rooms/match/rules";
 import { rayObstacles } from "../../rooms/match/geometry";
+import type { PlayerControls } from "../../schema/input";
 import type { ChatDelivery } from "../../schema/serverMessages";
 import { ArenaCanvas, Tracer } from "./lib/arenaCanvas";
 import { byId, param, showStatus } from "./lib/dom";
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
 
   const tracers: Tracer[] = [];
   let nextShotMs = 0;
-  const intent = (): Intent => {
+  const controls = (): PlayerControls => {
     let mx = 0;
     let my = 0;
     for (const code of held) {
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
     }
     return { mx, my, aim, fire };
   };
-  runInputLoop(session, intent);
+  runInputLoop(session, controls);
 
   // --- drawing, once per animation frame ---
   let lastHud = 0;

@@ -1,7 +1,7 @@
 import type WebSocket from "ws";
 import { FixedStepLoop } from "../../server/FixedStepLoop";
 import { TICK_SECONDS } from "../../rooms/match/rules";
-import type { InputMessage } from "../../schema/messages";
+import type { PlayerInput } from "../../schema/input";
 import { DEFAULT_RENDER_DELAY_TICKS } from "../../client/interpolation";
 import { BotStats } from "./BotStats";
 import { FireMode, IntentionGenerator } from "./intentions";
@@ -10,7 +10,7 @@ import { FireMode, IntentionGenerator } from "./intentions";
 export interface BotTransport {
   /** The underlying `ws` socket: downstream bytes are counted on it, the same way for every protocol. */
   readonly socket: WebSocket;
-  sendInput(input: InputMessage): void;
+  sendInput(input: PlayerInput): void;
   /**
    * Calls `listener` for every state received with this bot's own `ack` and the
    * state's `tick` (undefined where the state has none: the peers).

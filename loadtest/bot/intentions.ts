@@ -1,6 +1,4 @@
-import type { InputMessage } from "../../schema/messages";
-
-export type Intention = Omit<InputMessage, "seq" | "tick">;
+import type { PlayerControls } from "../../schema/input";
 
 /**
  * How bots fire: `bursts` in about a fifth of their stick periods (player-like),
@@ -41,7 +39,7 @@ export class IntentionGenerator {
     this.aim = (this.random() * 2 - 1) * Math.PI;
   }
 
-  next(): Intention {
+  next(): PlayerControls {
     if (this.framesLeft-- <= 0) {
       // Hold each choice for 0.25-1.25 s at 60 frames per second.
       this.framesLeft = 15 + Math.floor(this.random() * 60);

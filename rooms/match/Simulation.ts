@@ -3,17 +3,7 @@ import { move } from "./movement";
 import { rayCircle, rayObstacles } from "./geometry";
 import { judgedTick, NOW, PositionTrail, ticksIn } from "./rewind";
 import { overfullTeam, pickTeam, TeamCounts } from "./teams";
-
-/** A client's intention for one tick; already validated and clamped at the boundary. */
-export interface Intent {
-  seq: number;
-  mx: number;
-  my: number;
-  aim: number;
-  fire: boolean;
-  /** The tick the client was showing when it fired: the shot is judged against that tick's positions. */
-  tick?: number;
-}
+import type { PlayerInput } from "../../schema/input";
 
 export interface PlayerSim {
   readonly id: string;
@@ -24,9 +14,9 @@ export interface PlayerSim {
   y: number;
   angle: number;
   hp: number;
-  /** Seq of the last intent applied. */
+  /** Seq of the last input applied. */
   ack: number;
-  /** Seq of the last intent queued: later intents must be newer. */
+  /** Seq of the last input queued: later inputs must be newer. */
   lastQueuedSeq: number;
   connected: boolean;
   cooldown: number;
@@ -36,12 +26,13 @@ export interface PlayerSim {
   respawnIn: number;
   kills: number;
   deaths: number;
-  readonly queue: Intent[];
-  /** Fewest intents waiting at the start of a tick in the current trim window. */
+  /** Inputs waiting, each already validated and clamped at the room boundary. */
+  readonly queue: PlayerInput[];
+  /** Fewest inputs waiting at the start of a tick in the current trim window. */
   queueFloor: number;
   queueWindowTicks: number;
   /**
-   * A tick found this player's queue empty (its intent late, or none sent) and
+   * A tick found this player's queue empty (its input late, or none sent) and
    * no tick has made it up yet: the next tick with 2+ waiting applies two. One
    * tick at most is owed, so no sending pattern buys speed.
    */
@@ -69,15 +60,15 @@ export type EnqueueResult = "queued" | "stale" | "queue_full" | "unknown_player"
 
 export interface SimulationOptions {
   timings?: Partial<MatchTimings>;
-  /** Intents buffered per player; a burst up to this size is applied over the next ticks, beyond it is dropped. */
+  /** Inputs buffered per player; a burst up to this size is applied over the next ticks, beyond it is dropped. */
   inputQueueSize?: number;
   /** How far back a shot may be judged (lag compensation); 0 judges every shot now. */
   rewindMs?: number;
 }
 
 /**
- * The authoritative 6v6 rules. No framework import: the room feeds it validated
- * intents and reads its fields after each fixed step.
+ * The authoritative 6v6 rules. No framework import: the room feeds it validated,
+ * clamped inputs and reads its fields after each fixed step.
  */
 export class Simulation {
   readonly players = new Map<string, PlayerSim>();
@@ -134,13 +125,13 @@ export class Simulation {
     this.events.push({ type: "connection", player: id, connected });
   }
 
-  enqueueInput(id: string, intent: Intent): EnqueueResult {
+  enqueueInput(id: string, input: PlayerInput): EnqueueResult {
     const p = this.players.get(id);
     if (!p) return "unknown_player";
-    if (intent.seq <= p.lastQueuedSeq) return "stale";
+    if (input.seq <= p.lastQueuedSeq) return "stale";
     if (p.queue.length >= this.inputQueueSize) return "queue_full";
-    p.lastQueuedSeq = intent.seq;
-    p.queue.push(intent);
+    p.lastQueuedSeq = input.seq;
+    p.queue.push(input);
     return "queued";
   }
 
@@ -151,7 +142,7 @@ export class Simulation {
     return out;
   }
 
-  /** Intents the standing-queue trim skipped since the last call. */
+  /** Inputs the standing-queue trim skipped since the last call. */
   takeSkippedInputs(): number {
     const n = this.skippedInputs;
     this.skippedInputs = 0;
@@ -176,37 +167,37 @@ export class Simulation {
       if (p.respawnIn <= 1e-9) this.spawn(p);
     }
     this.trimStandingQueue(p);
-    // One intent per tick, plus one a tick found missing: flooding buys no speed.
-    const intent = p.queue.shift();
-    if (!intent) {
+    // One input per tick, plus one a tick found missing: flooding buys no speed.
+    const input = p.queue.shift();
+    if (!input) {
       p.stepOwed = true;
       return;
     }
-    this.applyIntent(p, intent, dt);
-    // An intent that arrived just after its tick (arrival jitter around the tick's edge) is made up now,
-    // with the one that came on time: otherwise every later intent would wait a tick longer.
+    this.applyInput(p, input, dt);
+    // An input that arrived just after its tick (arrival jitter around the tick's edge) is made up now,
+    // with the one that came on time: otherwise every later input would wait a tick longer.
     if (p.stepOwed && p.queue.length > 0) {
       p.stepOwed = false;
-      this.applyIntent(p, p.queue.shift()!, dt);
+      this.applyInput(p, p.queue.shift()!, dt);
     }
   }
 
-  private applyIntent(p: PlayerSim, intent: Intent, dt: number): void {
-    p.ack = intent.seq;
+  private applyInput(p: PlayerSim, input: PlayerInput, dt: number): void {
+    p.ack = input.seq;
     if (p.hp <= 0) return;
-    const next = move(p.x, p.y, intent.mx, intent.my, dt);
+    const next = move(p.x, p.y, input.mx, input.my, dt);
     p.x = next.x;
     p.y = next.y;
-    p.angle = intent.aim;
-    if (intent.fire && p.cooldown <= 0 && p.ammo > 0 && this.phase === "live") this.fire(p, intent.tick);
+    p.angle = input.aim;
+    if (input.fire && p.cooldown <= 0 && p.ammo > 0 && this.phase === "live") this.fire(p, input.tick);
   }
 
   /**
    * A client sends at its 60 Hz and the server applies at its 60 Hz, so once a
-   * hiccup (a GC pause, a late packet burst) leaves extra intents waiting, they
+   * hiccup (a GC pause, a late packet burst) leaves extra inputs waiting, they
    * would wait forever: latency that never drains. When every tick of a whole
-   * window started with 2 or more intents waiting, the excess over one is
-   * skipped (oldest first; a skipped fire carries to the next intent). A burst
+   * window started with 2 or more inputs waiting, the excess over one is
+   * skipped (oldest first; a skipped fire carries to the next input). A burst
    * that drains within the window is applied in full.
    */
   private trimStandingQueue(p: PlayerSim): void {

@@ -7,10 +7,12 @@ export function onGrid(v: number): number {
 }
 
 /**
- * One fixed step of movement from a stick intention. The client predicting its
- * own player runs this same function, so it must give bit-identical results
- * everywhere: it uses only + - * / and sqrt (exactly rounded by IEEE 754 on
- * every engine, unlike Math.hypot), and lands on the position grid.
+ * One fixed step of movement from a stick deflection, each within -1..1
+ * (clamped where the input came in: schema/input.ts clampInput); a vector
+ * longer than 1 is normalised. The client predicting its own player runs this
+ * same function, so it must give bit-identical results everywhere: it uses
+ * only + - * / and sqrt (exactly rounded by IEEE 754 on every engine, unlike
+ * Math.hypot), and lands on the position grid.
  *
  * Why the grid: the wire carries tenths, and a client reconciles from the wire
  * value. Were the server to keep the unrounded position, its next step would
@@ -22,8 +24,6 @@ export function onGrid(v: number): number {
  * moves nothing.
  */
 export function move(x: number, y: number, mx: number, my: number, dt: number): { x: number; y: number } {
-  mx = Math.min(1, Math.max(-1, mx));
-  my = Math.min(1, Math.max(-1, my));
   const len2 = mx * mx + my * my;
   if (len2 > 1) {
     const len = Math.sqrt(len2);

@@ -4,7 +4,7 @@ import type { ErrorMessage } from "../../schema/codes";
 import { ErrorCode } from "../../schema/codes";
 import { encodeInputFrame } from "../../schema/inputFrame";
 import type { MatchState } from "../../schema/MatchState";
-import type { InputMessage } from "../../schema/messages";
+import type { PlayerInput } from "../../schema/input";
 import { arenaForSuite, joinMatch, waitFor } from "../helpers";
 
 describe("binary input frames in a match", () => {
@@ -18,7 +18,7 @@ describe("binary input frames in a match", () => {
   }
 
   const me = (room: Room<MatchState>) => room.state.players.get(room.sessionId)!;
-  const sendFrame = (room: Room<MatchState>, input: InputMessage) => room.sendBytes("input", encodeInputFrame(input));
+  const sendFrame = (room: Room<MatchState>, input: PlayerInput) => room.sendBytes("input", encodeInputFrame(input));
 
   it("moves the player and acknowledges each frame, and the msgpack object form goes on from the same seq", async () => {
     const { room, errors } = await join("Framed");

@@ -1,17 +1,17 @@
 import assert from "node:assert/strict";
-import { decodeInputFrame, encodeInputFrame, INPUT_FRAME_BYTES, quantizeIntent } from "../../schema/inputFrame";
-import type { InputMessage } from "../../schema/messages";
+import { decodeInputFrame, encodeInputFrame, INPUT_FRAME_BYTES, quantizeInput } from "../../schema/inputFrame";
+import { clampInput, PlayerInput } from "../../schema/input";
 
-const decoded = (input: InputMessage): InputMessage => {
+const decoded = (input: PlayerInput): PlayerInput => {
   const result = decodeInputFrame(encodeInputFrame(input));
   assert.notEqual(typeof result, "string", String(result));
-  return result as InputMessage;
+  return result as PlayerInput;
 };
 
 describe("binary input frame", () => {
-  it("carries seq, fire and tick exactly, and the stick and aim as quantizeIntent says", () => {
+  it("carries seq, fire and tick exactly, and the stick and aim as quantizeInput says", () => {
     const input = { seq: 0xffff_fffe, mx: 0.7071, my: -0.3, aim: 2.5, fire: true, tick: 123_456 };
-    const q = quantizeIntent(input.mx, input.my, input.aim);
+    const q = quantizeInput(input);
     assert.deepEqual(decoded(input), { seq: input.seq, mx: q.mx, my: q.my, aim: q.aim, fire: true, tick: 123_456 });
     assert.ok(Math.abs(q.mx - 0.7071) <= 0.5 / 127 && Math.abs(q.aim - 2.5) <= 0.5 / 10_000);
   });
@@ -33,6 +33,31 @@ describe("binary input frame", () => {
       assert.ok(d.aim > -Math.PI && d.aim < Math.PI, `${aim} -> ${d.aim}`);
       assert.ok(Math.abs(Math.sin(d.aim) - Math.sin(aim)) < 1e-3 && Math.abs(Math.cos(d.aim) - Math.cos(aim)) < 1e-3, `${aim} -> ${d.aim}`);
     }
+  });
+
+  it("is read by the server (decode, then its one clamp) as quantizeInput predicts, to the bit", () => {
+    for (const mx of [0, 0.013, -0.37, 1, -1, 1.4, -5]) {
+      for (const aim of [0, 2.5, -Math.PI, Math.PI, 4 * Math.PI + 1, -7.5]) {
+        const input = { seq: 4, mx, my: 0.5 - mx, aim, fire: false };
+        const read = decoded(input);
+        clampInput(read);
+        const q = quantizeInput(input);
+        assert.deepEqual([read.mx, read.my, read.aim], [q.mx, q.my, q.aim], `mx ${mx}, aim ${aim}`);
+      }
+    }
+  });
+
+  it("clamps sticks into -1..1 and wraps the aim, keeps values in range to the bit, and says when a stick was out", () => {
+    const inRange = { seq: 1, mx: 0.7071, my: -1, aim: -Math.PI, fire: false };
+    assert.equal(clampInput(inRange), false);
+    assert.deepEqual(inRange, { seq: 1, mx: 0.7071, my: -1, aim: -Math.PI, fire: false });
+    const out = { seq: 2, mx: 1.5, my: -3, aim: 1.5 * Math.PI, fire: true };
+    assert.equal(clampInput(out), true);
+    assert.deepEqual([out.mx, out.my], [1, -1]);
+    assert.ok(Math.abs(out.aim + Math.PI / 2) < 1e-12, `aim ${out.aim}`);
+    const aimOnly = { seq: 3, mx: 0, my: 0, aim: 7, fire: false };
+    assert.equal(clampInput(aimOnly), false, "a wrapped aim is not a clamped stick");
+    assert.ok(Math.abs(aimOnly.aim - (7 - 2 * Math.PI)) < 1e-12);
   });
 
   it("refuses a frame of another length, with unknown flag bits, or with seq 0, saying why", () => {

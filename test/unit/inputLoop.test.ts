@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { runInputLoop } from "../../client/inputLoop";
-import type { Intent } from "../../client/MatchSession";
+import type { PlayerControls } from "../../schema/input";
 import { OwnPlayerPrediction } from "../../client/prediction";
 import { TICK_SECONDS } from "../../rooms/match/rules";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const idle: Intent = { mx: 0, my: 0, aim: 0, fire: false };
+const idle: PlayerControls = { mx: 0, my: 0, aim: 0, fire: false };
 const TICK_MS = TICK_SECONDS * 1000;
 
 /** A session whose server never acknowledges: every input sent stays pending. */
@@ -15,7 +15,7 @@ function silentServer() {
   return {
     prediction,
     sentAt,
-    sendInput: (i: Intent) => {
+    sendInput: (i: PlayerControls) => {
       sentAt.push(performance.now());
       return prediction.next(i.mx, i.my, i.aim, i.fire);
     },

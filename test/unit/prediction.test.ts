@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { Simulation } from "../../rooms/match/Simulation";
 import { ARENA, COMBAT, POSITION_SCALE, TICK_SECONDS } from "../../rooms/match/rules";
-import { InputFrame, OwnPlayerPrediction } from "../../client/prediction";
+import { OwnPlayerPrediction } from "../../client/prediction";
+import type { PlayerInput } from "../../schema/input";
 import { Interpolation, Pose } from "../../client/interpolation";
 
 const DT = TICK_SECONDS;
@@ -55,7 +56,7 @@ describe("prediction contract (virtual time)", () => {
     const prediction = new OwnPlayerPrediction();
     // A client sends inputs once it has the state of its join.
     prediction.reconcile(wireState(sim).players.get("me")!);
-    const toServer = new Link<InputFrame>(5);
+    const toServer = new Link<PlayerInput>(5);
     const toClient = new Link<WireState>(4);
     const server = new Map<number, { x: number; y: number }>();
     const predictedAtSend = new Map<number, { x: number; y: number }>();
@@ -144,7 +145,7 @@ describe("prediction contract (virtual time)", () => {
       const prediction = new OwnPlayerPrediction();
       const interpolation = new Interpolation();
       // 133 ms round trip: with the 100 ms render delay the claim is 14 ticks old, inside the 15-tick bound.
-      const toServer = new Link<InputFrame>(4);
+      const toServer = new Link<PlayerInput>(4);
       const toClient = new Link<WireState>(4);
       const b = sim.players.get("b")!;
       let bSeq = 0;

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { Intent, Simulation, SimulationOptions } from "../../rooms/match/Simulation";
+import { Simulation, SimulationOptions } from "../../rooms/match/Simulation";
 import { COMBAT, TICK_SECONDS } from "../../rooms/match/rules";
 import { PositionTrail } from "../../rooms/match/rewind";
+import type { PlayerInput } from "../../schema/input";
 
 const DT = TICK_SECONDS;
 const timings = { countdownSeconds: 1, roundSeconds: 60, endedSeconds: 1, respawnSeconds: 0.5 };
@@ -12,11 +13,11 @@ function ticks(sim: Simulation, n: number): void {
   for (let i = 0; i < n; i++) sim.step(DT);
 }
 
-/** Queues one intent per named player, then runs one step. */
-function step(sim: Simulation, intents: Record<string, Omit<Intent, "seq">>): void {
-  for (const [id, intent] of Object.entries(intents)) {
+/** Queues one input per named player, then runs one step. */
+function step(sim: Simulation, inputs: Record<string, Omit<PlayerInput, "seq">>): void {
+  for (const [id, input] of Object.entries(inputs)) {
     const p = sim.players.get(id)!;
-    assert.equal(sim.enqueueInput(id, { seq: p.lastQueuedSeq + 1, ...intent }), "queued");
+    assert.equal(sim.enqueueInput(id, { seq: p.lastQueuedSeq + 1, ...input }), "queued");
   }
   sim.step(DT);
 }
@@ -97,7 +98,7 @@ describe("lag compensation (virtual time)", () => {
     const quiet = build();
     const seen = shooting.tick;
     const walk = (sim: Simulation, fire: boolean, k: number) => {
-      const intents: Record<string, Omit<Intent, "seq">> = {};
+      const intents: Record<string, Omit<PlayerInput, "seq">> = {};
       for (let i = 0; i < 3; i++) {
         intents[`b${i}`] = { mx: -0.3, my: k % 2 ? 0.9 : -0.7, aim: Math.PI, fire: false };
         intents[`r${i}`] = { mx: 0, my: 0.25, aim: 0, fire: fire && k === 6, tick: seen };

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { Simulation, Intent, QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
+import { Simulation, QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
 import { ARENA, COMBAT, POSITION_SCALE, TICK_RATE, TICK_SECONDS } from "../../rooms/match/rules";
+import type { PlayerInput } from "../../schema/input";
 
 const DT = TICK_SECONDS;
 /** Positions are rounded to the grid each tick: a step may be off by this much per axis. */
@@ -11,10 +12,10 @@ function ticks(sim: Simulation, seconds: number): void {
   for (let i = 0; i < Math.round(seconds / DT); i++) sim.step(DT);
 }
 
-/** Queues one intent and runs one step. */
-function act(sim: Simulation, id: string, intent: Omit<Intent, "seq">): void {
+/** Queues one input and runs one step. */
+function act(sim: Simulation, id: string, input: Omit<PlayerInput, "seq">): void {
   const p = sim.players.get(id)!;
-  assert.equal(sim.enqueueInput(id, { seq: p.lastQueuedSeq + 1, ...intent }), "queued");
+  assert.equal(sim.enqueueInput(id, { seq: p.lastQueuedSeq + 1, ...input }), "queued");
   sim.step(DT);
 }
 

@@ -1,4 +1,4 @@
-import type { InputMessage } from "../../../schema/messages";
+import type { PlayerInput } from "../../../schema/input";
 
 /** The JSON peer's wire messages: one JSON text frame each. */
 export type JsonServerMessage =
@@ -6,7 +6,7 @@ export type JsonServerMessage =
   | { type: "state"; state: JsonMatchState }
   | { type: "error"; code: string };
 
-export type JsonClientMessage = { type: "input" } & InputMessage;
+export type JsonClientMessage = { type: "input" } & PlayerInput;
 
 export interface JsonPlayer {
   name: string;

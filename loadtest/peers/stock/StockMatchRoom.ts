@@ -1,7 +1,7 @@
 import { Client, Room } from "@colyseus/core";
 import { Simulation } from "../../../rooms/match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "../../../rooms/match/rules";
-import type { InputMessage } from "../../../schema/messages";
+import type { PlayerInput } from "../../../schema/input";
 import { TickRecorder } from "../../../server/metrics";
 import { StockMatchState, StockPlayerState } from "./StockMatchState";
 
@@ -30,7 +30,7 @@ export class StockMatchRoom extends Room<StockMatchState> {
   onCreate(): void {
     this.setState(new StockMatchState());
     this.setPatchRate(1000 / 60);
-    this.onMessage("input", (client, input: InputMessage) => {
+    this.onMessage("input", (client, input: PlayerInput) => {
       this.sim.enqueueInput(client.sessionId, input);
     });
     this.setSimulationInterval((deltaTime) => {
