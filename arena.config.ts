@@ -11,6 +11,8 @@ import { Drain } from "./server/drain";
 import { readiness } from "./server/health";
 import { createBackend, storeReachable } from "./server/cluster/backend";
 import { nodeRegistry, selectNodeForNewRoom, startNodeRegistry } from "./server/cluster";
+import { LocalRooms } from "./server/cluster/LocalRooms";
+import { onStoreBack } from "./server/cluster/storeBack";
 import { logger } from "./server/logger";
 import { mountHttpApi } from "./server/http";
 import { InProcessConnectionLimiter, SharedConnectionLimiter } from "./server/limits/ConnectionLimiter";
@@ -26,6 +28,8 @@ const connections = backend.presence
   : new InProcessConnectionLimiter(settings.ARENA_MAX_CONNECTIONS_PER_IP);
 const admission = new Admission(settings, new Auth(settings), connections);
 const drain = new Drain();
+// What this node writes into the store again when the store comes back.
+const localRooms = new LocalRooms();
 
 /**
  * Composition root: presence and driver (in-process, or Redis when REDIS_URL is
@@ -59,9 +63,9 @@ export default config({
     installAdmission(admission);
     admission.auth.announceDevSecret();
     limitMatchmakeBodies(gameServer.transport.server!, settings.ARENA_MAX_HTTP_BODY_BYTES);
-    gameServer.define("match", MatchRoom);
-    gameServer.define("lobby", LobbyRoom);
-    gameServer.define("spectate", SpectateRoom).filterBy(["match"]);
+    localRooms.track(gameServer.define("match", MatchRoom));
+    localRooms.track(gameServer.define("lobby", LobbyRoom));
+    localRooms.track(gameServer.define("spectate", SpectateRoom).filterBy(["match"]));
     // SIGTERM: readiness fails and no new rooms come here; rooms drain in their onBeforeShutdown.
     gameServer.onBeforeShutdown(() => {
       drain.start();
@@ -77,8 +81,9 @@ export default config({
     if (settings.ARENA_WEB_PAGES) await mountWebPages(app);
   },
   beforeListen: async () => {
-    const registry = await startNodeRegistry(settings);
+    const registry = await startNodeRegistry(settings, localRooms);
     if (connections instanceof SharedConnectionLimiter) registry.onDeadNode((id) => connections.forgetNode(id));
+    onStoreBack(Object.values(backend.redis), () => registry.reregister());
     logger.info({ backend: backend.kind, node: nodeRegistry()?.nodeId }, "node registered");
   },
 });

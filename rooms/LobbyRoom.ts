@@ -10,6 +10,8 @@ import { CloseCode, ErrorCode } from "../schema/codes";
 import { ChannelRequest, describeIssues, LobbyJoinOptions, LobbyMessageType, PublishMessage, SubscribeMessage } from "../schema/messages";
 import { ApiError } from "../server/ApiError";
 import type { Role } from "../server/auth/identity";
+import { RELIST_CHANNEL } from "../server/cluster/keys";
+import { logger } from "../server/logger";
 import { BroadcastSigner, broadcastSigner } from "../server/signing";
 import { fanoutDeliveries, fanoutLatency } from "../server/metrics";
 
@@ -56,8 +58,7 @@ export class LobbyRoom extends ArenaRoom {
     // A full lobby is locked; matchmaking then opens another on the least loaded node,
     // so displays spread over the cluster.
     this.maxClients = this.config.ARENA_LOBBY_MAX_CLIENTS;
-    this.unsubscribeLobby = await subscribeLobby((roomId, listing) => this.onListing(roomId, listing));
-    for (const room of await matchMaker.query({ name: "match", private: false, unlisted: false })) this.matches.set(room.roomId, room);
+    this.unsubscribeLobby = await this.followListing();
     this.onMessage(LobbyMessageType.SUBSCRIBE, (client, message) => this.onSubscribe(client, message));
     this.onMessage(LobbyMessageType.UNSUBSCRIBE, (client, message) => this.onUnsubscribe(client, message));
     this.onMessage(LobbyMessageType.PUBLISH, (client, message) => this.onPublish(client, message));
@@ -87,6 +88,29 @@ export class LobbyRoom extends ArenaRoom {
   onDispose(): void {
     this.unsubscribeLobby?.();
     for (const sessionId of [...this.watches.keys()]) this.closeAll(sessionId);
+  }
+
+  /**
+   * Follows the match listing: Colyseus's per-room updates, and a full re-read whenever a node's
+   * rooms were removed (a dead node) or written again (the store came back). Returns the unsubscribe.
+   */
+  private async followListing(): Promise<() => void> {
+    const unsubscribeUpdates = await subscribeLobby((roomId, listing) => this.onListing(roomId, listing));
+    const relist = () => void this.relist().catch((err: unknown) => logger.warn({ room: this.roomId, err }, "could not re-read the match listing"));
+    await this.presence.subscribe(RELIST_CHANNEL, relist);
+    await this.relist();
+    return () => {
+      unsubscribeUpdates();
+      void this.presence.unsubscribe(RELIST_CHANNEL, relist);
+    };
+  }
+
+  /** Replaces the listing with the store's: `-` for each match no longer there, `+` for each that is. */
+  private async relist(): Promise<void> {
+    const stored = await matchMaker.query({ name: "match", private: false, unlisted: false });
+    const storedIds = new Set(stored.map((room) => room.roomId));
+    for (const roomId of [...this.matches.keys()]) if (!storedIds.has(roomId)) this.onListing(roomId, undefined);
+    for (const room of stored) this.onListing(room.roomId, room);
   }
 
   private onListing(roomId: string, listing: IRoomCache | undefined): void {

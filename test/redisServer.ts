@@ -1,5 +1,8 @@
 import { ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
+import os from "node:os";
+import path from "node:path";
 import { acceptsConnections, localRedisArgs } from "../server/cluster/localRedis";
 import { waitFor } from "./helpers";
 
@@ -17,25 +20,51 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * A real Debian redis-server on a free loopback port, without persistence
- * (test/setup.sh installs the package). `restart` keeps the port.
+ * A real Debian redis-server on a free loopback port, without automatic
+ * persistence (test/setup.sh installs the package), its snapshot file in a
+ * directory of its own. `restart` keeps the port.
  */
 export class RedisServer {
   private child?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private constructor(readonly port: number, private readonly dir: string) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
   static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+    const server = new RedisServer(await freePort(), await mkdtemp(path.join(os.tmpdir(), "arena-redis-")));
     await server.launch();
     return server;
   }
 
   async stop(): Promise<void> {
+    await this.kill();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * Stops Redis and starts it again on the same port after `downMs`. By default it comes back
+   * empty (a crash without persistence, or a failover to an empty replica); with `keepData` it
+   * snapshots as it stops and comes back with everything it held (a Redis with persistence).
+   */
+  async restart(downMs = 0, { keepData = false } = {}): Promise<void> {
+    if (keepData) {
+      await this.shutdownSaving();
+    } else {
+      await this.kill();
+      await rm(this.snapshotFile, { force: true });
+    }
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.launch();
+  }
+
+  private get snapshotFile(): string {
+    return path.join(this.dir, "dump.rdb");
+  }
+
+  private async kill(): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -43,14 +72,18 @@ export class RedisServer {
     await exited;
   }
 
-  async restart(downMs = 0): Promise<void> {
-    await this.stop();
-    await new Promise((r) => setTimeout(r, downMs));
-    await this.launch();
+  /** SHUTDOWN SAVE: writes the snapshot (even with no save points configured), then exits. */
+  private async shutdownSaving(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    const socket = net.connect(this.port, "127.0.0.1", () => socket.end("SHUTDOWN SAVE\r\n"));
+    socket.on("error", () => {}); // Redis closes the connection as it exits
+    await exited;
   }
 
   private async launch(): Promise<void> {
-    this.child = spawn("redis-server", localRedisArgs(this.port), { stdio: "ignore" });
+    this.child = spawn("redis-server", [...localRedisArgs(this.port), "--dir", this.dir], { stdio: "ignore" });
     let ready = false;
     await waitFor("redis-server to accept connections", () => {
       void acceptsConnections(this.port).then((ok) => (ready = ok));

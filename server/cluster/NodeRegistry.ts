@@ -1,5 +1,5 @@
-import { matchMaker, Presence } from "@colyseus/core";
-import { COLYSEUS_LOBBY_CHANNEL, nodeAliveKey, NODES_KEY } from "./keys";
+import { matchMaker, Presence, Room } from "@colyseus/core";
+import { nodeAliveKey, NODES_KEY, RELIST_CHANNEL } from "./keys";
 import { logger } from "../logger";
 
 export interface NodeInfo {
@@ -29,7 +29,10 @@ const log = logger.child({ subsystem: "nodes" });
  * Liveness of the nodes sharing one presence. Each node refreshes a key with a
  * TTL every heartbeat; every node sweeps the registry and cleans up after any
  * node whose key expired: its rooms leave matchmaking, listings and lobbies.
- * Colyseus 0.16 never expires a dead process by itself (colyseus#389).
+ * Colyseus 0.16 never expires a dead process by itself (colyseus#389), and when
+ * its own health check removes a dead process's rooms it tells no lobby: the
+ * sweep tells them in both cases. After the store comes back, `reregister`
+ * writes this node and its rooms into it again.
  */
 export class NodeRegistry {
   private timer?: NodeJS.Timeout;
@@ -37,8 +40,16 @@ export class NodeRegistry {
   private lastBeat = performance.now();
   private draining = false;
   private readonly deadNodeListeners: Array<(nodeId: string) => Promise<void> | void> = [];
+  /** When the last beat reached the store (performance.now()). */
+  private lastBeatStored?: number;
+  /** No node is taken for dead before this (performance.now()). */
+  private sweepAfter = 0;
 
-  constructor(private readonly presence: Presence, private readonly options: NodeRegistryOptions) {}
+  constructor(
+    private readonly presence: Presence,
+    private readonly options: NodeRegistryOptions,
+    private readonly localRooms: Iterable<Room>,
+  ) {}
 
   get nodeId(): string {
     return this.options.nodeId;
@@ -68,6 +79,28 @@ export class NodeRegistry {
   /** Runs after the survivors removed a dead node's rooms (e.g. to give back its connection counts). */
   onDeadNode(listener: (nodeId: string) => Promise<void> | void): void {
     this.deadNodeListeners.push(listener);
+  }
+
+  /**
+   * Writes this node and its rooms into the store again, after it came back empty (no
+   * persistence, a failover) or missing what changed while it was away: each local room's
+   * cache, without the caches of this node's rooms that ended meanwhile, the room counts and
+   * the registry entry; then every lobby re-reads the listing. Reconnection and join by id
+   * find the rooms again; new lobbies list them.
+   */
+  async reregister(): Promise<void> {
+    let rooms = 0;
+    for (const room of this.localRooms) {
+      await room.listing.save();
+      rooms++;
+    }
+    // Matchmaking holds a room before it first saves its cache, so a room made meanwhile is not taken for ended.
+    const ended = (await matchMaker.query({ processId: this.nodeId })).filter((cached) => !matchMaker.getLocalRoomById(cached.roomId));
+    for (const { roomId } of ended) await (await matchMaker.driver.findOne({ roomId }))?.remove();
+    await matchMaker.stats.persist(true);
+    await this.beat();
+    await this.presence.publish(RELIST_CHANNEL, this.nodeId);
+    log.info({ rooms, ended: ended.length }, "store back: node and rooms registered again");
   }
 
   /** Every node that still beats. */
@@ -110,9 +143,25 @@ export class NodeRegistry {
     };
     await this.presence.setex(nodeAliveKey(info.id), "1", this.options.ttlSeconds);
     await this.presence.hset(NODES_KEY, info.id, JSON.stringify(info));
+    this.holdSweepsIfLate();
+  }
+
+  /**
+   * A beat that reached the store late (the store was unreachable, or this process stalled)
+   * means the other nodes' beats may be late for the same reason, their keys expired while
+   * they live: they get a TTL to beat again before any is taken for dead.
+   */
+  private holdSweepsIfLate(): void {
+    const now = performance.now();
+    const { heartbeatSeconds, ttlSeconds } = this.options;
+    if (this.lastBeatStored !== undefined && now - this.lastBeatStored > (ttlSeconds - heartbeatSeconds) * 1000) {
+      this.sweepAfter = now + ttlSeconds * 1000;
+    }
+    this.lastBeatStored = now;
   }
 
   private async sweep(): Promise<void> {
+    if (performance.now() < this.sweepAfter) return;
     const all = await this.presence.hgetall(NODES_KEY);
     for (const id of Object.keys(all ?? {})) {
       if (id === this.options.nodeId || (await this.presence.exists(nodeAliveKey(id)))) continue;
@@ -123,11 +172,13 @@ export class NodeRegistry {
   private async cleanUpAfter(deadId: string): Promise<void> {
     // Whoever removes the registry entry first does the cleanup; the others see 0 and skip.
     if (!(await this.presence.hdel(NODES_KEY, deadId))) return;
+    // Colyseus's health check (matchmaking found the node not answering) may have removed the
+    // caches already, and told no lobby: the lobbies re-read the listing in every case.
     const rooms = await matchMaker.query({ processId: deadId });
     log.warn({ node: deadId, rooms: rooms.length }, "node stopped beating: removing its rooms");
     await matchMaker.stats.excludeProcess(deadId);
     await matchMaker.driver.cleanup?.(deadId);
-    for (const room of rooms) this.presence.publish(COLYSEUS_LOBBY_CHANNEL, `${room.roomId},1`);
+    await this.presence.publish(RELIST_CHANNEL, deadId);
     for (const listener of this.deadNodeListeners) await listener(deadId);
   }
 }
