@@ -2,7 +2,7 @@ import { Client, Room } from "colyseus.js";
 import type { MatchState } from "../schema/MatchState";
 import type { MatchJoinOptions } from "../schema/messages";
 import type { ChatDelivery, TypingNotice } from "../schema/serverMessages";
-import { CLOSE_CODE_RECONNECT, CloseCode, ErrorMessage } from "../schema/codes";
+import { CloseCode, ErrorMessage } from "../schema/codes";
 import type { PlayerControls, PlayerInput } from "../schema/input";
 import { encodeInputFrame, INPUT_FRAME_BYTES, quantizeInput } from "../schema/inputFrame";
 import { ANGLE_SCALE } from "../schema/scales";
@@ -10,6 +10,7 @@ import { endpointOfClient, EndpointRotation, endpointsOf, nodeAddressOf } from "
 import { Interpolation, Pose } from "./interpolation";
 import { posesOf } from "./poses";
 import { OwnPlayerPrediction } from "./prediction";
+import { backoffDelay, DEFAULT_RECONNECT_POLICY, ReconnectPolicy, shouldReconnect } from "./reconnect";
 
 /**
  * `rejoined` is reported once, when the player was seated in a new match because
@@ -17,30 +18,6 @@ import { OwnPlayerPrediction } from "./prediction";
  */
 export type ConnectionStatus = "connected" | "reconnecting" | "rejoined" | "gone";
 
-export interface ReconnectPolicy {
-  /** First retry delay; each further retry doubles it. */
-  initialDelayMs: number;
-  maxDelayMs: number;
-  /** Stop trying after this long (the server's grace window, ARENA_RECONNECT_GRACE_SECONDS). */
-  giveUpAfterMs: number;
-  /** ± fraction of each delay drawn at random, so a crowd does not retry in lockstep. */
-  jitter: number;
-}
-
-export const DEFAULT_RECONNECT_POLICY: ReconnectPolicy = {
-  initialDelayMs: 1000,
-  maxDelayMs: 8000,
-  giveUpAfterMs: 20_000,
-  jitter: 0.25,
-};
-
-/** Delay before retry number `attempt` (0-based): 1 s, 2 s, 4 s ... capped, with jitter. */
-export function backoffDelay(attempt: number, policy: ReconnectPolicy, random: () => number = Math.random): number {
-  const base = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** attempt);
-  return base * (1 + policy.jitter * (2 * random() - 1));
-}
-
-const COLYSEUS_CONSENTED = 4000;
 /** Colyseus matchmaking: no such room (disposed, or its node died and was cleaned up). */
 const MATCHMAKE_INVALID_ROOM_ID = 4212;
 
@@ -102,13 +79,6 @@ async function throughAnyEndpoint(endpoints: EndpointRotation, join: (client: Cl
 
 /** How a retry loop ended: seated, or settled by an answer that retrying cannot change, or out of time. */
 type RetryOutcome = { room: Room<MatchState> } | { settled: number } | { timedOut: true };
-
-/** Close codes after which reconnecting is pointless (left on purpose, kicked, match gone). */
-function shouldReconnect(code: number): boolean {
-  if (code === COLYSEUS_CONSENTED) return false;
-  if (code in CLOSE_CODE_RECONNECT) return CLOSE_CODE_RECONNECT[code as CloseCode];
-  return true; // 1006 and friends: the network, not the server, ended it
-}
 
 /**
  * A player's seat in a match that survives network drops and lost nodes. On an

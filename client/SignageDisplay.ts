@@ -2,7 +2,7 @@ import type { Room } from "colyseus.js";
 import type { Broadcast } from "../schema/serverMessages";
 import { EndpointRotation, endpointsOf } from "./endpoints";
 import { broadcastVerifier, Verifier } from "./verifyBroadcast";
-import { backoffDelay, ReconnectPolicy } from "./MatchSession";
+import { backoffDelay, ReconnectPolicy } from "./reconnect";
 
 export type DisplayStatus = "connecting" | "live" | "reconnecting" | "polling" | "stopped";
 

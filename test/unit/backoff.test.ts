@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { backoffDelay, DEFAULT_RECONNECT_POLICY } from "../../client/MatchSession";
+import { backoffDelay, DEFAULT_RECONNECT_POLICY } from "../../client/reconnect";
 
 describe("client reconnection backoff", () => {
   it("doubles from 1 s and caps, within the jitter band", () => {
