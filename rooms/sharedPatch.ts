@@ -13,10 +13,10 @@ interface ViewHolder {
  * alone: no view-filtered field changed and no joined client's view changed
  * (view.add/remove) since the last patch. Colyseus 0.16 still encodes a patch
  * per client with a view on such ticks (the shared part followed by nothing):
- * 73 % of the ticks of the encoding micro-benchmark's 6v6 match
- * (docs/benchmarks.md). A client still joining gets no patch (its view's
- * changes wait for its first one, as in Colyseus), so it does not count;
- * otherwise every tick would go per client while anyone is joining.
+ * most ticks of a 6v6 match (docs/benchmarks.md, "Views and the shared patch").
+ * A client still joining gets no patch (its view's changes wait for its first
+ * one, as in Colyseus), so it does not count; otherwise every tick would go per
+ * client while anyone is joining.
  */
 function viewsIdle(state: Schema, clients: ArrayLike<ViewHolder>): boolean {
   const root = state[$changes]?.root;

@@ -26,7 +26,7 @@ export class PlayerState extends Schema {
    * reloading (time left: (reloadDoneTick - tick) / 60 s). A deadline rather
    * than a countdown: it changes twice per reload instead of every tenth of a
    * second, and each change of a private field makes that tick's patch go per
-   * client (docs/benchmarks.md).
+   * client (docs/benchmarks.md, "The reload deadline").
    */
   @view(TEAM_VIEW) @type("uint32") reloadDoneTick = 0;
   /** Player-private: inputs waiting in the server's queue beyond the one the next tick applies (a client sending too fast sees it grow). */

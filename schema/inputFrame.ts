@@ -14,7 +14,7 @@ import { ANGLE_SCALE } from "./scales";
  *
  * Why a second form: an input comes 60 times a second from every player, and the
  * msgpack form costs the server a record-definition decode and an object check
- * per message (profiled in docs/benchmarks.md). The integer types bound every
+ * per message (docs/benchmarks.md, "Binary input frame"). The integer types bound every
  * field, so checking a frame is its length, its flag bits and seq >= 1.
  */
 export const INPUT_FRAME_BYTES = 13;

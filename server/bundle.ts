@@ -4,7 +4,7 @@
  *
  * Why not tsx in production: tsx transpiles each module on load and reaches
  * every import through a getter; the benchmark measured the same server using
- * 1.08-1.20x the CPU under tsx (docs/benchmarks.md, "How the server runs"). The
+ * more CPU under tsx (docs/benchmarks.md, "How the server runs"). The
  * bundle keeps npm packages external (they load from node_modules as usual)
  * and has a linked source map, so stack traces with --enable-source-maps name
  * the TypeScript lines.

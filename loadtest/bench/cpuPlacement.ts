@@ -6,8 +6,8 @@ import os from "node:os";
  * the last CPU (with --paired, the window's two servers), the bots and the
  * harness on the others. Without it the server
  * shares both cores with the bot fleet (a third to half a core) and is
- * preempted by it, more often for one target than another (Arena about three
- * times as often as stock in one reading, docs/benchmarks.md). It does not take
+ * preempted by it, more often for one target than another (docs/benchmarks.md,
+ * "CPU placement"). It does not take
  * out the machine's own drift between rounds. Lists are `taskset -c` lists.
  */
 export interface CpuPlacement {

@@ -51,7 +51,7 @@ export type MatchEvent =
 /**
  * Ticks a queue must stand at 2+ before its excess is skipped (1/6 s). Client and
  * server both run at 60 Hz, so a backlog left by arrival jitter does not drain on
- * its own; at 30 ticks the benchmark's bots waited 1.6-1.8 ms longer at the median
+ * its own; a longer window kept the benchmark's bots waiting longer
  * (docs/benchmarks.md, "Input queue trim").
  */
 export const QUEUE_TRIM_WINDOW_TICKS = 10;
