@@ -8,6 +8,7 @@ import { signageChannelKey, signageSyncKey } from "./fanout/keys";
 import { broadcastOf, publishBroadcast, requestSync } from "./fanout/signage";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import { ChannelRequest, describeIssues, LobbyJoinOptions, LobbyMessageType, PublishMessage, SubscribeMessage } from "../schema/messages";
+import { GapNotice, ResetNotice, ServerMessageType } from "../schema/serverMessages";
 import { ApiError } from "../server/ApiError";
 import type { Role } from "../server/auth/identity";
 import { RELIST_CHANNEL } from "../server/cluster/keys";
@@ -20,7 +21,7 @@ const encoded = new WeakMap<FanoutMessage, Buffer>();
 function broadcastBytes(message: FanoutMessage, signer: BroadcastSigner): Buffer {
   let bytes = encoded.get(message);
   if (!bytes) {
-    bytes = getMessageBytes.raw(Protocol.ROOM_DATA, "broadcast", broadcastOf(message, signer));
+    bytes = getMessageBytes.raw(Protocol.ROOM_DATA, ServerMessageType.BROADCAST, broadcastOf(message, signer));
     encoded.set(message, bytes);
   }
   return bytes;
@@ -69,7 +70,7 @@ export class LobbyRoom extends ArenaRoom {
     const parsed = LobbyJoinOptions.safeParse(options ?? {});
     if (!parsed.success) throw new ServerError(400, `invalid join options: ${describeIssues(parsed.error)}`);
     this.watches.set(client.sessionId, new Map());
-    this.sendTo(client, "rooms", [...this.matches.values()]);
+    this.sendTo(client, ServerMessageType.ROOMS, [...this.matches.values()]);
     for (const channel of parsed.data.channels ?? []) {
       const after = parsed.data.after?.[channel];
       this.subscribe(client, { channel, after, epoch: parsed.data.epochs?.[channel] });
@@ -115,12 +116,12 @@ export class LobbyRoom extends ArenaRoom {
 
   private onListing(roomId: string, listing: IRoomCache | undefined): void {
     if (!listing) {
-      if (this.matches.delete(roomId)) this.broadcast("-", roomId);
+      if (this.matches.delete(roomId)) this.broadcast(ServerMessageType.ROOM_REMOVED, roomId);
       return;
     }
     if (listing.name !== "match") return;
     this.matches.set(roomId, listing);
-    this.broadcast("+", [roomId, listing]);
+    this.broadcast(ServerMessageType.ROOM_ADDED, [roomId, listing]);
   }
 
   private onSubscribe(client: Client, message: unknown): void {
@@ -141,17 +142,17 @@ export class LobbyRoom extends ArenaRoom {
     const fanout = fanoutFor(this.presence);
     const content = new Subscription(fanout, signageChannelKey(channel), {
       message: (m) => {
-        this.sendEncoded(client, "broadcast", broadcastBytes(m, this.signer));
+        this.sendEncoded(client, ServerMessageType.BROADCAST, broadcastBytes(m, this.signer));
         fanoutDeliveries.inc();
         fanoutLatency.observe((Date.now() - m.ts) / 1000);
       },
-      gap: (_key, afterSeq) => this.sendTo(client, "gap", { channel, after: afterSeq }),
-      reset: (_key, newEpoch) => this.sendTo(client, "reset", { channel, epoch: newEpoch }),
+      gap: (_key, afterSeq) => this.sendTo(client, ServerMessageType.GAP, { channel, after: afterSeq } satisfies GapNotice),
+      reset: (_key, newEpoch) => this.sendTo(client, ServerMessageType.RESET, { channel, epoch: newEpoch } satisfies ResetNotice),
     }, after === undefined ? "retained" : { epoch, seq: after });
     const watch: Watch = { content };
     if (role === "operator") {
       watch.sync = new Subscription(fanout, signageSyncKey(channel), {
-        message: (m) => this.sendTo(client, "request-sync", m.payload),
+        message: (m) => this.sendTo(client, ServerMessageType.REQUEST_SYNC, m.payload),
         gap: () => {},
         reset: () => {},
       }, "latest");
@@ -174,7 +175,7 @@ export class LobbyRoom extends ArenaRoom {
     const parsed = PublishMessage.safeParse(message);
     if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `publish refused: ${describeIssues(parsed.error)}`);
     try {
-      this.sendTo(client, "published", await publishBroadcast(fanoutFor(this.presence), parsed.data.channel, parsed.data.payload));
+      this.sendTo(client, ServerMessageType.PUBLISHED, await publishBroadcast(fanoutFor(this.presence), parsed.data.channel, parsed.data.payload));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       // Not the operator's fault: an error to retry on, no strike.
