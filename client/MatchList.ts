@@ -1,5 +1,6 @@
 import type { Client, Room, RoomAvailable } from "colyseus.js";
 import type { MatchListingMetadata } from "../schema/listing";
+import { Listeners } from "./listeners";
 
 export type MatchListing = RoomAvailable<MatchListingMetadata>;
 
@@ -9,7 +10,7 @@ export type MatchListing = RoomAvailable<MatchListingMetadata>;
  */
 export class MatchList {
   readonly matches = new Map<string, MatchListing>();
-  private readonly listeners = new Set<(matches: MatchListing[]) => void>();
+  private readonly listeners = new Listeners<[matches: MatchListing[]]>();
 
   private constructor(readonly room: Room) {
     room.onMessage("rooms", (all: MatchListing[]) => {
@@ -33,8 +34,7 @@ export class MatchList {
 
   /** Called with every open match, oldest first, after each change. */
   onChange(listener: (matches: MatchListing[]) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.listeners.add(listener);
   }
 
   leave(): Promise<number> {
@@ -42,7 +42,6 @@ export class MatchList {
   }
 
   private changed(): void {
-    const all = [...this.matches.values()];
-    for (const listener of this.listeners) listener(all);
+    this.listeners.emit([...this.matches.values()]);
   }
 }

@@ -9,6 +9,7 @@ import { ANGLE_SCALE } from "../schema/scales";
 import { endpointOfClient, EndpointRotation, endpointsOf, nodeAddressOf } from "./endpoints";
 import { Interpolation, Pose } from "./interpolation";
 import { posesOf } from "./poses";
+import { Listeners } from "./listeners";
 import { OwnPlayerPrediction } from "./prediction";
 import { backoffDelay, DEFAULT_RECONNECT_POLICY, ReconnectPolicy, shouldReconnect } from "./reconnect";
 
@@ -102,12 +103,12 @@ export class MatchSession {
   readonly lastSeen: Record<string, number> = {};
   /** Epoch of each channel's last seq (docs/protocol.md "Ordering and epochs"), reported with it. */
   readonly epochs: Record<string, string> = {};
-  private readonly statusListeners = new Set<(status: ConnectionStatus, closeCode?: number) => void>();
-  private readonly chatListeners = new Set<(message: ChatDelivery) => void>();
-  private readonly errorListeners = new Set<(error: ErrorMessage) => void>();
-  private readonly roomListeners = new Set<(room: Room<MatchState>) => void>();
-  private readonly stateListeners = new Set<(state: MatchState) => void>();
-  private readonly typingListeners = new Set<(notice: TypingNotice) => void>();
+  private readonly statusListeners = new Listeners<[status: ConnectionStatus, closeCode?: number]>();
+  private readonly chatListeners = new Listeners<[message: ChatDelivery]>();
+  private readonly errorListeners = new Listeners<[error: ErrorMessage]>();
+  private readonly roomListeners = new Listeners<[room: Room<MatchState>]>();
+  private readonly stateListeners = new Listeners<[state: MatchState]>();
+  private readonly typingListeners = new Listeners<[notice: TypingNotice]>();
   /** The own player, predicted from the inputs sent and reconciled on every state. */
   readonly prediction = new OwnPlayerPrediction();
   /** The other players, shown a render delay behind; fire inputs carry its `fireTick()`. A new match gets a new one. */
@@ -169,35 +170,29 @@ export class MatchSession {
    * server's close code when it ended the seat (e.g. 4400; 4000 after `leave`).
    */
   onStatus(listener: (status: ConnectionStatus, closeCode?: number) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.statusListeners.add(listener);
   }
 
   onChat(listener: (message: ChatDelivery) => void): () => void {
-    this.chatListeners.add(listener);
-    return () => this.chatListeners.delete(listener);
+    return this.chatListeners.add(listener);
   }
 
   onError(listener: (error: ErrorMessage) => void): () => void {
-    this.errorListeners.add(listener);
-    return () => this.errorListeners.delete(listener);
+    return this.errorListeners.add(listener);
   }
 
   /** After each state patch (the prediction and interpolation have taken it in already). */
   onState(listener: (state: MatchState) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
+    return this.stateListeners.add(listener);
   }
 
   onTyping(listener: (notice: TypingNotice) => void): () => void {
-    this.typingListeners.add(listener);
-    return () => this.typingListeners.delete(listener);
+    return this.typingListeners.add(listener);
   }
 
   /** Called with the new Room after each reconnection or new match (listeners on the Room itself must be attached again). */
   onRoom(listener: (room: Room<MatchState>) => void): () => void {
-    this.roomListeners.add(listener);
-    return () => this.roomListeners.delete(listener);
+    return this.roomListeners.add(listener);
   }
 
   /**
@@ -248,13 +243,13 @@ export class MatchSession {
       if (message.epoch === this.epochs[message.channel] && message.seq <= (this.lastSeen[message.channel] ?? 0)) return;
       this.epochs[message.channel] = message.epoch;
       this.lastSeen[message.channel] = message.seq;
-      for (const listener of this.chatListeners) listener(message);
+      this.chatListeners.emit(message);
     });
     room.onMessage("error", (error: ErrorMessage) => {
-      for (const listener of this.errorListeners) listener(error);
+      this.errorListeners.emit(error);
     });
     room.onMessage("typing", (notice: TypingNotice) => {
-      for (const listener of this.typingListeners) listener(notice);
+      this.typingListeners.emit(notice);
     });
     room.onStateChange((state) => this.onStateChange(state));
     room.onMessage("gap", () => {});
@@ -273,7 +268,7 @@ export class MatchSession {
     const own = state.players.get(this.sessionId);
     if (own) this.prediction.reconcile(own);
     this.interpolation.push(state.tick, performance.now(), posesOf(state.players, this.sessionId));
-    for (const listener of this.stateListeners) listener(state);
+    this.stateListeners.emit(state);
   }
 
   /** After an unexpected close: the same seat if its match still runs, else a new match (or "gone"). */
@@ -348,7 +343,7 @@ export class MatchSession {
     }
     this.bind(room);
     if (sameMatch) room.send("resume", { channels: this.lastSeen, epochs: this.epochs });
-    for (const listener of this.roomListeners) listener(room);
+    this.roomListeners.emit(room);
   }
 
   /** Gone for good: left, or the seat lost (read after an await, where `status` may have changed). */
@@ -359,6 +354,6 @@ export class MatchSession {
   private setStatus(status: ConnectionStatus, closeCode?: number): void {
     if (this.status === status) return;
     this.status = status;
-    for (const listener of this.statusListeners) listener(status, closeCode);
+    this.statusListeners.emit(status, closeCode);
   }
 }

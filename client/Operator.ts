@@ -3,6 +3,7 @@ import type { Broadcast, Published, SyncRequest } from "../schema/serverMessages
 import type { ErrorMessage } from "../schema/codes";
 import { arenaClient } from "./arenaClient";
 import { arenaFetch } from "./http";
+import { Listeners } from "./listeners";
 
 
 /**
@@ -30,31 +31,28 @@ export class Operator {
 
 /** An operator's lobby seat. Unverified: the operator trusts its own server. */
 export class OperatorWatch {
-  private readonly syncListeners = new Set<(request: SyncRequest) => void>();
-  private readonly broadcastListeners = new Set<(broadcast: Broadcast) => void>();
-  private readonly errorListeners = new Set<(error: ErrorMessage) => void>();
+  private readonly syncListeners = new Listeners<[request: SyncRequest]>();
+  private readonly broadcastListeners = new Listeners<[broadcast: Broadcast]>();
+  private readonly errorListeners = new Listeners<[error: ErrorMessage]>();
 
   constructor(readonly room: Room) {
-    room.onMessage("request-sync", (request: SyncRequest) => this.syncListeners.forEach((l) => l(request)));
-    room.onMessage("broadcast", (broadcast: Broadcast) => this.broadcastListeners.forEach((l) => l(broadcast)));
-    room.onMessage("error", (error: ErrorMessage) => this.errorListeners.forEach((l) => l(error)));
+    room.onMessage("request-sync", (request: SyncRequest) => this.syncListeners.emit(request));
+    room.onMessage("broadcast", (broadcast: Broadcast) => this.broadcastListeners.emit(broadcast));
+    room.onMessage("error", (error: ErrorMessage) => this.errorListeners.emit(error));
     // The match listing and acks of lobby `publish` are not an operator console's business.
     for (const type of ["rooms", "+", "-", "gap", "reset", "published"]) room.onMessage(type, () => {});
   }
 
   onRequestSync(listener: (request: SyncRequest) => void): () => void {
-    this.syncListeners.add(listener);
-    return () => this.syncListeners.delete(listener);
+    return this.syncListeners.add(listener);
   }
 
   onBroadcast(listener: (broadcast: Broadcast) => void): () => void {
-    this.broadcastListeners.add(listener);
-    return () => this.broadcastListeners.delete(listener);
+    return this.broadcastListeners.add(listener);
   }
 
   onError(listener: (error: ErrorMessage) => void): () => void {
-    this.errorListeners.add(listener);
-    return () => this.errorListeners.delete(listener);
+    return this.errorListeners.add(listener);
   }
 
   subscribe(channel: string): void {

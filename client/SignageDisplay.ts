@@ -1,6 +1,7 @@
 import type { Room } from "colyseus.js";
 import type { Broadcast } from "../schema/serverMessages";
 import { EndpointRotation, endpointsOf } from "./endpoints";
+import { Listeners } from "./listeners";
 import { broadcastVerifier, Verifier } from "./verifyBroadcast";
 import { backoffDelay, ReconnectPolicy } from "./reconnect";
 
@@ -48,8 +49,8 @@ export class SignageDisplay {
   private failingSince = 0;
   /** Serialises verification so broadcasts are shown in arrival order. */
   private queue: Promise<void> = Promise.resolve();
-  private readonly messageListeners = new Set<(b: Broadcast) => void>();
-  private readonly statusListeners = new Set<(s: DisplayStatus) => void>();
+  private readonly messageListeners = new Listeners<[b: Broadcast]>();
+  private readonly statusListeners = new Listeners<[s: DisplayStatus]>();
 
   constructor(private readonly options: SignageDisplayOptions) {
     this.endpoints = new EndpointRotation(endpointsOf(options.endpoint, options.token));
@@ -61,13 +62,11 @@ export class SignageDisplay {
   }
 
   onMessage(listener: (b: Broadcast) => void): () => void {
-    this.messageListeners.add(listener);
-    return () => this.messageListeners.delete(listener);
+    return this.messageListeners.add(listener);
   }
 
   onStatus(listener: (s: DisplayStatus) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
+    return this.statusListeners.add(listener);
   }
 
   async start(): Promise<void> {
@@ -175,13 +174,13 @@ export class SignageDisplay {
       if (this.alreadyShown(b)) return;
       this.epochs[b.channel] = b.epoch;
       this.lastSeq[b.channel] = b.seq;
-      for (const listener of this.messageListeners) listener(b);
+      this.messageListeners.emit(b);
     });
   }
 
   private setStatus(status: DisplayStatus): void {
     if (this.status === status || this.status === "stopped") return;
     this.status = status;
-    for (const listener of this.statusListeners) listener(status);
+    this.statusListeners.emit(status);
   }
 }
