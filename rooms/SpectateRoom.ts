@@ -2,7 +2,8 @@ import { matchMaker, ServerError } from "@colyseus/core";
 import type { AuthContext } from "@colyseus/core";
 import { ArenaRoom } from "./ArenaRoom";
 import { MatchRoom } from "./MatchRoom";
-import { MatchState, PlayerState } from "../schema/MatchState";
+import { copyPublicState } from "./matchStateCopy";
+import { MatchState } from "../schema/MatchState";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import { describeIssues, SpectateJoinOptions } from "../schema/messages";
 import type { Identity, Role } from "../server/auth/identity";
@@ -52,7 +53,7 @@ export class SpectateRoom extends ArenaRoom<MatchState> {
     if (!(match instanceof MatchRoom)) throw new ServerError(404, `${ErrorCode.NOT_FOUND}: match ${matchId} is not on this node`);
     this.match = match;
     this.setState(new MatchState());
-    this.mirror();
+    copyPublicState(match.state, this.state);
     this.setPatchRate(PATCH_MS);
   }
 
@@ -63,33 +64,6 @@ export class SpectateRoom extends ArenaRoom<MatchState> {
       void this.disconnect(CloseCode.MATCH_GONE);
       return;
     }
-    this.mirror();
-  }
-
-  /** Copies the public fields; unchanged values cost nothing on the wire. */
-  private mirror(): void {
-    const from = this.match.state;
-    const to = this.state;
-    to.phase = from.phase;
-    to.redScore = from.redScore;
-    to.blueScore = from.blueScore;
-    to.timeLeft = from.timeLeft;
-    to.winner = from.winner;
-    to.tick = from.tick;
-    from.players.forEach((p, id) => {
-      let copy = to.players.get(id);
-      if (!copy) to.players.set(id, (copy = new PlayerState()));
-      copy.name = p.name;
-      copy.team = p.team;
-      copy.x = p.x;
-      copy.y = p.y;
-      copy.angle = p.angle;
-      copy.hp = p.hp;
-      copy.connected = p.connected;
-      copy.kills = p.kills;
-      copy.deaths = p.deaths;
-    });
-    const left = [...to.players.keys()].filter((id) => !from.players.has(id));
-    for (const id of left) to.players.delete(id);
+    copyPublicState(this.match.state, this.state);
   }
 }

@@ -71,3 +71,32 @@ function copyRecordOf(sim: Simulation, state: MatchState, id: string): void {
   const view = state.players.get(id);
   if (p && view) copyPlayerRecord(p, view);
 }
+
+/** The match's own fields: all public. */
+export const MATCH_FIELDS = ["phase", "redScore", "blueScore", "timeLeft", "winner", "tick"] as const satisfies readonly (keyof MatchState)[];
+
+/**
+ * Each player's fields that anyone may see, spectators included: not the team-
+ * or player-private ones (views, schema/MatchState.ts), nor `ack` (its owner's business).
+ */
+export const PUBLIC_PLAYER_FIELDS = ["name", "team", "x", "y", "angle", "hp", "connected", "kills", "deaths"] as const satisfies readonly (keyof PlayerState)[];
+
+/**
+ * A match's public state into another MatchState (a spectator room's): every
+ * player's public fields, players gone removed. Setting an unchanged value costs
+ * nothing on the wire.
+ */
+export function copyPublicState(from: MatchState, to: MatchState): void {
+  copyFields(from, to, MATCH_FIELDS);
+  from.players.forEach((p, id) => {
+    let copy = to.players.get(id);
+    if (!copy) to.players.set(id, (copy = new PlayerState()));
+    copyFields(p, copy, PUBLIC_PLAYER_FIELDS);
+  });
+  const left = [...to.players.keys()].filter((id) => !from.players.has(id));
+  for (const id of left) to.players.delete(id);
+}
+
+function copyFields<T, K extends keyof T>(from: T, to: T, fields: readonly K[]): void {
+  for (const field of fields) to[field] = from[field];
+}
