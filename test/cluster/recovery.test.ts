@@ -65,7 +65,9 @@ describe("recovery: dead nodes and a Redis that restarts (real redis-server, nod
     redis = await RedisServer.start();
   });
   // Each test starts from no node and an empty store, so its first node is alone and gets the first match.
-  afterEach(async () => {
+  afterEach(async function () {
+    // A failure is read with what the nodes logged (an uncaught error makes Colyseus shut a node down: 503).
+    if (this.currentTest?.state === "failed") for (const n of nodes) console.error(`--- node ${n.port} ---\n${n.output}`);
     await Promise.all(nodes.splice(0).map((n) => n.kill()));
     await redis.restart();
   });
