@@ -9,7 +9,7 @@
  *     (teammates' TEAM fields, its own SELF fields): one shared encode plus one
  *     encodeView per client;
  *   - "views, idle ticks shared": the same views, sent as MatchRoom sends
- *     (rooms/sharedPatch.ts): a tick that changed no filtered field is encoded
+ *     (server/runtime/sharedPatch.ts): a tick that changed no filtered field is encoded
  *     once for all clients;
  *   - "no views": no client holds a view: one shared encode, sent to all.
  * The three alternate for `--rounds` rounds of `--seconds` of simulated ticks;
@@ -25,7 +25,7 @@ import { Simulation } from "../rooms/match/Simulation";
 import { TEAM_SIZE, TICK_RATE, TICK_SECONDS } from "../rooms/match/rules";
 import { copyMatchState } from "../rooms/matchStateCopy";
 import { playerView } from "../rooms/matchViews";
-import { sendTickPatch } from "../rooms/sharedPatch";
+import { sendTickPatch } from "../server/runtime/sharedPatch";
 import { MatchState, PlayerState } from "../schema/MatchState";
 import { IntentionGenerator } from "./bot/intentions";
 

@@ -5,11 +5,11 @@ import { ApiError } from "../server/ApiError";
 import { currentAdmission } from "../server/admission";
 import type { Identity, Role } from "../server/auth/identity";
 import { ArenaConfig, loadConfig } from "../server/config";
-import { isWellFormedFrame } from "../server/limits/frameCheck";
-import { RateLimit, TokenBucket } from "../server/limits/TokenBucket";
+import { isWellFormedFrame } from "../server/runtime/frameCheck";
+import { RateLimit, TokenBucket } from "../server/runtime/TokenBucket";
 import { disconnects, errorsSent, liveRooms, messagesDropped, messagesIn, messagesOut, Tally } from "../server/metrics";
 import { logger } from "../server/logger";
-import { countingRaw } from "./clientRaw";
+import { countingRaw } from "../server/runtime/clientRaw";
 
 interface Window {
   count: number;

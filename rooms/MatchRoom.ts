@@ -6,7 +6,7 @@ import { fanoutFor } from "./fanout";
 import { ALL_CHANNEL, playerChannel, teamChannel } from "./fanout/keys";
 import { copyMatchState, copyPlayerState } from "./matchStateCopy";
 import { playerView } from "./matchViews";
-import { sendTickPatch } from "./sharedPatch";
+import { sendTickPatch } from "../server/runtime/sharedPatch";
 import { Simulation, MatchEvent } from "./match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "./match/rules";
 import { MatchState, PlayerState } from "../schema/MatchState";
@@ -14,7 +14,7 @@ import { describeIssues, MatchJoinOptions, MatchMessageType, readInput, ResumeMe
 import { clampInput } from "../schema/input";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import type { MatchListingMetadata } from "../schema/listing";
-import { FixedStepLoop } from "../server/FixedStepLoop";
+import { FixedStepLoop } from "../server/runtime/FixedStepLoop";
 import { inputsRejected, patchesSent, TickRecorder } from "../server/metrics";
 
 /**
@@ -78,7 +78,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       },
       afterSteps: (steps, workStartMs, sinceLastWakeMs) => {
         this.writeState();
-        // Encoded once for everyone on ticks when no client's view has anything of its own (rooms/sharedPatch.ts).
+        // Encoded once for everyone on ticks when no client's view has anything of its own (server/runtime/sharedPatch.ts).
         (sendTickPatch(this.state, this.clients, () => this.broadcastPatch()) ? this.sharedPatches : this.perViewPatches).value++;
         this.ticks.record(steps, performance.now() - workStartMs, sinceLastWakeMs);
         // Draining: the round's final patch (phase ended, winner) is out; now close.

@@ -1,5 +1,5 @@
 import type WebSocket from "ws";
-import { FixedStepLoop } from "../../server/FixedStepLoop";
+import { FixedStepLoop } from "../../server/runtime/FixedStepLoop";
 import { TICK_SECONDS } from "../../rooms/match/rules";
 import type { PlayerInput } from "../../schema/input";
 import { DEFAULT_RENDER_DELAY_TICKS } from "../../client/interpolation";

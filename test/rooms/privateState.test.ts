@@ -6,7 +6,7 @@ import { arenaForSuite, joinLiveMatch, waitFor } from "../helpers";
 
 /**
  * Private fields while a round is played: most ticks change no filtered field
- * and go out as one shared patch (rooms/sharedPatch.ts), the others per
+ * and go out as one shared patch (server/runtime/sharedPatch.ts), the others per
  * client; teammates must follow every change and enemies see none.
  */
 describe("team-private and player-private state during play", () => {

@@ -6,7 +6,7 @@ import { Simulation } from "../../rooms/match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "../../rooms/match/rules";
 import { copyMatchState } from "../../rooms/matchStateCopy";
 import { playerView } from "../../rooms/matchViews";
-import { sendTickPatch } from "../../rooms/sharedPatch";
+import { sendTickPatch } from "../../server/runtime/sharedPatch";
 import { MatchState, PlayerState } from "../../schema/MatchState";
 
 interface RecordingClient {
@@ -43,7 +43,7 @@ function replica(sim: Simulation, ids: string[]) {
   return { state, serializer, clients, refreshViews };
 }
 
-describe("a tick's patch encoded once for all clients when no view has a part of its own (rooms/sharedPatch.ts)", () => {
+describe("a tick's patch encoded once for all clients when no view has a part of its own (server/runtime/sharedPatch.ts)", () => {
   it("gives every client, tick by tick, the bytes Colyseus's per-client encode gives it, through private changes and a view rebuild", () => {
     const sim = new Simulation({ timings: { countdownSeconds: 0.1 } });
     const ids = Array.from({ length: TEAM_SIZE * 2 }, (_, i) => `p${i}`);

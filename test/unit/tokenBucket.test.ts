@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { TokenBucket } from "../../server/limits/TokenBucket";
+import { TokenBucket } from "../../server/runtime/TokenBucket";
 
 describe("token bucket (virtual time)", () => {
   it("allows a burst, then exactly the sustained rate", () => {

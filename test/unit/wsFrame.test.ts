@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { AddressInfo } from "node:net";
 import WebSocket, { WebSocketServer } from "ws";
-import { binaryFrame, writeFrame } from "../../server/wsFrame";
+import { binaryFrame, writeFrame } from "../../server/runtime/wsFrame";
 
 type Pair = { ws: WebSocket; client: WebSocket; received: Buffer[] };
 
@@ -33,7 +33,7 @@ async function until(predicate: () => boolean): Promise<void> {
   }
 }
 
-describe("server/wsFrame: encoded state written as whole frames", () => {
+describe("server/runtime/wsFrame: encoded state written as whole frames", () => {
   it("a ws client receives each payload byte for byte, at every length encoding (7-bit, 16-bit, 64-bit)", async () => {
     await withPair(false, async (pair) => {
       const payloads = [1, 125, 126, 65535, 65536, 70000].map((n) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 7 + n) % 256)));

@@ -1,7 +1,7 @@
 import { Client, Protocol } from "@colyseus/core";
 import type WebSocket from "ws";
-import { bytesSent } from "../server/metrics";
-import { binaryFrame, writeFrame } from "../server/wsFrame";
+import { bytesSent } from "../metrics";
+import { binaryFrame, writeFrame } from "./wsFrame";
 
 // Read once: @colyseus/core's exports are getters, and these are read on every send.
 const { ROOM_STATE, ROOM_STATE_PATCH, ROOM_DATA } = Protocol;
