@@ -1,89 +1,118 @@
 import { matchMaker } from "@colyseus/core";
 import config from "@colyseus/tools";
 import { WebSocketTransport } from "@colyseus/ws-transport";
-import { LobbyRoom } from "./rooms/LobbyRoom";
+import type { ArenaContext } from "./rooms/ArenaContext";
+import { withContext } from "./rooms/ArenaRoom";
 import { MatchRoom } from "./rooms/MatchRoom";
 import { SpectateRoom } from "./rooms/SpectateRoom";
-import { Admission, installAdmission } from "./server/admission";
+import { Fanout } from "./rooms/fanout/Fanout";
+import { channelStoreFor } from "./rooms/fanout";
+import { LobbyRoom } from "./rooms/lobby/LobbyRoom";
+import { BroadcastEncoder, signageSubscribers } from "./rooms/lobby/signage";
+import { signageRoutes } from "./rooms/lobby/signageRoutes";
+import { Admission } from "./server/admission";
 import { Auth } from "./server/auth/Auth";
 import { loadConfig } from "./server/config";
 import { Drain } from "./server/drain";
 import { readiness } from "./server/health";
 import { createBackend, storeReachable } from "./server/cluster/backend";
-import { nodeRegistry, selectNodeForNewRoom, startNodeRegistry } from "./server/cluster";
+import { startNodeRegistry } from "./server/cluster";
 import { LocalRooms } from "./server/cluster/LocalRooms";
+import type { NodeRegistry } from "./server/cluster/NodeRegistry";
 import { onStoreBack } from "./server/cluster/storeBack";
 import { logger } from "./server/logger";
 import { mountHttpApi } from "./server/http";
 import { InProcessConnectionLimiter, SharedConnectionLimiter } from "./server/limits/ConnectionLimiter";
 import { limitMatchmakeBodies } from "./server/limits/matchmakeBodyLimit";
 import { guardUpgrades } from "./server/limits/upgradeGuard";
+import { signageSubscriberSources } from "./server/metrics";
+import { createBroadcastSigner } from "./server/signing";
 import { mountWebPages } from "./server/webPages";
 
-const settings = loadConfig();
-const backend = createBackend(settings);
-// With Redis, the per-IP cap holds across every node.
-const connections = backend.presence
-  ? new SharedConnectionLimiter(backend.presence, settings.ARENA_MAX_CONNECTIONS_PER_IP, () => matchMaker.processId)
-  : new InProcessConnectionLimiter(settings.ARENA_MAX_CONNECTIONS_PER_IP);
-const admission = new Admission(settings, new Auth(settings), connections);
-const drain = new Drain();
-// What this node writes into the store again when the store comes back.
-const localRooms = new LocalRooms();
-
 /**
- * Composition root: presence and driver (in-process, or Redis when REDIS_URL is
- * set), transport, rooms, HTTP API, browser pages, node registry and drain on SIGTERM.
+ * Composition root: one Arena server from `env` (docs/operations.md lists every
+ * variable). It builds the one context rooms and routes share (config,
+ * admission, fan-out, broadcast signing), presence and driver (in-process, or
+ * Redis when REDIS_URL is set), transport, rooms, HTTP API, browser pages, node
+ * registry and the drain on SIGTERM. Nothing here lives in a module of its own:
+ * each call is a server of its own (the tests boot several in one process).
  */
-export default config({
-  options: {
-    presence: backend.presence,
-    driver: backend.driver,
-    publicAddress: settings.ARENA_PUBLIC_ADDRESS,
-    // A spectator room reads its match in memory, so it is made on the match's node.
-    selectProcessIdToCreateRoom: (roomName, options) => (roomName === "spectate" ? SpectateRoom.nodeFor(options) : selectNodeForNewRoom()),
-    // Colyseus's greeting banner is noise in logs and tests.
-    greet: false,
-    // Colyseus's own messages (e.g. a frame it could not unpack) go through our structured logger.
-    logger,
-  },
-  initializeTransport: (options) =>
-    new WebSocketTransport({
-      ...options,
-      // Frames above this are refused by the socket layer before any room sees them (close 1009).
-      maxPayload: settings.ARENA_MAX_MESSAGE_BYTES * 4,
-      // Half-open sockets (a display whose network vanished) are dropped within (missed + 1) intervals.
-      pingInterval: settings.ARENA_PING_INTERVAL_SECONDS * 1000,
-      pingMaxRetries: settings.ARENA_PING_MAX_MISSED,
-      // Seat and per-IP cap checked on the HTTP upgrade, before a socket or room object exists.
-      verifyClient: guardUpgrades(admission.connections, settings.ARENA_TRUST_PROXY),
-    }),
-  initializeGameServer: (gameServer) => {
-    // Rooms' static onAuth (matchmaking) reads the installed admission.
-    installAdmission(admission);
-    admission.auth.announceDevSecret();
-    limitMatchmakeBodies(gameServer.transport.server!, settings.ARENA_MAX_HTTP_BODY_BYTES);
-    localRooms.track(gameServer.define("match", MatchRoom));
-    localRooms.track(gameServer.define("lobby", LobbyRoom));
-    localRooms.track(gameServer.define("spectate", SpectateRoom).filterBy(["match"]));
-    // SIGTERM: readiness fails and no new rooms come here; rooms drain in their onBeforeShutdown.
-    gameServer.onBeforeShutdown(() => {
-      drain.start();
-      return nodeRegistry()?.drain();
-    });
-    gameServer.onShutdown(() => {
-      drain.finish();
-      nodeRegistry()?.stop();
-    });
-  },
-  initializeExpress: async (app) => {
-    mountHttpApi(app, admission, () => readiness(drain, () => storeReachable(backend)));
-    if (settings.ARENA_WEB_PAGES) await mountWebPages(app);
-  },
-  beforeListen: async () => {
-    const registry = await startNodeRegistry(settings, localRooms);
-    if (connections instanceof SharedConnectionLimiter) registry.onDeadNode((id) => connections.forgetNode(id));
-    onStoreBack(Object.values(backend.redis), () => registry.reregister());
-    logger.info({ backend: backend.kind, node: nodeRegistry()?.nodeId }, "node registered");
-  },
-});
+export function createArena(env: NodeJS.ProcessEnv = process.env) {
+  const settings = loadConfig(env);
+  const backend = createBackend(settings);
+  // With Redis, the per-IP cap holds across every node.
+  const connections = backend.kind === "in-process"
+    ? new InProcessConnectionLimiter(settings.ARENA_MAX_CONNECTIONS_PER_IP)
+    : new SharedConnectionLimiter(backend.presence, settings.ARENA_MAX_CONNECTIONS_PER_IP, () => matchMaker.processId);
+  const context: ArenaContext = {
+    config: settings,
+    admission: new Admission(settings, new Auth(settings), connections),
+    fanout: new Fanout(channelStoreFor(backend.presence, settings.ARENA_CHANNEL_BACKLOG), backend.presence),
+    broadcasts: new BroadcastEncoder(createBroadcastSigner(settings)),
+  };
+  const drain = new Drain();
+  // What this node writes into the store again when the store comes back.
+  const localRooms = new LocalRooms();
+  let registry: NodeRegistry | undefined;
+  const signageGaugeSource = () => signageSubscribers(context.fanout);
+
+  return config({
+    options: {
+      presence: backend.presence,
+      driver: backend.driver,
+      publicAddress: settings.ARENA_PUBLIC_ADDRESS,
+      // A spectator room reads its match in memory, so it is made on the match's node.
+      selectProcessIdToCreateRoom: (roomName, options) =>
+        roomName === "spectate" ? SpectateRoom.nodeFor(options) : registry?.selectNodeForNewRoom() ?? Promise.resolve(matchMaker.processId),
+      // Colyseus's greeting banner is noise in logs and tests.
+      greet: false,
+      // Colyseus's own messages (e.g. a frame it could not unpack) go through our structured logger.
+      logger,
+    },
+    initializeTransport: (options) =>
+      new WebSocketTransport({
+        ...options,
+        // Frames above this are refused by the socket layer before any room sees them (close 1009).
+        maxPayload: settings.ARENA_MAX_MESSAGE_BYTES * 4,
+        // Half-open sockets (a display whose network vanished) are dropped within (missed + 1) intervals.
+        pingInterval: settings.ARENA_PING_INTERVAL_SECONDS * 1000,
+        pingMaxRetries: settings.ARENA_PING_MAX_MISSED,
+        // Seat and per-IP cap checked on the HTTP upgrade, before a socket or room object exists.
+        verifyClient: guardUpgrades(connections, settings.ARENA_TRUST_PROXY),
+      }),
+    initializeGameServer: (gameServer) => {
+      context.admission.auth.announceDevSecret();
+      limitMatchmakeBodies(gameServer.transport.server!, settings.ARENA_MAX_HTTP_BODY_BYTES);
+      localRooms.track(gameServer.define("match", withContext(MatchRoom, context)));
+      localRooms.track(gameServer.define("lobby", withContext(LobbyRoom, context)));
+      localRooms.track(gameServer.define("spectate", withContext(SpectateRoom, context)).filterBy(["match"]));
+      signageSubscriberSources.add(signageGaugeSource);
+      // SIGTERM: readiness fails and no new rooms come here; rooms drain in their onBeforeShutdown.
+      gameServer.onBeforeShutdown(() => {
+        drain.start();
+        return registry?.drain();
+      });
+      gameServer.onShutdown(() => {
+        drain.finish();
+        registry?.stop();
+        signageSubscriberSources.delete(signageGaugeSource);
+      });
+    },
+    initializeExpress: async (app) => {
+      mountHttpApi(app, {
+        admission: context.admission,
+        isReady: () => readiness(drain, () => storeReachable(backend)),
+        nodeRegistry: () => registry,
+        routes: [signageRoutes(context)],
+      });
+      if (settings.ARENA_WEB_PAGES) await mountWebPages(app);
+    },
+    beforeListen: async () => {
+      const started = await startNodeRegistry(settings, localRooms);
+      registry = started;
+      if (connections instanceof SharedConnectionLimiter) started.onDeadNode((id) => connections.forgetNode(id));
+      onStoreBack(Object.values(backend.redis), () => started.reregister());
+      logger.info({ backend: backend.kind, node: started.nodeId }, "node registered");
+    },
+  });
+}

@@ -1,4 +1,4 @@
 import { listen } from "@colyseus/tools";
-import arenaConfig from "./arena.config";
+import { createArena } from "./arena.config";
 
-listen(arenaConfig);
+listen(createArena());

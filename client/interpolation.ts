@@ -3,7 +3,8 @@
  * contract (docs/protocol.md): they are shown a few ticks in the past, between
  * two received states, and a shot says which tick was on screen. Pure logic.
  */
-import { COMBAT, POSITION_SCALE, TICK_SECONDS } from "../rooms/match/rules";
+import { COMBAT, TICK_SECONDS } from "../rooms/match/rules";
+import { POSITION_SCALE } from "../schema/scales";
 
 /** 100 ms at 60 Hz: room for a late or lost patch without the others freezing. */
 export const DEFAULT_RENDER_DELAY_TICKS = 6;

@@ -5,7 +5,8 @@
  * no server-only import, so it runs in a browser or a bot alike.
  */
 import { move } from "../rooms/match/movement";
-import { POSITION_SCALE, TICK_SECONDS } from "../rooms/match/rules";
+import { TICK_SECONDS } from "../rooms/match/rules";
+import { POSITION_SCALE } from "../schema/scales";
 import { clampInput, PlayerInput } from "../schema/input";
 
 /** The own player as the server last said, in wire units: PlayerState itself fits. */

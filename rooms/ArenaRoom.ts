@@ -2,14 +2,14 @@ import { Client, Room, ServerError } from "@colyseus/core";
 import type { AuthContext, RoomException } from "@colyseus/core";
 import { CloseCode, ErrorCode, ErrorMessage } from "../schema/codes";
 import { ApiError } from "../server/ApiError";
-import { currentAdmission } from "../server/admission";
 import type { Identity, Role } from "../server/auth/identity";
-import { ArenaConfig, loadConfig } from "../server/config";
+import type { ArenaConfig } from "../server/config";
 import { isWellFormedFrame } from "../server/runtime/frameCheck";
 import { RateLimit, TokenBucket } from "../server/runtime/TokenBucket";
 import { disconnects, errorsSent, liveRooms, messagesDropped, messagesIn, messagesOut, Tally } from "../server/metrics";
 import { logger } from "../server/logger";
 import { countingRaw } from "../server/runtime/clientRaw";
+import type { ArenaContext } from "./ArenaContext";
 
 interface Window {
   count: number;
@@ -38,8 +38,11 @@ const CLOSED_FOR_CAUSE = new Set([1002, 1003, 1007, 1008, 1009, 4002]);
 export abstract class ArenaRoom<State extends object = any> extends Room<State> {
   /** Roles whose tokens this room admits; least privilege unless a room says otherwise. */
   static allowedRoles: readonly Role[] = ["player"];
+  /** This server's shared context; set on the class each definition registers (`withContext`). */
+  static context?: ArenaContext;
 
-  protected readonly config: ArenaConfig = loadConfig();
+  protected readonly context: ArenaContext = contextOf(this.constructor as typeof ArenaRoom);
+  protected readonly config: ArenaConfig = this.context.config;
   /** Read on every client frame: a field of the room rather than a lookup in the config. */
   private readonly maxMessageBytes = this.config.ARENA_MAX_MESSAGE_BYTES;
   /**
@@ -61,7 +64,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
    */
   static override async onAuth(token: string, _options: unknown, context: AuthContext): Promise<Identity> {
     try {
-      return await currentAdmission().admit(token, context, this.allowedRoles);
+      return await contextOf(this).admission.admit(token, context, this.allowedRoles);
     } catch (error) {
       if (error instanceof ApiError) throw new ServerError(error.status, `${error.code}: ${error.message}`);
       throw error;
@@ -217,4 +220,21 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     liveRooms.delete(this);
     return super._dispose();
   }
+}
+
+function contextOf(room: typeof ArenaRoom): ArenaContext {
+  if (!room.context) throw new Error(`room ${room.name} has no context: define it with withContext (arena.config.ts)`);
+  return room.context;
+}
+
+/**
+ * `room` bound to `context`: what the composition root defines, so that its
+ * instances and its static onAuth (which Colyseus calls without an instance)
+ * reach this server's context.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin's base must take `...args: any[]`
+export function withContext<R extends new (...args: any[]) => ArenaRoom>(room: R, context: ArenaContext): R {
+  return class extends room {
+    static context = context;
+  };
 }

@@ -1,8 +1,7 @@
 import { Client, matchMaker, ServerError, updateLobby } from "@colyseus/core";
 import type { Delayed } from "@colyseus/timer";
 import { ArenaRoom } from "./ArenaRoom";
-import { MatchChannels } from "./MatchChannels";
-import { fanoutFor } from "./fanout";
+import { MatchChannels } from "./chat/MatchChannels";
 import { ALL_CHANNEL, playerChannel, teamChannel } from "./fanout/keys";
 import { copyMatchState, copyPlayerState } from "./matchStateCopy";
 import { playerView } from "./matchViews";
@@ -61,7 +60,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       rewindMs: this.config.ARENA_REWIND_MS,
     });
     const chatLimits = { maxLength: this.config.ARENA_CHAT_MAX_LENGTH, typingDebounceMs: this.config.ARENA_TYPING_DEBOUNCE_SECONDS * 1000 };
-    this.channels = new MatchChannels(fanoutFor(this.presence), this.roomId, chatLimits, (sessionId, type, message) => {
+    this.channels = new MatchChannels(this.context.fanout, this.roomId, chatLimits, (sessionId, type, message) => {
       const client = this.clients.getById(sessionId);
       if (client) this.sendTo(client, type, message);
     });

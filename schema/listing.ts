@@ -1,4 +1,4 @@
-import type { Phase } from "../rooms/match/rules";
+import type { Phase } from "./match";
 
 /** A match's entry in the lobby listing (`rooms`, `+`): its `metadata`, updated when a count or the phase changes. */
 export interface MatchListingMetadata {

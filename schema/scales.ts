@@ -5,5 +5,9 @@
  * scale belongs to the rules, which keep positions on that grid. A module of
  * its own so clients read the scales without loading the schema classes.
  */
-export { POSITION_SCALE } from "../rooms/match/rules";
+/**
+ * Positions live on a grid of 1/POSITION_SCALE world units. The rules keep every
+ * position on it, so a client starting from the wire value holds exactly the server's number.
+ */
+export const POSITION_SCALE = 10;
 export const ANGLE_SCALE = 10_000;

@@ -46,15 +46,3 @@ export class Admission {
     }
   }
 }
-
-let installed: Admission | undefined;
-
-/** Makes `admission` the one rooms' static onAuth uses (Colyseus calls it without an instance). */
-export function installAdmission(admission: Admission): void {
-  installed = admission;
-}
-
-export function currentAdmission(): Admission {
-  if (!installed) throw new Error("no Admission installed: rooms must be defined through arena.config.ts");
-  return installed;
-}

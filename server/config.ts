@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { DEFAULT_REWIND_MS } from "../rooms/match/rules";
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -16,8 +15,11 @@ const EnvSchema = z.object({
   ARENA_RESPAWN_SECONDS: seconds(2),
   // Larger than ARENA_INPUT_BURST: a burst the rate limit lets through always fits.
   ARENA_INPUT_QUEUE: count(64),
-  /** Lag compensation bound; 0 turns it off. Capped: a longer rewind lets laggy shots land ever later. */
-  ARENA_REWIND_MS: z.coerce.number().int().min(0).max(1000).default(DEFAULT_REWIND_MS),
+  /**
+   * Lag compensation bound; 0 turns it off. Capped: a longer rewind lets laggy shots land ever later.
+   * Unset: the rules' own bound (DEFAULT_REWIND_MS in rooms/match/rules.ts).
+   */
+  ARENA_REWIND_MS: optional(z.coerce.number().int().min(0).max(1000)),
   ARENA_MAX_CATCHUP_STEPS: count(4),
   ARENA_MAX_MESSAGE_BYTES: count(4096),
   /** Liveness: a socket that answers none of ARENA_PING_MAX_MISSED pings in a row is dropped. */

@@ -1,14 +1,24 @@
-import express, { Express } from "express";
+import express, { Express, Router } from "express";
 import type { Admission } from "./admission";
 import { authRoutes } from "./auth/routes";
-import { channelRoutes } from "./channelRoutes";
+import type { NodeRegistry } from "./cluster/NodeRegistry";
 import { healthRoutes, Readiness } from "./health";
 import { nodeRoutes } from "./nodeRoutes";
 import { jsonErrors, notFound } from "./httpErrors";
 import { registry } from "./metrics";
 
-/** The HTTP API mounted on the game server's Express app; `isReady` answers /readyz. */
-export function mountHttpApi(app: Express, admission: Admission, isReady: () => Readiness): void {
+export interface HttpApi {
+  admission: Admission;
+  /** Answers /readyz. */
+  isReady: () => Readiness;
+  /** This node's registry, once it runs (/api/nodes). */
+  nodeRegistry: () => NodeRegistry | undefined;
+  /** The features' own routes (signage), mounted before the API's 404. */
+  routes: Router[];
+}
+
+/** The HTTP API mounted on the game server's Express app. */
+export function mountHttpApi(app: Express, { admission, isReady, nodeRegistry, routes }: HttpApi): void {
   app.use(express.json({ limit: admission.config.ARENA_MAX_HTTP_BODY_BYTES }));
   app.use(healthRoutes(isReady));
 
@@ -17,8 +27,8 @@ export function mountHttpApi(app: Express, admission: Admission, isReady: () => 
   });
 
   app.use(authRoutes(admission));
-  app.use(channelRoutes(admission));
-  app.use(nodeRoutes());
+  for (const router of routes) app.use(router);
+  app.use(nodeRoutes(admission.auth, nodeRegistry));
 
   app.use("/api", notFound);
   app.use(jsonErrors);

@@ -139,6 +139,23 @@ export const disconnects = new Counter({
   name: "arena_disconnects_total", help: "Client disconnects, by close code.", labelNames: ["type", "code"], registers: [registry],
 });
 
+/**
+ * Where the signage subscriber gauge reads its counts at scrape time: the
+ * composition root adds one source per fan-out (signage channels only: match
+ * channels are per room and would explode the label set).
+ */
+export const signageSubscriberSources = new Set<() => Iterable<[channel: string, subscribers: number]>>();
+new Gauge({
+  name: "arena_signage_subscribers",
+  help: "Local subscribers per signage channel.",
+  labelNames: ["channel"],
+  registers: [registry],
+  collect() {
+    this.reset();
+    for (const source of signageSubscriberSources) for (const [channel, n] of source()) this.labels(channel).inc(n);
+  },
+});
+
 export const fanoutPublishes = new Counter({
   name: "arena_fanout_publishes_total", help: "Numbered channel messages published on this node.", registers: [registry],
 });

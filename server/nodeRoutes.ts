@@ -1,16 +1,18 @@
 import { monitor } from "@colyseus/monitor";
 import { Router } from "express";
+import type { Auth } from "./auth/Auth";
 import { requireRole } from "./auth/requireRole";
-import { nodeRegistry } from "./cluster";
+import type { NodeRegistry } from "./cluster/NodeRegistry";
 
 /**
  * GET /api/nodes (operators): every live node's id, address, rooms, clients and
- * load; and Colyseus's own monitor at /colyseus, behind the same operator check.
+ * load (`nodeRegistry`: this node's registry once it runs); and Colyseus's own
+ * monitor at /colyseus, behind the same operator check.
  */
-export function nodeRoutes(): Router {
+export function nodeRoutes(auth: Auth, nodeRegistry: () => NodeRegistry | undefined): Router {
   const router = Router();
-  router.use("/colyseus", requireRole("operator"), monitor());
-  router.get("/api/nodes", requireRole("operator"), (_req, res, next) => {
+  router.use("/colyseus", requireRole(auth, "operator"), monitor());
+  router.get("/api/nodes", requireRole(auth, "operator"), (_req, res, next) => {
     const registry = nodeRegistry();
     if (!registry) return res.json({ nodes: [] });
     registry.list().then((nodes) => res.json({ nodes }), next);

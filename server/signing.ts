@@ -1,7 +1,7 @@
-import { calculateJwkThumbprint, JWK } from "jose";
-import { createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign } from "node:crypto";
+import type { JWK } from "jose";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, KeyObject, sign } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { loadConfig } from "./config";
+import type { ArenaConfig } from "./config";
 import { logger } from "./logger";
 
 /** What a signed broadcast covers. */
@@ -24,10 +24,9 @@ const ALG = "EdDSA";
  * Signing is synchronous (node:crypto; Ed25519 signatures are deterministic, so
  * every node signs a message to the same bytes): broadcasts are signed as they
  * are delivered, in seq order, and an await there would let a later one pass.
- * jose verifies (client/verifyBroadcast.ts) and names the key (its thumbprint).
+ * jose verifies them (client/verifyBroadcast.ts).
  */
-async function createSigner(): Promise<BroadcastSigner> {
-  const { ARENA_SIGNING_KEY, ARENA_SIGNING_KEY_FILE } = loadConfig();
+export function createBroadcastSigner({ ARENA_SIGNING_KEY, ARENA_SIGNING_KEY_FILE }: ArenaConfig): BroadcastSigner {
   const pem = ARENA_SIGNING_KEY ?? (ARENA_SIGNING_KEY_FILE ? readFileSync(ARENA_SIGNING_KEY_FILE, "utf8") : undefined);
   let privateKey: KeyObject;
   if (pem) {
@@ -38,7 +37,8 @@ async function createSigner(): Promise<BroadcastSigner> {
     logger.warn("no ARENA_SIGNING_KEY: broadcasts are signed with an ephemeral key that changes at every start");
   }
   const publicJwk = createPublicKey(privateKey).export({ format: "jwk" }) as JWK;
-  const kid = await calculateJwkThumbprint(publicJwk);
+  // RFC 7638 thumbprint of an OKP key: SHA-256 of its required members in lexicographic order.
+  const kid = createHash("sha256").update(JSON.stringify({ crv: publicJwk.crv, kty: publicJwk.kty, x: publicJwk.x })).digest("base64url");
   const jwks = { keys: [{ ...publicJwk, kid, alg: ALG, use: "sig" }] };
   const header = Buffer.from(JSON.stringify({ alg: ALG, kid })).toString("base64url");
   return {
@@ -48,11 +48,4 @@ async function createSigner(): Promise<BroadcastSigner> {
       return `${signingInput}.${sign(null, Buffer.from(signingInput), privateKey).toString("base64url")}`;
     },
   };
-}
-
-let signer: Promise<BroadcastSigner> | undefined;
-
-/** The process's broadcast signer, created on first use. */
-export function broadcastSigner(): Promise<BroadcastSigner> {
-  return (signer ??= createSigner());
 }

@@ -1,6 +1,7 @@
 import "./env";
 import { boot, ColyseusTestServer } from "@colyseus/testing";
 import { Client, Room } from "colyseus.js";
+import { createArena } from "../arena.config";
 import { withoutTokenInUrl } from "../client/withoutTokenInUrl";
 import type { MatchState } from "../schema/MatchState";
 import { signToken } from "../server/auth/Auth";
@@ -27,28 +28,12 @@ export interface ArenaTestServer extends ColyseusTestServer {
 }
 
 /**
- * Boots the real composition root on a test port with `env` applied over
- * the test defaults (TEST_SECRET, guests on). The composition root is loaded
- * afresh so it reads this env; shutdown restores the previous environment.
+ * Boots the real composition root on a test port with `env` applied over the
+ * environment and the test defaults (TEST_SECRET, guests on).
  */
 export async function bootArena(port: number, env: Record<string, string> = {}): Promise<ArenaTestServer> {
-  const saved = { ...process.env };
-  Object.assign(process.env, { ARENA_LOG_LEVEL: "silent", ARENA_JWT_SECRET: TEST_SECRET, ARENA_GUEST_AUTH: "true", ...env });
-  const configPath = require.resolve("../arena.config");
-  delete require.cache[configPath];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the env is set
-  const arenaConfig = require(configPath).default as typeof import("../arena.config").default;
-  const server = await boot(arenaConfig, port);
-  const shutdown = server.shutdown.bind(server);
-  return Object.assign(server, {
-    port,
-    httpUrl: `http://127.0.0.1:${port}`,
-    shutdown: async () => {
-      await shutdown();
-      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
-      Object.assign(process.env, saved);
-    },
-  });
+  const server = await boot(createArena({ ...process.env, ARENA_JWT_SECRET: TEST_SECRET, ARENA_GUEST_AUTH: "true", ...env }), port);
+  return Object.assign(server, { port, httpUrl: `http://127.0.0.1:${port}` });
 }
 
 /** The server of a describe block, booted by its own `before` hook (see arenaForSuite). */

@@ -1,4 +1,4 @@
-import type { Team } from "../match/rules";
+import type { Team } from "../../schema/match";
 
 /**
  * Every channel name and presence key the fan-out uses is built here, never at

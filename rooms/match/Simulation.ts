@@ -1,4 +1,5 @@
-import { ARENA, COMBAT, DEFAULT_REWIND_MS, DEFAULT_TIMINGS, MatchTimings, Phase, spawnPoint, Team } from "./rules";
+import type { Phase, Team } from "../../schema/match";
+import { ARENA, COMBAT, DEFAULT_REWIND_MS, DEFAULT_TIMINGS, MatchTimings, spawnPoint } from "./rules";
 import { move } from "./movement";
 import { rayCircle, rayObstacles } from "./geometry";
 import { judgedTick, NOW, PositionTrail, ticksIn } from "./rewind";

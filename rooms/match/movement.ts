@@ -1,4 +1,5 @@
-import { ARENA, COMBAT, POSITION_SCALE } from "./rules";
+import { POSITION_SCALE } from "../../schema/scales";
+import { ARENA, COMBAT } from "./rules";
 import { resolveCircle } from "./geometry";
 
 /** The nearest point of the position grid (see POSITION_SCALE). */

@@ -3,19 +3,10 @@
  * Pure data: shared by the server's simulation and the client's prediction.
  */
 
-export type Team = "red" | "blue";
-export const TEAMS: readonly Team[] = ["red", "blue"];
-export type Phase = "waiting" | "countdown" | "live" | "ended";
+import type { Team } from "../../schema/match";
 
 export const TICK_RATE = 60;
 export const TICK_SECONDS = 1 / TICK_RATE;
-
-/**
- * Positions live on a grid of 1/POSITION_SCALE world units, the fixed point of
- * the wire (int16 tenths). The rules keep every position on it, so a client
- * starting from the wire value holds exactly the server's number.
- */
-export const POSITION_SCALE = 10;
 
 /** Default lag-compensation bound: how far back a shot may be judged. */
 export const DEFAULT_REWIND_MS = 250;

@@ -1,4 +1,5 @@
-import { Team, TEAM_SIZE } from "./rules";
+import type { Team } from "../../schema/match";
+import { TEAM_SIZE } from "./rules";
 
 export type TeamCounts = Record<Team, number>;
 

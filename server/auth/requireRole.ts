@@ -1,7 +1,6 @@
 import { getBearerToken } from "@colyseus/core";
 import type { RequestHandler, Response } from "express";
 import { ApiError } from "../ApiError";
-import { currentAdmission } from "../admission";
 import { authRefused } from "../metrics";
 import { Auth } from "./Auth";
 import type { Identity, Role } from "./identity";
@@ -9,12 +8,12 @@ import type { Identity, Role } from "./identity";
 /**
  * Express middleware for routes behind a bearer token: 401 without a valid
  * token, 403 when its role is not among `roles`; the identity is then in
- * `identityOf(res)`. E.g. `app.post("/api/...", requireRole("operator"), handler)`.
+ * `identityOf(res)`. E.g. `app.post("/api/...", requireRole(auth, "operator"), handler)`.
  */
-export function requireRole(...roles: Role[]): RequestHandler {
+export function requireRole(auth: Auth, ...roles: Role[]): RequestHandler {
   return (req, res, next) => {
-    currentAdmission()
-      .auth.verify(getBearerToken(req.headers.authorization ?? ""))
+    auth
+      .verify(getBearerToken(req.headers.authorization ?? ""))
       .then((identity) => {
         Auth.requireRole(identity, roles);
         res.locals.identity = identity;

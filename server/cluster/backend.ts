@@ -1,11 +1,12 @@
-import type { MatchMakerDriver, Presence } from "@colyseus/core";
+import { LocalPresence, MatchMakerDriver, Presence } from "@colyseus/core";
 import { RedisDriver } from "@colyseus/redis-driver";
 import { RedisPresence } from "@colyseus/redis-presence";
 import type { ArenaConfig } from "../config";
 import { allConnected, logRedisErrors, RedisConnection } from "./redisConnections";
 
 export interface Backend {
-  presence?: Presence;
+  presence: Presence;
+  /** Undefined in process: Colyseus then uses its own in-process driver. */
   driver?: MatchMakerDriver;
   /** "in-process" or "redis" / "redis-cluster", for logs and /api/nodes. */
   kind: string;
@@ -24,10 +25,10 @@ export function storeReachable(backend: Backend): boolean {
 
 /**
  * Presence and matchmaking driver from the environment: Redis (or Redis Cluster)
- * when configured, else Colyseus's in-process defaults (undefined).
+ * when configured, else in-process presence and Colyseus's in-process driver.
  */
 export function createBackend(settings: ArenaConfig): Backend {
-  const backend = redisBackend(settings) ?? { kind: "in-process", redis: {} };
+  const backend = redisBackend(settings) ?? { presence: new LocalPresence(), kind: "in-process", redis: {} };
   for (const [name, connection] of Object.entries(backend.redis)) logRedisErrors(name, connection);
   return backend;
 }

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import type { MatchState } from "../../schema/MatchState";
 import { ErrorCode, ErrorMessage } from "../../schema/codes";
 import { QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
-import { ARENA, COMBAT, POSITION_SCALE } from "../../rooms/match/rules";
+import { ARENA, COMBAT } from "../../rooms/match/rules";
+import { POSITION_SCALE } from "../../schema/scales";
 import { arenaForSuite, playerClient, waitFor } from "../helpers";
 
 const env = {

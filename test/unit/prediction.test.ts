@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Simulation } from "../../rooms/match/Simulation";
-import { ARENA, COMBAT, POSITION_SCALE, TICK_SECONDS } from "../../rooms/match/rules";
+import { ARENA, COMBAT, TICK_SECONDS } from "../../rooms/match/rules";
+import { POSITION_SCALE } from "../../schema/scales";
 import { OwnPlayerPrediction } from "../../client/prediction";
 import type { PlayerInput } from "../../schema/input";
 import { Interpolation, Pose } from "../../client/interpolation";

@@ -2,26 +2,34 @@ import assert from "node:assert/strict";
 import { LocalPresence } from "@colyseus/core";
 import { Fanout } from "../../rooms/fanout/Fanout";
 import { InProcessChannelStore } from "../../rooms/fanout/InProcessChannelStore";
-import { broadcastOf, broadcastsAfter, publishBroadcast } from "../../rooms/fanout/signage";
+import { calculateJwkThumbprint } from "jose";
+import { BroadcastEncoder, broadcastsAfter, publishBroadcast } from "../../rooms/lobby/signage";
 import { signageChannelKey } from "../../rooms/fanout/keys";
-import { broadcastSigner } from "../../server/signing";
+import type { Broadcast } from "../../schema/serverMessages";
+import { loadConfig } from "../../server/config";
+import { createBroadcastSigner } from "../../server/signing";
 import { broadcastVerifier } from "../../client/verifyBroadcast";
 
 describe("signed signage broadcasts", () => {
   const presence = new LocalPresence();
   const fanout = new Fanout(new InProcessChannelStore(presence, 10), presence);
+  const broadcasts = new BroadcastEncoder(createBroadcastSigner(loadConfig({})));
 
   /** What a display on `channel` is handed for each message published from now on. */
-  async function delivered(channel: string) {
-    const signer = await broadcastSigner();
-    const got: ReturnType<typeof broadcastOf>[] = [];
-    fanout.subscribe(signageChannelKey(channel), (m) => got.push(broadcastOf(m, signer)));
+  function delivered(channel: string): Broadcast[] {
+    const got: Broadcast[] = [];
+    fanout.subscribe(signageChannelKey(channel), (m) => got.push(broadcasts.broadcastOf(m)));
     return got;
   }
 
+  it("names its key by its RFC 7638 thumbprint", async () => {
+    const [key] = broadcasts.signer.jwks.keys;
+    assert.equal(key.kid, await calculateJwkThumbprint(key));
+  });
+
   it("signs {channel, seq, payload}; the display verifier accepts it and refuses tampering", async () => {
-    const verify = broadcastVerifier((await broadcastSigner()).jwks);
-    const got = await delivered("program-5");
+    const verify = broadcastVerifier(broadcasts.signer.jwks);
+    const got = delivered("program-5");
     const published = await publishBroadcast(fanout, "program-5", { title: "Now showing", slide: 3 });
     assert.equal(published.seq, 1);
     const b = got[0];
@@ -37,13 +45,12 @@ describe("signed signage broadcasts", () => {
   });
 
   it("serves the retained message and later ones for polling, signed alike", async () => {
-    const signer = await broadcastSigner();
-    const got = await delivered("program-7");
+    const got = delivered("program-7");
     for (let i = 1; i <= 4; i++) await publishBroadcast(fanout, "program-7", `slide ${i}`);
     const epoch = got[0].epoch;
-    const polled = await broadcastsAfter(fanout, signer, "program-7", { epoch, seq: 2 });
+    const polled = await broadcastsAfter(fanout, broadcasts, "program-7", { epoch, seq: 2 });
     assert.deepEqual(polled.messages, got.slice(2), "the same signed messages as the socket");
-    assert.deepEqual((await broadcastsAfter(fanout, signer, "program-7", { epoch, seq: 4 })).messages.map((b) => b.seq), [4], "retained even when nothing is newer");
-    assert.deepEqual(await broadcastsAfter(fanout, signer, "program-8", { seq: 0 }), { epoch: undefined, reset: false, messages: [] });
+    assert.deepEqual((await broadcastsAfter(fanout, broadcasts, "program-7", { epoch, seq: 4 })).messages.map((b) => b.seq), [4], "retained even when nothing is newer");
+    assert.deepEqual(await broadcastsAfter(fanout, broadcasts, "program-8", { seq: 0 }), { epoch: undefined, reset: false, messages: [] });
   });
 });

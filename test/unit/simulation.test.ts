@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { Simulation, QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
-import { ARENA, COMBAT, POSITION_SCALE, TICK_RATE, TICK_SECONDS } from "../../rooms/match/rules";
+import { ARENA, COMBAT, TICK_RATE, TICK_SECONDS } from "../../rooms/match/rules";
+import { POSITION_SCALE } from "../../schema/scales";
 import type { PlayerInput } from "../../schema/input";
 
 const DT = TICK_SECONDS;

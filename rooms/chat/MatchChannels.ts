@@ -1,14 +1,14 @@
-import { ErrorCode, ErrorMessage } from "../schema/codes";
-import { ChatMessage, describeIssues, ResumeMessage } from "../schema/messages";
-import { ChatDelivery, GapNotice, ResetNotice, ServerMessageType, TypingNotice } from "../schema/serverMessages";
-import { ApiError } from "../server/ApiError";
-import { logger } from "../server/logger";
-import type { Fanout, FanoutMessage } from "./fanout/Fanout";
-import { Subscription } from "./fanout/Subscription";
-import { ChannelMember, readableChannels, resolvePost } from "./fanout/access";
-import { cleanChatText } from "./fanout/chatText";
-import { ALL_CHANNEL, matchChannelKey, playerChannel, teamChannel } from "./fanout/keys";
-import { TEAMS } from "./match/rules";
+import { ErrorCode, ErrorMessage } from "../../schema/codes";
+import { TEAMS } from "../../schema/match";
+import { ChatMessage, describeIssues, ResumeMessage } from "../../schema/messages";
+import { ChatDelivery, GapNotice, ResetNotice, ServerMessageType, TypingNotice } from "../../schema/serverMessages";
+import { ApiError } from "../../server/ApiError";
+import { logger } from "../../server/logger";
+import type { Fanout, FanoutMessage } from "../fanout/Fanout";
+import { Subscription } from "../fanout/Subscription";
+import { ALL_CHANNEL, matchChannelKey, playerChannel, teamChannel } from "../fanout/keys";
+import { ChannelMember, readableChannels, resolvePost } from "./access";
+import { cleanChatText } from "./chatText";
 
 /** What a match channel message carries in the fan-out. */
 export interface ChatPayload {

@@ -1,31 +1,17 @@
-import { Client, getMessageBytes, matchMaker, Protocol, ServerError, subscribeLobby } from "@colyseus/core";
+import { Client, matchMaker, ServerError, subscribeLobby } from "@colyseus/core";
 import type { IRoomCache } from "@colyseus/core";
-import { ArenaRoom } from "./ArenaRoom";
-import { fanoutFor } from "./fanout";
-import type { FanoutMessage } from "./fanout/Fanout";
-import { Subscription } from "./fanout/Subscription";
-import { signageChannelKey, signageSyncKey } from "./fanout/keys";
-import { broadcastOf, publishBroadcast, requestSync } from "./fanout/signage";
-import { CloseCode, ErrorCode } from "../schema/codes";
-import { ChannelRequest, describeIssues, LobbyJoinOptions, LobbyMessageType, PublishMessage, SubscribeMessage } from "../schema/messages";
-import { GapNotice, ResetNotice, ServerMessageType } from "../schema/serverMessages";
-import { ApiError } from "../server/ApiError";
-import type { Role } from "../server/auth/identity";
-import { RELIST_CHANNEL } from "../server/cluster/keys";
-import { logger } from "../server/logger";
-import { BroadcastSigner, broadcastSigner } from "../server/signing";
-import { fanoutDeliveries, fanoutLatency } from "../server/metrics";
-
-/** Message bytes of a broadcast, signed and encoded once however many displays of this node receive it. */
-const encoded = new WeakMap<FanoutMessage, Buffer>();
-function broadcastBytes(message: FanoutMessage, signer: BroadcastSigner): Buffer {
-  let bytes = encoded.get(message);
-  if (!bytes) {
-    bytes = getMessageBytes.raw(Protocol.ROOM_DATA, ServerMessageType.BROADCAST, broadcastOf(message, signer));
-    encoded.set(message, bytes);
-  }
-  return bytes;
-}
+import { ArenaRoom } from "../ArenaRoom";
+import { Subscription } from "../fanout/Subscription";
+import { signageChannelKey, signageSyncKey } from "../fanout/keys";
+import { publishBroadcast, requestSync } from "./signage";
+import { CloseCode, ErrorCode } from "../../schema/codes";
+import { ChannelRequest, describeIssues, LobbyJoinOptions, LobbyMessageType, PublishMessage, SubscribeMessage } from "../../schema/messages";
+import { GapNotice, ResetNotice, ServerMessageType } from "../../schema/serverMessages";
+import { ApiError } from "../../server/ApiError";
+import type { Role } from "../../server/auth/identity";
+import { RELIST_CHANNEL } from "../../server/cluster/keys";
+import { logger } from "../../server/logger";
+import { fanoutDeliveries, fanoutLatency } from "../../server/metrics";
 
 /** A lobby client's signage subscriptions: content, plus request-sync for operators. */
 interface Watch {
@@ -51,10 +37,7 @@ export class LobbyRoom extends ArenaRoom {
   private matches = new Map<string, IRoomCache>();
   private unsubscribeLobby?: () => void;
 
-  private signer!: BroadcastSigner;
-
   async onCreate(): Promise<void> {
-    this.signer = await broadcastSigner();
     this.listing.unlisted = true;
     // A full lobby is locked; matchmaking then opens another on the least loaded node,
     // so displays spread over the cluster.
@@ -139,10 +122,10 @@ export class LobbyRoom extends ArenaRoom {
     if (watches.size >= this.config.ARENA_LOBBY_MAX_CHANNELS) {
       return this.refuse(client, ErrorCode.TOO_MANY_CHANNELS, `at most ${this.config.ARENA_LOBBY_MAX_CHANNELS} channels per client`);
     }
-    const fanout = fanoutFor(this.presence);
+    const { fanout, broadcasts } = this.context;
     const content = new Subscription(fanout, signageChannelKey(channel), {
       message: (m) => {
-        this.sendEncoded(client, ServerMessageType.BROADCAST, broadcastBytes(m, this.signer));
+        this.sendEncoded(client, ServerMessageType.BROADCAST, broadcasts.bytesOf(m));
         fanoutDeliveries.inc();
         fanoutLatency.observe((Date.now() - m.ts) / 1000);
       },
@@ -175,7 +158,7 @@ export class LobbyRoom extends ArenaRoom {
     const parsed = PublishMessage.safeParse(message);
     if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `publish refused: ${describeIssues(parsed.error)}`);
     try {
-      this.sendTo(client, ServerMessageType.PUBLISHED, await publishBroadcast(fanoutFor(this.presence), parsed.data.channel, parsed.data.payload));
+      this.sendTo(client, ServerMessageType.PUBLISHED, await publishBroadcast(this.context.fanout, parsed.data.channel, parsed.data.payload));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       // Not the operator's fault: an error to retry on, no strike.
@@ -190,7 +173,7 @@ export class LobbyRoom extends ArenaRoom {
       return this.refuse(client, ErrorCode.FORBIDDEN_CHANNEL, "subscribe to a channel before asking it to resync");
     }
     const who = this.identity(client);
-    requestSync(fanoutFor(this.presence), parsed.data.channel, { id: client.sessionId, name: who.name });
+    requestSync(this.context.fanout, parsed.data.channel, { id: client.sessionId, name: who.name });
   }
 
   private close(watch: Watch): void {

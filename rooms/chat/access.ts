@@ -1,6 +1,6 @@
-import type { Team } from "../match/rules";
+import type { Team } from "../../schema/match";
 import { ErrorCode } from "../../schema/codes";
-import { ALL_CHANNEL, playerChannel, teamChannel } from "./keys";
+import { ALL_CHANNEL, playerChannel, teamChannel } from "../fanout/keys";
 
 /** Who is reading or posting, as far as match channels care. */
 export interface ChannelMember {

@@ -1,0 +1,19 @@
+import type { Admission } from "../server/admission";
+import type { ArenaConfig } from "../server/config";
+import type { Fanout } from "./fanout/Fanout";
+import type { BroadcastEncoder } from "./lobby/signage";
+
+/**
+ * What the rooms and routes of one server share, built once by the composition
+ * root (arena.config.ts) and handed to them: no room or route finds it in a
+ * module of its own.
+ */
+export interface ArenaContext {
+  readonly config: ArenaConfig;
+  /** Matchmaking's gate: rate, connection cap, token, role. */
+  readonly admission: Admission;
+  /** The one path of channel messages (chat, signage). */
+  readonly fanout: Fanout;
+  /** Signs and frames signage broadcasts as they are delivered, once per message on this node. */
+  readonly broadcasts: BroadcastEncoder;
+}
