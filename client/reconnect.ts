@@ -1,4 +1,4 @@
-import { CLOSE_CODE_RECONNECT, CloseCode } from "../schema/codes";
+import { closeCodeMeaning } from "../schema/codes";
 
 /** How the SDK retries a lost connection (the `reconnect` option of MatchSession and SignageDisplay). */
 export interface ReconnectPolicy {
@@ -24,11 +24,7 @@ export function backoffDelay(attempt: number, policy: ReconnectPolicy, random: (
   return base * (1 + policy.jitter * (2 * random() - 1));
 }
 
-const COLYSEUS_CONSENTED = 4000;
-
 /** False for close codes after which reconnecting is pointless (left on purpose, kicked, match gone). */
 export function shouldReconnect(code: number): boolean {
-  if (code === COLYSEUS_CONSENTED) return false;
-  if (code in CLOSE_CODE_RECONNECT) return CLOSE_CODE_RECONNECT[code as CloseCode];
-  return true; // 1006 and friends: the network, not the server, ended it
+  return closeCodeMeaning(code).reconnect;
 }

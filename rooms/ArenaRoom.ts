@@ -1,6 +1,6 @@
 import { Client, Room, ServerError } from "@colyseus/core";
 import type { AuthContext, RoomException } from "@colyseus/core";
-import { CloseCode, ErrorCode, ErrorMessage } from "../schema/codes";
+import { CloseCode, closeCodeMeaning, ErrorCode, ErrorMessage } from "../schema/codes";
 import { ApiError } from "../server/ApiError";
 import type { Identity, Role } from "../server/auth/identity";
 import type { ArenaConfig } from "../server/config";
@@ -8,6 +8,7 @@ import { isWellFormedFrame } from "../server/runtime/frameCheck";
 import { RateLimit, TokenBucket } from "../server/runtime/TokenBucket";
 import { disconnects, errorsSent, liveRooms, messagesDropped, messagesIn, messagesOut, Tally } from "../server/metrics";
 import { logger } from "../server/logger";
+import { contextIp } from "../server/limits/clientIp";
 import { countingRaw } from "../server/runtime/clientRaw";
 import type { ArenaContext } from "./ArenaContext";
 
@@ -18,12 +19,6 @@ interface Window {
 
 const WS_OPEN = 1;
 
-/**
- * Close codes that mean "closed because of what the client sent": WebSocket
- * protocol error, unsupported or invalid data, policy, frame too big (1009,
- * the ws maxPayload), and Colyseus's 4002 (a frame it could not decode).
- */
-const CLOSED_FOR_CAUSE = new Set([1002, 1003, 1007, 1008, 1009, 4002]);
 
 /**
  * What every Arena room does at the transport boundary, whatever its game:
@@ -53,6 +48,8 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   private readonly strikes = new WeakMap<Client, Window>();
   private readonly drops = new WeakMap<Client, Window>();
   private readonly kicked = new WeakSet<Client>();
+  /** What the socket layer refused of a client (logged with the close code when it leaves). */
+  private readonly socketErrors = new WeakMap<Client, { address: string; reason: string }>();
   private readonly outTallies = new Map<string, Tally>();
 
   /**
@@ -182,11 +179,17 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   }
 
   override async ["_onJoin"](...args: Parameters<Room["_onJoin"]>): Promise<void> {
-    const [client] = args;
+    const [client, authContext] = args;
     client.raw = countingRaw(this.roomName, Object.getPrototypeOf(client).raw);
     // ws reports a protocol violation (frame too big, bad UTF-8...) as 'error' before closing,
     // often with 1006 as the close code, so the cause is noted here: no seat is held for it.
-    client.ref.once("error", () => this.kicked.add(client));
+    // Colyseus's own listener logged it at error level with a stack: bad input is a warning.
+    const address = authContext ? contextIp(authContext, this.config.ARENA_TRUST_PROXY) : "unknown";
+    client.ref.removeAllListeners("error");
+    client.ref.on("error", (err: Error) => {
+      this.kicked.add(client);
+      this.socketErrors.set(client, { address, reason: err.message });
+    });
     await super._onJoin(...args);
   }
 
@@ -212,7 +215,9 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   protected override async _onLeave(client: Client, code?: number): Promise<void> {
     disconnects.labels(this.roomName, String(code ?? 0)).inc();
     // The socket layer or Colyseus closed it for what the client sent: no seat is held for it.
-    if (code !== undefined && CLOSED_FOR_CAUSE.has(code)) this.kicked.add(client);
+    if (code !== undefined && closeCodeMeaning(code).clientCaused) this.kicked.add(client);
+    const refused = this.socketErrors.get(client);
+    if (refused) logger.warn({ room: this.roomId, session: client.sessionId, ...refused, code }, "client closed by the socket layer for what it sent");
     return super._onLeave(client, code);
   }
 

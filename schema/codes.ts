@@ -1,17 +1,36 @@
 /**
- * Every code a client can be told, in one place. Close codes use the
- * application range 4000-4999 (Colyseus itself uses 4000, 4002, 4010, 4201-4202);
- * `reconnect` says whether a client should try again.
+ * Every code a client can be told, in one place. Close codes by range (as
+ * centrifuge's disconnect.go): 1000-1999 the WebSocket layer's (RFC 6455),
+ * 4000-4099 Colyseus's, 4400-4499 Arena's about the client or its seat,
+ * 4500-4599 Arena's about the server. `CLOSE_CODES` says for each whether a
+ * client should reconnect, and whether the client caused it (then no seat is
+ * held for a reconnection).
  */
 export const CloseCode = {
+  /** WebSocket: the endpoint got a frame breaking the protocol. */
+  WS_PROTOCOL_ERROR: 1002,
+  /** WebSocket: no close frame at all (network drop, dead node, or an upgrade refused with an HTTP status). */
+  WS_ABNORMAL: 1006,
+  /** WebSocket: data of a type the endpoint does not accept. */
+  WS_UNSUPPORTED_DATA: 1003,
+  /** WebSocket: a text frame that is not UTF-8. */
+  WS_INVALID_PAYLOAD: 1007,
+  /** WebSocket: a message breaking the endpoint's policy. */
+  WS_POLICY_VIOLATION: 1008,
+  /** WebSocket: a frame over 4 x ARENA_MAX_MESSAGE_BYTES, cut by the socket layer before any room sees it. */
+  WS_MESSAGE_TOO_BIG: 1009,
+  /** Colyseus: the client left (`room.leave()`). */
+  CONSENTED: 4000,
+  /** Colyseus: a message whose msgpack payload cannot be unpacked. */
+  UNDECODABLE: 4002,
   /** Repeated malformed or unknown messages. */
   PROTOCOL_VIOLATION: 4400,
-  /** Kept sending past its message rate limit after being warned. */
-  RATE_LIMITED: 4429,
-  /** The match this seat belonged to is gone (disposed, node lost). */
-  MATCH_GONE: 4410,
   /** Reported by the SDK: no endpoint got the player back into the seat within the grace window. */
   SEAT_LOST: 4408,
+  /** The match this seat belonged to is gone (disposed, node lost). */
+  MATCH_GONE: 4410,
+  /** Kept sending past its message rate limit after being warned. */
+  RATE_LIMITED: 4429,
   /** The server hit an unexpected error handling this client. */
   INTERNAL_ERROR: 4500,
   /** The node is draining for shutdown; reconnect to be placed elsewhere. */
@@ -19,14 +38,40 @@ export const CloseCode = {
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
-export const CLOSE_CODE_RECONNECT: Record<CloseCode, boolean> = {
-  [CloseCode.PROTOCOL_VIOLATION]: false,
-  [CloseCode.RATE_LIMITED]: true,
-  [CloseCode.MATCH_GONE]: false,
-  [CloseCode.SEAT_LOST]: false,
-  [CloseCode.INTERNAL_ERROR]: true,
-  [CloseCode.SERVER_SHUTTING_DOWN]: true,
+export interface CloseCodeMeaning {
+  /** Whether a client should connect again (after backoff). */
+  reconnect: boolean;
+  /** Closed for what the client sent: the server holds no seat for a reconnection. */
+  clientCaused: boolean;
+}
+
+export const CLOSE_CODES: Record<CloseCode, CloseCodeMeaning> = {
+  [CloseCode.WS_PROTOCOL_ERROR]: { reconnect: false, clientCaused: true },
+  [CloseCode.WS_ABNORMAL]: { reconnect: true, clientCaused: false },
+  [CloseCode.WS_UNSUPPORTED_DATA]: { reconnect: false, clientCaused: true },
+  [CloseCode.WS_INVALID_PAYLOAD]: { reconnect: false, clientCaused: true },
+  [CloseCode.WS_POLICY_VIOLATION]: { reconnect: false, clientCaused: true },
+  [CloseCode.WS_MESSAGE_TOO_BIG]: { reconnect: false, clientCaused: true },
+  [CloseCode.CONSENTED]: { reconnect: false, clientCaused: false },
+  [CloseCode.UNDECODABLE]: { reconnect: false, clientCaused: true },
+  [CloseCode.PROTOCOL_VIOLATION]: { reconnect: false, clientCaused: true },
+  [CloseCode.SEAT_LOST]: { reconnect: false, clientCaused: false },
+  [CloseCode.MATCH_GONE]: { reconnect: false, clientCaused: false },
+  [CloseCode.RATE_LIMITED]: { reconnect: true, clientCaused: true },
+  [CloseCode.INTERNAL_ERROR]: { reconnect: true, clientCaused: false },
+  [CloseCode.SERVER_SHUTTING_DOWN]: { reconnect: true, clientCaused: false },
 };
+
+/** What a close code means; an unknown one is taken as the network's doing (reconnect). */
+export function closeCodeMeaning(code: number): CloseCodeMeaning {
+  return CLOSE_CODES[code as CloseCode] ?? CLOSE_CODES[CloseCode.WS_ABNORMAL];
+}
+
+/** Codes of Colyseus matchmaking errors (`MatchMakeError.code`) that clients act on. */
+export const MatchmakeErrorCode = {
+  /** No such room: disposed, or its node died and was cleaned up (also while a returning Redis is re-registered). */
+  ROOM_GONE: 4212,
+} as const;
 
 /**
  * Codes of the `error` message, of HTTP error bodies `{error: {code, message}}`,

@@ -6,7 +6,7 @@ import { Auth } from "./auth/Auth";
 import type { Identity, Role } from "./auth/identity";
 import type { ArenaConfig } from "./config";
 import type { ConnectionLimiter } from "./limits/ConnectionLimiter";
-import { clientIp } from "./limits/clientIp";
+import { contextIp } from "./limits/clientIp";
 import { authRefused, connectionsRefused } from "./metrics";
 
 /**
@@ -23,7 +23,7 @@ export class Admission {
 
   /** The identity a matchmaking request is admitted as, or an ApiError saying why not. */
   async admit(token: string | undefined, context: AuthContext, allowedRoles: readonly Role[]): Promise<Identity> {
-    const ip = context.req ? clientIp(context.req, this.config.ARENA_TRUST_PROXY) : String(context.ip);
+    const ip = contextIp(context, this.config.ARENA_TRUST_PROXY);
     try {
       await this.matchmakeRate.consume(ip);
     } catch (rejection) {

@@ -1,3 +1,4 @@
+import type { AuthContext } from "@colyseus/core";
 import type { IncomingMessage } from "node:http";
 
 /**
@@ -9,7 +10,15 @@ import type { IncomingMessage } from "node:http";
 export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
   const header = trustProxy ? req.headers["x-forwarded-for"] : undefined;
   const forwarded = (Array.isArray(header) ? header.join(",") : header)?.split(",").pop()?.trim();
-  const ip = forwarded || req.socket.remoteAddress || "unknown";
-  // IPv4 clients of a dual-stack socket appear as ::ffff:a.b.c.d; count them once.
+  return plainIp(forwarded || req.socket.remoteAddress || "unknown");
+}
+
+/** IPv4 clients of a dual-stack socket appear as ::ffff:a.b.c.d; count them once. */
+function plainIp(ip: string): string {
   return ip.startsWith("::ffff:") ? ip.slice(7) : ip;
+}
+
+/** The client address of a matchmaking request or a room join (Colyseus's auth context). */
+export function contextIp(context: AuthContext, trustProxy: boolean): string {
+  return context.req ? clientIp(context.req, trustProxy) : plainIp(String(context.ip));
 }

@@ -2,7 +2,17 @@ import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
 import type { MatchState } from "../../schema/MatchState";
 import { ErrorCode } from "../../schema/codes";
+import { logger } from "../../server/logger";
 import { arenaForSuite, joinMatch, waitFor } from "../helpers";
+
+/** Records what the structured logger is asked to write at warn and error (the suites run it silent). */
+function spyOnLogger() {
+  const calls = { warn: [] as unknown[][], error: [] as unknown[][] };
+  const original = { warn: logger.warn, error: logger.error };
+  logger.warn = ((...args: unknown[]) => void calls.warn.push(args)) as typeof logger.warn;
+  logger.error = ((...args: unknown[]) => void calls.error.push(args)) as typeof logger.error;
+  return { ...calls, restore: () => Object.assign(logger, original) };
+}
 
 describe("frame checks at the room boundary", () => {
   const arena = arenaForSuite(2668);
@@ -23,8 +33,20 @@ describe("frame checks at the room boundary", () => {
     // Uint8Array, which breaks the encoder of a server running in the same process (as here).
     const frame = new Uint8Array(4 * 4096 + 1);
     frame.set([17, 0xa5, ...Buffer.from("input")]);
-    big.room.connection.send(frame);
-    assert.equal(await big.closed, 1009);
+    const logged = spyOnLogger();
+    try {
+      big.room.connection.send(frame);
+      assert.equal(await big.closed, 1009);
+      await waitFor("the refusal logged", () => logged.warn.length > 0);
+    } finally {
+      logged.restore();
+    }
+    assert.deepEqual(logged.error, [], "bad client input is not an error of the server");
+    const [fields] = logged.warn[0] as [Record<string, unknown>];
+    assert.equal(fields.address, "127.0.0.1");
+    assert.ok(fields.code === 1009 || fields.code === 1006, `the close code: ${String(fields.code)}`);
+    assert.match(String(fields.reason), /payload/i);
+    assert.ok(!JSON.stringify(logged.warn).includes("    at "), "no stack trace");
   });
 
   it("refuses frames that are not Colyseus messages, and type names that are not UTF-8, without writing to the console", async () => {
