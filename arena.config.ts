@@ -25,7 +25,8 @@ import { mountHttpApi } from "./server/http";
 import { InProcessConnectionLimiter, SharedConnectionLimiter } from "./server/limits/ConnectionLimiter";
 import { limitMatchmakeBodies } from "./server/limits/matchmakeBodyLimit";
 import { guardUpgrades } from "./server/limits/upgradeGuard";
-import { signageSubscriberSources } from "./server/metrics";
+import { ArenaMetrics } from "./server/metrics";
+import { CountingRaws } from "./server/runtime/clientRaw";
 import { createBroadcastSigner } from "./server/signing";
 import { mountWebPages } from "./server/webPages";
 
@@ -39,6 +40,7 @@ import { mountWebPages } from "./server/webPages";
  */
 export function createArena(env: NodeJS.ProcessEnv = process.env) {
   const settings = loadConfig(env);
+  const metrics = new ArenaMetrics();
   const backend = createBackend(settings);
   // With Redis, the per-IP cap holds across every node.
   const connections = backend.kind === "in-process"
@@ -46,9 +48,11 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
     : new SharedConnectionLimiter(backend.presence, settings.ARENA_MAX_CONNECTIONS_PER_IP, () => matchMaker.processId);
   const context: ArenaContext = {
     config: settings,
-    admission: new Admission(settings, new Auth(settings), connections),
-    fanout: new Fanout(channelStoreFor(backend.presence, settings.ARENA_CHANNEL_BACKLOG), backend.presence),
+    admission: new Admission(settings, new Auth(settings), connections, metrics),
+    fanout: new Fanout(channelStoreFor(backend.presence, settings.ARENA_CHANNEL_BACKLOG), backend.presence, metrics.fanoutPublishes),
     broadcasts: new BroadcastEncoder(createBroadcastSigner(settings)),
+    metrics,
+    raws: new CountingRaws(metrics.bytesSent),
   };
   const drain = new Drain();
   // What this node writes into the store again when the store comes back.
@@ -78,7 +82,7 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
         pingInterval: settings.ARENA_PING_INTERVAL_SECONDS * 1000,
         pingMaxRetries: settings.ARENA_PING_MAX_MISSED,
         // Seat and per-IP cap checked on the HTTP upgrade, before a socket or room object exists.
-        verifyClient: guardUpgrades(connections, settings.ARENA_TRUST_PROXY),
+        verifyClient: guardUpgrades(connections, settings.ARENA_TRUST_PROXY, metrics),
       }),
     initializeGameServer: (gameServer) => {
       context.admission.auth.announceDevSecret();
@@ -86,7 +90,7 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
       localRooms.track(gameServer.define("match", withContext(MatchRoom, context)));
       localRooms.track(gameServer.define("lobby", withContext(LobbyRoom, context)));
       localRooms.track(gameServer.define("spectate", withContext(SpectateRoom, context)).filterBy(["match"]));
-      signageSubscriberSources.add(signageGaugeSource);
+      metrics.signageSubscriberSources.add(signageGaugeSource);
       // SIGTERM: readiness fails and no new rooms come here; rooms drain in their onBeforeShutdown.
       gameServer.onBeforeShutdown(() => {
         drain.start();
@@ -95,12 +99,13 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
       gameServer.onShutdown(() => {
         drain.finish();
         registry?.stop();
-        signageSubscriberSources.delete(signageGaugeSource);
+        metrics.signageSubscriberSources.delete(signageGaugeSource);
       });
     },
     initializeExpress: async (app) => {
       mountHttpApi(app, {
         admission: context.admission,
+        metrics,
         isReady: () => readiness(drain, () => storeReachable(backend)),
         nodeRegistry: () => registry,
         routes: [signageRoutes(context)],

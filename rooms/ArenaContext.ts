@@ -1,5 +1,7 @@
 import type { Admission } from "../server/admission";
 import type { ArenaConfig } from "../server/config";
+import type { ArenaMetrics } from "../server/metrics";
+import type { CountingRaws } from "../server/runtime/clientRaw";
 import type { Fanout } from "./fanout/Fanout";
 import type { BroadcastEncoder } from "./lobby/signage";
 
@@ -16,4 +18,7 @@ export interface ArenaContext {
   readonly fanout: Fanout;
   /** Signs and frames signage broadcasts as they are delivered, once per message on this node. */
   readonly broadcasts: BroadcastEncoder;
+  readonly metrics: ArenaMetrics;
+  /** The counting, frame-writing `raw` of every client. */
+  readonly raws: CountingRaws;
 }

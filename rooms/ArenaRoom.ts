@@ -6,10 +6,9 @@ import type { Identity, Role } from "../server/auth/identity";
 import type { ArenaConfig } from "../server/config";
 import { isWellFormedFrame } from "../server/runtime/frameCheck";
 import { RateLimit, TokenBucket } from "../server/runtime/TokenBucket";
-import { disconnects, errorsSent, liveRooms, messagesDropped, messagesIn, messagesOut, Tally } from "../server/metrics";
+import type { ArenaMetrics, Tally } from "../server/metrics";
 import { logger } from "../server/logger";
 import { contextIp } from "../server/limits/clientIp";
-import { countingRaw } from "../server/runtime/clientRaw";
 import type { ArenaContext } from "./ArenaContext";
 
 interface Window {
@@ -38,6 +37,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
 
   protected readonly context: ArenaContext = contextOf(this.constructor as typeof ArenaRoom);
   protected readonly config: ArenaConfig = this.context.config;
+  protected readonly metrics: ArenaMetrics = this.context.metrics;
   /** Read on every client frame: a field of the room rather than a lookup in the config. */
   private readonly maxMessageBytes = this.config.ARENA_MAX_MESSAGE_BYTES;
   /**
@@ -70,9 +70,9 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
 
   constructor() {
     super();
-    liveRooms.add(this);
+    this.metrics.liveRooms.add(this);
     this.onMessage("*", (client, type) => {
-      messagesIn.tally(this.roomName, "unknown").value++;
+      this.metrics.messagesIn.tally(this.roomName, "unknown").value++;
       this.refuse(client, ErrorCode.UNKNOWN_TYPE, `unknown message type ${JSON.stringify(String(type)).slice(0, 64)}`);
     });
   }
@@ -91,7 +91,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
 
   private outTally(type: string): Tally {
     let tally = this.outTallies.get(type);
-    if (!tally) this.outTallies.set(type, (tally = messagesOut.tally(this.roomName, type)));
+    if (!tally) this.outTallies.set(type, (tally = this.metrics.messagesOut.tally(this.roomName, type)));
     return tally;
   }
 
@@ -107,7 +107,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     const limit = this.messageRates[type];
     if (!limit) throw new Error(`room ${this.roomName}: message type ${String(type)} has no rate in messageRates`);
     const typeName = String(type);
-    const received = messagesIn.tally(this.roomName, typeName);
+    const received = this.metrics.messagesIn.tally(this.roomName, typeName);
     const buckets = new WeakMap<Client, TokenBucket>();
     return super.onMessage(type, (client: Client, message: unknown) => {
       received.value++;
@@ -138,7 +138,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   protected sendError(client: Client, code: ErrorCode, message: string): void {
     const payload: ErrorMessage = { code, message };
     this.sendTo(client, "error", payload);
-    errorsSent.labels(code).inc();
+    this.metrics.errorsSent.labels(code).inc();
   }
 
   /**
@@ -152,7 +152,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     let bucket = buckets.get(client);
     if (!bucket) buckets.set(client, (bucket = new TokenBucket(limit, now)));
     if (bucket.take(now)) return true;
-    messagesDropped.labels(this.roomName, type).inc();
+    this.metrics.messagesDropped.labels(this.roomName, type).inc();
     const dropped = this.countInWindow(this.drops, client);
     if (dropped === 1) {
       this.sendError(client, ErrorCode.RATE_LIMITED, `more than ${limit.perSecond} ${type} messages a second (burst ${limit.burst}); slow down`);
@@ -180,7 +180,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
 
   override async ["_onJoin"](...args: Parameters<Room["_onJoin"]>): Promise<void> {
     const [client, authContext] = args;
-    client.raw = countingRaw(this.roomName, Object.getPrototypeOf(client).raw);
+    client.raw = this.context.raws.for(this.roomName, Object.getPrototypeOf(client).raw);
     // ws reports a protocol violation (frame too big, bad UTF-8...) as 'error' before closing,
     // often with 1006 as the close code, so the cause is noted here: no seat is held for it.
     // Colyseus's own listener logged it at error level with a stack: bad input is a warning.
@@ -213,7 +213,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   }
 
   protected override async _onLeave(client: Client, code?: number): Promise<void> {
-    disconnects.labels(this.roomName, String(code ?? 0)).inc();
+    this.metrics.disconnects.labels(this.roomName, String(code ?? 0)).inc();
     // The socket layer or Colyseus closed it for what the client sent: no seat is held for it.
     if (code !== undefined && closeCodeMeaning(code).clientCaused) this.kicked.add(client);
     const refused = this.socketErrors.get(client);
@@ -222,7 +222,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   }
 
   protected override _dispose(): Promise<unknown> {
-    liveRooms.delete(this);
+    this.metrics.liveRooms.delete(this);
     return super._dispose();
   }
 }

@@ -14,7 +14,7 @@ import { clampInput } from "../schema/input";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import type { MatchListingMetadata } from "../schema/listing";
 import { FixedStepLoop } from "../server/runtime/FixedStepLoop";
-import { inputsRejected, patchesSent, TickRecorder } from "../server/metrics";
+import { TickRecorder } from "../server/metrics";
 
 /**
  * Adapter between Colyseus and the rules: validated, clamped messages become inputs,
@@ -42,9 +42,9 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   private listedAs = "";
   /** Set on SIGTERM: the room closes when the live round ends (or the drain timeout passes). */
   private draining = false;
-  private readonly ticks = new TickRecorder("match", TICK_SECONDS);
-  private readonly sharedPatches = patchesSent.tally("match", "shared");
-  private readonly perViewPatches = patchesSent.tally("match", "per_view");
+  private readonly ticks = new TickRecorder(this.metrics, "match", TICK_SECONDS);
+  private readonly sharedPatches = this.metrics.patchesSent.tally("match", "shared");
+  private readonly perViewPatches = this.metrics.patchesSent.tally("match", "per_view");
 
   onCreate(): void {
     this.setState(new MatchState());
@@ -222,18 +222,18 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   private onInput(client: Client, message: unknown): void {
     const input = readInput(message);
     if (typeof input === "string") {
-      inputsRejected.labels("invalid").inc();
+      this.metrics.inputsRejected.labels("invalid").inc();
       return this.refuse(client, ErrorCode.INVALID_MESSAGE, `input refused: ${input}`);
     }
     // The one clamp: the rules take the input as it is from here on. `input` is this call's own object
     // (decoded or parsed), so it is corrected in place and queued as is.
-    if (clampInput(input)) inputsRejected.labels("clamped").inc();
+    if (clampInput(input)) this.metrics.inputsRejected.labels("clamped").inc();
     const result = this.sim.enqueueInput(client.sessionId, input);
     if (result === "stale") {
-      inputsRejected.labels("stale").inc();
+      this.metrics.inputsRejected.labels("stale").inc();
       this.refuse(client, ErrorCode.STALE_INPUT, `input seq ${input.seq} is not newer than the last one`);
     } else if (result === "queue_full") {
-      inputsRejected.labels("queue_full").inc();
+      this.metrics.inputsRejected.labels("queue_full").inc();
       this.refuse(client, ErrorCode.INPUT_QUEUE_FULL, `more than ${this.sim.inputQueueSize} inputs waiting; send one per tick`);
     }
   }
@@ -241,7 +241,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   /** The simulation into the schema, then what happened this tick: skipped inputs, notices, views, the lobby listing. */
   private writeState(): void {
     const skipped = this.sim.takeSkippedInputs();
-    if (skipped > 0) inputsRejected.labels("trimmed").inc(skipped);
+    if (skipped > 0) this.metrics.inputsRejected.labels("trimmed").inc(skipped);
     const events = this.sim.drainEvents();
     copyMatchState(this.sim, this.state, events);
     for (const event of events) this.onMatchEvent(event);

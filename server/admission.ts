@@ -7,7 +7,7 @@ import type { Identity, Role } from "./auth/identity";
 import type { ArenaConfig } from "./config";
 import type { ConnectionLimiter } from "./limits/ConnectionLimiter";
 import { contextIp } from "./limits/clientIp";
-import { authRefused, connectionsRefused } from "./metrics";
+import type { ArenaMetrics } from "./metrics";
 
 /**
  * What a matchmaking request passes before any room is found, created or
@@ -17,7 +17,12 @@ import { authRefused, connectionsRefused } from "./metrics";
 export class Admission {
   private readonly matchmakeRate: RateLimiterMemory;
 
-  constructor(readonly config: ArenaConfig, readonly auth: Auth, readonly connections: ConnectionLimiter) {
+  constructor(
+    readonly config: ArenaConfig,
+    readonly auth: Auth,
+    readonly connections: ConnectionLimiter,
+    private readonly metrics: ArenaMetrics,
+  ) {
     this.matchmakeRate = new RateLimiterMemory({ keyPrefix: "matchmake", points: config.ARENA_MATCHMAKE_REQUESTS_PER_MINUTE, duration: 60 });
   }
 
@@ -29,19 +34,24 @@ export class Admission {
     } catch (rejection) {
       if (rejection instanceof Error) throw rejection;
       const retryAfter = Math.ceil((rejection as RateLimiterRes).msBeforeNext / 1000);
-      connectionsRefused.labels(ErrorCode.RATE_LIMITED).inc();
+      this.metrics.connectionsRefused.labels(ErrorCode.RATE_LIMITED).inc();
       throw new ApiError(ErrorCode.RATE_LIMITED, `more than ${this.config.ARENA_MATCHMAKE_REQUESTS_PER_MINUTE} matchmaking requests a minute; retry in ${retryAfter} s`, retryAfter);
     }
     if ((await this.connections.count(ip)) >= this.config.ARENA_MAX_CONNECTIONS_PER_IP) {
-      connectionsRefused.labels(ErrorCode.TOO_MANY_CONNECTIONS).inc();
+      this.metrics.connectionsRefused.labels(ErrorCode.TOO_MANY_CONNECTIONS).inc();
       throw new ApiError(ErrorCode.TOO_MANY_CONNECTIONS, `this address already holds ${this.config.ARENA_MAX_CONNECTIONS_PER_IP} connections`);
     }
+    return this.authorize(token, allowedRoles);
+  }
+
+  /** The identity of a bearer `token` whose role is among `roles` (matchmaking and HTTP routes), or why not. */
+  async authorize(token: string | undefined, roles: readonly Role[]): Promise<Identity> {
     try {
       const identity = await this.auth.verify(token);
-      Auth.requireRole(identity, allowedRoles);
+      Auth.requireRole(identity, roles);
       return identity;
     } catch (error) {
-      if (error instanceof ApiError) authRefused.labels(error.code).inc();
+      if (error instanceof ApiError) this.metrics.authRefused.labels(error.code).inc();
       throw error;
     }
   }

@@ -5,10 +5,11 @@ import type { NodeRegistry } from "./cluster/NodeRegistry";
 import { healthRoutes, Readiness } from "./health";
 import { nodeRoutes } from "./nodeRoutes";
 import { jsonErrors, notFound } from "./httpErrors";
-import { registry } from "./metrics";
+import type { ArenaMetrics } from "./metrics";
 
 export interface HttpApi {
   admission: Admission;
+  metrics: ArenaMetrics;
   /** Answers /readyz. */
   isReady: () => Readiness;
   /** This node's registry, once it runs (/api/nodes). */
@@ -18,17 +19,17 @@ export interface HttpApi {
 }
 
 /** The HTTP API mounted on the game server's Express app. */
-export function mountHttpApi(app: Express, { admission, isReady, nodeRegistry, routes }: HttpApi): void {
+export function mountHttpApi(app: Express, { admission, metrics, isReady, nodeRegistry, routes }: HttpApi): void {
   app.use(express.json({ limit: admission.config.ARENA_MAX_HTTP_BODY_BYTES }));
   app.use(healthRoutes(isReady));
 
   app.get("/metrics", async (_req, res) => {
-    res.type(registry.contentType).send(await registry.metrics());
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   app.use(authRoutes(admission));
   for (const router of routes) app.use(router);
-  app.use(nodeRoutes(admission.auth, nodeRegistry));
+  app.use(nodeRoutes(admission, nodeRegistry));
 
   app.use("/api", notFound);
   app.use(jsonErrors);

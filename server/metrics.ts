@@ -1,86 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 
-/**
- * Arena's Prometheus metrics, one registry for the process. Rooms hold
- * pre-labelled children so the hot path (per tick, per message) does no label lookup.
- */
-export const registry = new Registry();
-collectDefaultMetrics({ register: registry });
-
-/** Rooms alive on this node; rooms add and remove themselves, the gauges read it at scrape time. */
-export const liveRooms = new Set<{ readonly roomName: string; readonly clients: { readonly length: number } }>();
-
-function countByType(count: (room: { clients: { length: number } }) => number): Map<string, number> {
-  const byType = new Map<string, number>();
-  for (const room of liveRooms) byType.set(room.roomName, (byType.get(room.roomName) ?? 0) + count(room));
-  return byType;
-}
-
-new Gauge({
-  name: "arena_rooms", help: "Rooms open on this node, by room type.", labelNames: ["type"], registers: [registry],
-  collect() {
-    this.reset();
-    for (const [type, n] of countByType(() => 1)) this.labels(type).set(n);
-  },
-});
-new Gauge({
-  name: "arena_clients", help: "Connected clients on this node, by room type.", labelNames: ["type"], registers: [registry],
-  collect() {
-    this.reset();
-    for (const [type, n] of countByType((room) => room.clients.length)) this.labels(type).set(n);
-  },
-});
-export const tickDuration = new Histogram({
-  name: "arena_tick_duration_seconds",
-  help: "Work time of one loop wake: the fixed steps it ran plus the state patch.",
-  labelNames: ["type"],
-  buckets: [0.000025, 0.00005, 0.000075, 0.0001, 0.00015, 0.0002, 0.00025, 0.0003, 0.0004, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.008, 0.012, 0.016, 0.033],
-  registers: [registry],
-});
-export const tickInterval = new Histogram({
-  name: "arena_tick_interval_seconds",
-  help: "Wall time between two loop wakes that ran steps (target 1/60 s).",
-  labelNames: ["type"],
-  buckets: [0.010, 0.014, 0.015, 0.016, 0.0165, 0.0167, 0.017, 0.0175, 0.018, 0.019, 0.020, 0.025, 0.033, 0.050],
-  registers: [registry],
-});
-export const tickJitter = new Histogram({
-  name: "arena_tick_jitter_seconds",
-  help: "|interval between two loop wakes that ran steps - the fixed step|: how unevenly patches leave.",
-  labelNames: ["type"],
-  buckets: [0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.006, 0.008, 0.012, 0.017, 0.025, 0.05, 0.1],
-  registers: [registry],
-});
-export const stepsTotal = new Counter({
-  name: "arena_simulation_steps_total", help: "Fixed simulation steps run.", labelNames: ["type"], registers: [registry],
-});
-
-/**
- * Records one loop wake that ran simulation steps. Every room with a game loop
- * (and the benchmark's peers) records through this, so tick figures are measured
- * the same way everywhere.
- */
-export class TickRecorder {
-  private readonly steps;
-  private readonly work;
-  private readonly interval;
-  private readonly jitter;
-
-  constructor(roomType: string, private readonly stepSeconds: number) {
-    this.steps = stepsTotal.labels(roomType);
-    this.work = tickDuration.labels(roomType);
-    this.interval = tickInterval.labels(roomType);
-    this.jitter = tickJitter.labels(roomType);
-  }
-
-  record(steps: number, workMs: number, sinceLastWakeMs: number): void {
-    this.steps.inc(steps);
-    this.work.observe(workMs / 1000);
-    this.interval.observe(sinceLastWakeMs / 1000);
-    this.jitter.observe(Math.abs(sinceLastWakeMs / 1000 - this.stepSeconds));
-  }
-}
-
 /** A running total a hot path adds to with a plain `+=`. */
 export interface Tally {
   value: number;
@@ -92,10 +11,10 @@ export interface Tally {
  * showed in the benchmark's profile. Here the hot path adds to a Tally and the
  * totals are handed to prom-client only when /metrics is scraped.
  */
-class HotCounter {
+export class HotCounter {
   private readonly tallies = new Map<string, { labels: string[]; tally: Tally }>();
 
-  constructor(name: string, help: string, labelNames: string[]) {
+  constructor(registry: Registry, name: string, help: string, labelNames: string[]) {
     const tallies = this.tallies;
     new Counter({
       name, help, labelNames, registers: [registry],
@@ -115,71 +34,170 @@ class HotCounter {
   }
 }
 
-export const bytesSent = new HotCounter(
-  "arena_bytes_sent_total", "Bytes written to client sockets, by room type and kind (patch, message, protocol).", ["type", "kind"],
-);
-export const patchesSent = new HotCounter(
-  "arena_patches_total",
-  "Tick patches sent, by room type and encoding: shared (encoded once for every client) or per_view (a client's view had private changes of its own).",
-  ["type", "encoding"],
-);
-export const messagesIn = new HotCounter(
-  "arena_messages_in_total", "Client messages received, by room type and message type.", ["type", "message"],
-);
-export const messagesOut = new HotCounter(
-  "arena_messages_out_total", "Messages sent to clients (not patches), by room type and message type.", ["type", "message"],
-);
-export const inputsRejected = new Counter({
-  name: "arena_inputs_rejected_total", help: "Inputs dropped or clamped, by reason.", labelNames: ["reason"], registers: [registry],
-});
-export const errorsSent = new Counter({
-  name: "arena_errors_sent_total", help: "`error` messages sent, by code.", labelNames: ["code"], registers: [registry],
-});
-export const disconnects = new Counter({
-  name: "arena_disconnects_total", help: "Client disconnects, by close code.", labelNames: ["type", "code"], registers: [registry],
-});
+/** What the room gauges count: rooms add and remove themselves, the gauges read them at scrape time. */
+interface CountedRoom {
+  readonly roomName: string;
+  readonly clients: { readonly length: number };
+}
 
 /**
- * Where the signage subscriber gauge reads its counts at scrape time: the
- * composition root adds one source per fan-out (signage channels only: match
- * channels are per room and would explode the label set).
+ * One server's Prometheus metrics and their registry (/metrics), built by the
+ * composition root and handed to what records into them. Rooms hold
+ * pre-labelled children so the hot path (per tick, per message) does no label lookup.
  */
-export const signageSubscriberSources = new Set<() => Iterable<[channel: string, subscribers: number]>>();
-new Gauge({
-  name: "arena_signage_subscribers",
-  help: "Local subscribers per signage channel.",
-  labelNames: ["channel"],
-  registers: [registry],
-  collect() {
-    this.reset();
-    for (const source of signageSubscriberSources) for (const [channel, n] of source()) this.labels(channel).inc(n);
-  },
-});
+export class ArenaMetrics {
+  readonly registry = new Registry();
+  /** Rooms alive on this node. */
+  readonly liveRooms = new Set<CountedRoom>();
+  /**
+   * Where the signage subscriber gauge reads its counts at scrape time (signage
+   * channels only: match channels are per room and would explode the label set).
+   */
+  readonly signageSubscriberSources = new Set<() => Iterable<[channel: string, subscribers: number]>>();
 
-export const fanoutPublishes = new Counter({
-  name: "arena_fanout_publishes_total", help: "Numbered channel messages published on this node.", registers: [registry],
-});
-export const fanoutDeliveries = new Counter({
-  name: "arena_fanout_deliveries_total", help: "Signage broadcasts handed to display and operator sockets on this node.", registers: [registry],
-});
-export const fanoutLatency = new Histogram({
-  name: "arena_fanout_latency_seconds",
-  help: "Publish (seq assigned) to hand-off to a subscriber's socket, per delivery.",
-  buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
-  registers: [registry],
-});
-export const connectionsRefused = new Counter({
-  name: "arena_connections_refused_total",
-  help: "WebSocket upgrades and matchmaking requests refused before any room work, by code.",
-  labelNames: ["code"],
-  registers: [registry],
-});
-export const authRefused = new Counter({
-  name: "arena_auth_refused_total", help: "Tokens refused (matchmaking and HTTP), by code.", labelNames: ["code"], registers: [registry],
-});
-export const messagesDropped = new Counter({
-  name: "arena_messages_rate_limited_total",
-  help: "Client messages dropped for exceeding their type's rate, by room type and message type.",
-  labelNames: ["type", "message"],
-  registers: [registry],
-});
+  readonly tickDuration: Histogram<"type">;
+  readonly tickInterval: Histogram<"type">;
+  readonly tickJitter: Histogram<"type">;
+  readonly stepsTotal: Counter<"type">;
+  readonly bytesSent: HotCounter;
+  readonly patchesSent: HotCounter;
+  readonly messagesIn: HotCounter;
+  readonly messagesOut: HotCounter;
+  readonly inputsRejected: Counter<"reason">;
+  readonly errorsSent: Counter<"code">;
+  readonly disconnects: Counter<"type" | "code">;
+  readonly fanoutPublishes: Counter;
+  readonly fanoutDeliveries: Counter;
+  readonly fanoutLatency: Histogram;
+  readonly connectionsRefused: Counter<"code">;
+  readonly authRefused: Counter<"code">;
+  readonly messagesDropped: Counter<"type" | "message">;
+
+  constructor() {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    const liveRooms = this.liveRooms;
+    const countByType = (count: (room: CountedRoom) => number): Map<string, number> => {
+      const byType = new Map<string, number>();
+      for (const room of liveRooms) byType.set(room.roomName, (byType.get(room.roomName) ?? 0) + count(room));
+      return byType;
+    };
+    new Gauge({
+      name: "arena_rooms", help: "Rooms open on this node, by room type.", labelNames: ["type"], registers,
+      collect() {
+        this.reset();
+        for (const [type, n] of countByType(() => 1)) this.labels(type).set(n);
+      },
+    });
+    new Gauge({
+      name: "arena_clients", help: "Connected clients on this node, by room type.", labelNames: ["type"], registers,
+      collect() {
+        this.reset();
+        for (const [type, n] of countByType((room) => room.clients.length)) this.labels(type).set(n);
+      },
+    });
+    this.tickDuration = new Histogram({
+      name: "arena_tick_duration_seconds",
+      help: "Work time of one loop wake: the fixed steps it ran plus the state patch.",
+      labelNames: ["type"],
+      buckets: [0.000025, 0.00005, 0.000075, 0.0001, 0.00015, 0.0002, 0.00025, 0.0003, 0.0004, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.005, 0.008, 0.012, 0.016, 0.033],
+      registers,
+    });
+    this.tickInterval = new Histogram({
+      name: "arena_tick_interval_seconds",
+      help: "Wall time between two loop wakes that ran steps (target 1/60 s).",
+      labelNames: ["type"],
+      buckets: [0.010, 0.014, 0.015, 0.016, 0.0165, 0.0167, 0.017, 0.0175, 0.018, 0.019, 0.020, 0.025, 0.033, 0.050],
+      registers,
+    });
+    this.tickJitter = new Histogram({
+      name: "arena_tick_jitter_seconds",
+      help: "|interval between two loop wakes that ran steps - the fixed step|: how unevenly patches leave.",
+      labelNames: ["type"],
+      buckets: [0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.006, 0.008, 0.012, 0.017, 0.025, 0.05, 0.1],
+      registers,
+    });
+    this.stepsTotal = new Counter({
+      name: "arena_simulation_steps_total", help: "Fixed simulation steps run.", labelNames: ["type"], registers,
+    });
+    this.bytesSent = new HotCounter(this.registry, "arena_bytes_sent_total", "Bytes written to client sockets, by room type and kind (patch, message, protocol).", ["type", "kind"]);
+    this.patchesSent = new HotCounter(this.registry, "arena_patches_total",
+      "Tick patches sent, by room type and encoding: shared (encoded once for every client) or per_view (a client's view had private changes of its own).",
+      ["type", "encoding"]);
+    this.messagesIn = new HotCounter(this.registry, "arena_messages_in_total", "Client messages received, by room type and message type.", ["type", "message"]);
+    this.messagesOut = new HotCounter(this.registry, "arena_messages_out_total", "Messages sent to clients (not patches), by room type and message type.", ["type", "message"]);
+    this.inputsRejected = new Counter({
+      name: "arena_inputs_rejected_total", help: "Inputs dropped or clamped, by reason.", labelNames: ["reason"], registers,
+    });
+    this.errorsSent = new Counter({
+      name: "arena_errors_sent_total", help: "`error` messages sent, by code.", labelNames: ["code"], registers,
+    });
+    this.disconnects = new Counter({
+      name: "arena_disconnects_total", help: "Client disconnects, by close code.", labelNames: ["type", "code"], registers,
+    });
+    this.fanoutPublishes = new Counter({
+      name: "arena_fanout_publishes_total", help: "Numbered channel messages published on this node.", registers,
+    });
+    this.fanoutDeliveries = new Counter({
+      name: "arena_fanout_deliveries_total", help: "Signage broadcasts handed to display and operator sockets on this node.", registers,
+    });
+    this.fanoutLatency = new Histogram({
+      name: "arena_fanout_latency_seconds",
+      help: "Publish (seq assigned) to hand-off to a subscriber's socket, per delivery.",
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+      registers,
+    });
+    this.connectionsRefused = new Counter({
+      name: "arena_connections_refused_total",
+      help: "WebSocket upgrades and matchmaking requests refused before any room work, by code.",
+      labelNames: ["code"],
+      registers,
+    });
+    this.authRefused = new Counter({
+      name: "arena_auth_refused_total", help: "Tokens refused (matchmaking and HTTP), by code.", labelNames: ["code"], registers,
+    });
+    this.messagesDropped = new Counter({
+      name: "arena_messages_rate_limited_total",
+      help: "Client messages dropped for exceeding their type's rate, by room type and message type.",
+      labelNames: ["type", "message"],
+      registers,
+    });
+    const sources = this.signageSubscriberSources;
+    new Gauge({
+      name: "arena_signage_subscribers",
+      help: "Local subscribers per signage channel.",
+      labelNames: ["channel"],
+      registers,
+      collect() {
+        this.reset();
+        for (const source of sources) for (const [channel, n] of source()) this.labels(channel).inc(n);
+      },
+    });
+  }
+}
+
+/**
+ * Records one loop wake that ran simulation steps. Every room with a game loop
+ * (and the benchmark's peers) records through this, so tick figures are measured
+ * the same way everywhere.
+ */
+export class TickRecorder {
+  private readonly steps;
+  private readonly work;
+  private readonly interval;
+  private readonly jitter;
+
+  constructor(metrics: ArenaMetrics, roomType: string, private readonly stepSeconds: number) {
+    this.steps = metrics.stepsTotal.labels(roomType);
+    this.work = metrics.tickDuration.labels(roomType);
+    this.interval = metrics.tickInterval.labels(roomType);
+    this.jitter = metrics.tickJitter.labels(roomType);
+  }
+
+  record(steps: number, workMs: number, sinceLastWakeMs: number): void {
+    this.steps.inc(steps);
+    this.work.observe(workMs / 1000);
+    this.interval.observe(sinceLastWakeMs / 1000);
+    this.jitter.observe(Math.abs(sinceLastWakeMs / 1000 - this.stepSeconds));
+  }
+}

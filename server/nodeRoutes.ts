@@ -1,6 +1,6 @@
 import { monitor } from "@colyseus/monitor";
 import { Router } from "express";
-import type { Auth } from "./auth/Auth";
+import type { Admission } from "./admission";
 import { requireRole } from "./auth/requireRole";
 import type { NodeRegistry } from "./cluster/NodeRegistry";
 
@@ -9,10 +9,10 @@ import type { NodeRegistry } from "./cluster/NodeRegistry";
  * load (`nodeRegistry`: this node's registry once it runs); and Colyseus's own
  * monitor at /colyseus, behind the same operator check.
  */
-export function nodeRoutes(auth: Auth, nodeRegistry: () => NodeRegistry | undefined): Router {
+export function nodeRoutes(admission: Admission, nodeRegistry: () => NodeRegistry | undefined): Router {
   const router = Router();
-  router.use("/colyseus", requireRole(auth, "operator"), monitor());
-  router.get("/api/nodes", requireRole(auth, "operator"), (_req, res, next) => {
+  router.use("/colyseus", requireRole(admission, "operator"), monitor());
+  router.get("/api/nodes", requireRole(admission, "operator"), (_req, res, next) => {
     const registry = nodeRegistry();
     if (!registry) return res.json({ nodes: [] });
     registry.list().then((nodes) => res.json({ nodes }), next);

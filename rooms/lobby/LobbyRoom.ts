@@ -11,7 +11,6 @@ import { ApiError } from "../../server/ApiError";
 import type { Role } from "../../server/auth/identity";
 import { RELIST_CHANNEL } from "../../server/cluster/keys";
 import { logger } from "../../server/logger";
-import { fanoutDeliveries, fanoutLatency } from "../../server/metrics";
 
 /** A lobby client's signage subscriptions: content, plus request-sync for operators. */
 interface Watch {
@@ -126,8 +125,8 @@ export class LobbyRoom extends ArenaRoom {
     const content = new Subscription(fanout, signageChannelKey(channel), {
       message: (m) => {
         this.sendEncoded(client, ServerMessageType.BROADCAST, broadcasts.bytesOf(m));
-        fanoutDeliveries.inc();
-        fanoutLatency.observe((Date.now() - m.ts) / 1000);
+        this.metrics.fanoutDeliveries.inc();
+        this.metrics.fanoutLatency.observe((Date.now() - m.ts) / 1000);
       },
       gap: (_key, afterSeq) => this.sendTo(client, ServerMessageType.GAP, { channel, after: afterSeq } satisfies GapNotice),
       reset: (_key, newEpoch) => this.sendTo(client, ServerMessageType.RESET, { channel, epoch: newEpoch } satisfies ResetNotice),

@@ -30,7 +30,7 @@ export function signageRoutes({ config, admission, fanout, broadcasts }: ArenaCo
 
   router.post(
     "/api/channels/:channel/messages",
-    requireRole(admission.auth, "operator"),
+    requireRole(admission, "operator"),
     rateLimitPerIp("publish", config.ARENA_PUBLISH_REQUESTS_PER_MINUTE, config.ARENA_TRUST_PROXY),
     (req, res, next) => {
       const body = PublishMessage.safeParse({ ...req.body, channel: req.params.channel });
@@ -39,7 +39,7 @@ export function signageRoutes({ config, admission, fanout, broadcasts }: ArenaCo
     },
   );
 
-  router.get("/api/channels/:channel/messages", requireRole(admission.auth, "display", "operator"), (req, res, next) => {
+  router.get("/api/channels/:channel/messages", requireRole(admission, "display", "operator"), (req, res, next) => {
     const query = AfterQuery.safeParse(req.query);
     if (!query.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(query.error)));
     const from = { epoch: query.data.epoch, seq: query.data.after };

@@ -26,11 +26,11 @@ export function authRoutes(admission: Admission): Router {
     );
   });
 
-  router.get("/api/whoami", requireRole(auth, ...ROLES), (_req, res) => {
+  router.get("/api/whoami", requireRole(admission, ...ROLES), (_req, res) => {
     res.json(identityOf(res));
   });
 
-  router.get("/api/connections", requireRole(auth, "operator"), (_req, res, next) => {
+  router.get("/api/connections", requireRole(admission, "operator"), (_req, res, next) => {
     admission.connections.top(20).then(
       (top) => res.json({ maxPerIp: config.ARENA_MAX_CONNECTIONS_PER_IP, top }),
       next,

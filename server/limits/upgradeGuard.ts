@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { matchMaker } from "@colyseus/core";
 import { ErrorCode, ERROR_STATUS } from "../../schema/codes";
-import { connectionsRefused } from "../metrics";
+import type { ArenaMetrics } from "../metrics";
 import type { ConnectionLimiter } from "./ConnectionLimiter";
 import { clientIp } from "./clientIp";
 
@@ -14,7 +14,7 @@ type VerifyCallback = (result: boolean, code?: number, message?: string) => void
  * already at its connection cap; an admitted connection is counted until its
  * socket closes.
  */
-export function guardUpgrades(connections: ConnectionLimiter, trustProxy: boolean) {
+export function guardUpgrades(connections: ConnectionLimiter, trustProxy: boolean, { connectionsRefused }: ArenaMetrics) {
   return (info: { req: IncomingMessage }, done: VerifyCallback): void => {
     const { req } = info;
     // Same parsing as @colyseus/ws-transport's onConnection: /<processId>/<roomId>?sessionId=...

@@ -4,7 +4,7 @@ import { QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
 import { encodeInputFrame } from "../../schema/inputFrame";
 import { arenaForSuite, joinMatch, waitFor } from "../helpers";
 
-/** What ops scrape: GET /metrics and /healthz while a match is played (the registry is per process, so figures are compared before and after). */
+/** What ops scrape: GET /metrics and /healthz while a match is played (figures are compared before and after). */
 describe("server metrics", () => {
   const arena = arenaForSuite(2579, { ARENA_COUNTDOWN_SECONDS: "30" });
 

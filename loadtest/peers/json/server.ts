@@ -8,10 +8,11 @@ import http from "node:http";
 import { WebSocket, WebSocketServer } from "ws";
 import { Simulation } from "../../../rooms/match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "../../../rooms/match/rules";
-import { registry, TickRecorder } from "../../../server/metrics";
+import { ArenaMetrics, TickRecorder } from "../../../server/metrics";
 import type { JsonClientMessage, JsonMatchState, JsonServerMessage } from "./protocol";
 
-const ticks = new TickRecorder("match", TICK_SECONDS);
+const metrics = new ArenaMetrics();
+const ticks = new TickRecorder(metrics, "match", TICK_SECONDS);
 
 class JsonMatch {
   readonly sim = new Simulation({ inputQueueSize: Infinity });
@@ -88,8 +89,8 @@ const server = http.createServer(async (req, res) => {
     res.setHeader("content-type", "application/json");
     res.end(JSON.stringify({ ok: true }));
   } else if (req.url === "/metrics") {
-    res.setHeader("content-type", registry.contentType);
-    res.end(await registry.metrics());
+    res.setHeader("content-type", metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
   } else {
     res.statusCode = 404;
     res.end();

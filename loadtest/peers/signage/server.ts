@@ -9,8 +9,10 @@
  */
 import http from "node:http";
 import { WebSocket, WebSocketServer } from "ws";
-import { fanoutLatency, registry } from "../../../server/metrics";
+import { ArenaMetrics } from "../../../server/metrics";
 import type { PeerBroadcast } from "./protocol";
+
+const metrics = new ArenaMetrics();
 
 const channels = new Map<string, Set<WebSocket>>();
 const seqs = new Map<string, number>();
@@ -23,7 +25,7 @@ function publish(channel: string, payload: unknown): number {
   const frame = JSON.stringify({ type: "broadcast", channel, seq, payload } satisfies PeerBroadcast);
   for (const socket of channels.get(channel) ?? []) {
     socket.send(frame);
-    fanoutLatency.observe((Date.now() - publishedAt) / 1000);
+    metrics.fanoutLatency.observe((Date.now() - publishedAt) / 1000);
   }
   return seq;
 }
@@ -50,8 +52,8 @@ const server = http.createServer(async (req, res) => {
     res.setHeader("content-type", "application/json");
     res.end(JSON.stringify({ ok: true }));
   } else if (url.pathname === "/metrics") {
-    res.setHeader("content-type", registry.contentType);
-    res.end(await registry.metrics());
+    res.setHeader("content-type", metrics.registry.contentType);
+    res.end(await metrics.registry.metrics());
   } else {
     res.statusCode = 404;
     res.end();

@@ -2,7 +2,7 @@ import { Client, Room } from "@colyseus/core";
 import { Simulation } from "../../../rooms/match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "../../../rooms/match/rules";
 import type { PlayerInput } from "../../../schema/input";
-import { TickRecorder } from "../../../server/metrics";
+import { ArenaMetrics, TickRecorder } from "../../../server/metrics";
 import { StockMatchState, StockPlayerState } from "./StockMatchState";
 
 interface TickAwaitingPatch {
@@ -23,11 +23,13 @@ export class StockMatchRoom extends Room<StockMatchState> {
   private readonly sim = new Simulation({ inputQueueSize: Infinity });
   private readonly fixedTimeStep = 1000 / 60;
   private elapsedTime = 0;
-  private readonly ticks = new TickRecorder("match", TICK_SECONDS);
+  private ticks!: TickRecorder;
   private lastWake = performance.now();
   private awaitingPatch: TickAwaitingPatch | undefined;
 
-  onCreate(): void {
+  /** `metrics`: the peer's own, handed over in the room definition's options. */
+  onCreate({ metrics }: { metrics: ArenaMetrics }): void {
+    this.ticks = new TickRecorder(metrics, "match", TICK_SECONDS);
     this.setState(new StockMatchState());
     this.setPatchRate(1000 / 60);
     this.onMessage("input", (client, input: PlayerInput) => {
