@@ -22,6 +22,17 @@ export type ConnectionStatus = "connected" | "reconnecting" | "rejoined" | "gone
 /** Colyseus matchmaking: no such room (disposed, or its node died and was cleaned up). */
 const MATCHMAKE_INVALID_ROOM_ID = 4212;
 
+/**
+ * How long matchmaking must keep answering 4212 to a reconnection before the
+ * match is taken for gone (within the grace window). A node writes its rooms
+ * back into a Redis that restarted empty only once all its connections are
+ * ready again (ioredis waits up to 2 s between attempts), and a reconnection
+ * queued during the outage is answered before that: 4212 for a match that runs.
+ */
+export const MATCH_GONE_CONFIRM_MS = 5000;
+/** While a 4212 is being confirmed, the reconnection is tried again at least this often. */
+const MATCH_GONE_RECHECK_MS = 500;
+
 /** What to draw this frame. */
 export interface MatchFrame {
   /** The own player at its predicted position, facing its latest aim; undefined before the first state. */
@@ -80,6 +91,45 @@ async function throughAnyEndpoint(endpoints: EndpointRotation, join: (client: Cl
 
 /** How a retry loop ended: seated, or settled by an answer that retrying cannot change, or out of time. */
 type RetryOutcome = { room: Room<MatchState> } | { settled: number } | { timedOut: true };
+
+/** What a retry loop makes of each failed try. */
+interface RetryJudge {
+  /** The code that ends the retries (retrying cannot change the answer), or undefined to go on. */
+  settles(error: unknown): number | undefined;
+  /** A wait shorter than the backoff's before the next try, while an answer is being confirmed. */
+  recheckMs?(): number | undefined;
+}
+
+/**
+ * Judges reconnection answers: 4212 (matchmaking knows no such match) settles
+ * as MATCH_GONE only once it has persisted for MATCH_GONE_CONFIRM_MS, since the
+ * store may have come back without the match moments before its node writes
+ * it back. Other failures (a dead endpoint, a node still noticing the drop)
+ * neither settle nor interrupt the confirmation.
+ */
+class ReconnectionJudge implements RetryJudge {
+  private goneSince?: number;
+  private lastSaidGone = false;
+
+  settles(error: unknown): number | undefined {
+    this.lastSaidGone = (error as { code?: number }).code === MATCHMAKE_INVALID_ROOM_ID;
+    if (!this.lastSaidGone) return undefined;
+    this.goneSince ??= Date.now();
+    return Date.now() - this.goneSince >= MATCH_GONE_CONFIRM_MS ? CloseCode.MATCH_GONE : undefined;
+  }
+
+  recheckMs(): number | undefined {
+    return this.goneSince === undefined ? undefined : MATCH_GONE_RECHECK_MS;
+  }
+
+  /** Why the seat is lost when the grace window ran out: gone if matchmaking said so last, else out of reach. */
+  get outOfTime(): number {
+    return this.lastSaidGone ? CloseCode.MATCH_GONE : CloseCode.SEAT_LOST;
+  }
+}
+
+/** No answer ends the retries early: only the grace window does (joining a new match). */
+const NEVER_SETTLES: RetryJudge = { settles: () => undefined };
 
 /**
  * A player's seat in a match that survives network drops and lost nodes. On an
@@ -164,8 +214,8 @@ export class MatchSession {
   /**
    * Status changes, with a code saying why: with "reconnecting" the close code
    * of the connection lost (1006 for a network drop); with "rejoined" and
-   * "gone" why the seat was lost: CloseCode.MATCH_GONE (the match no longer
-   * exists), CloseCode.SEAT_LOST (the grace window passed before any endpoint
+   * "gone" why the seat was lost: CloseCode.MATCH_GONE (matchmaking has not
+   * known the match for MATCH_GONE_CONFIRM_MS), CloseCode.SEAT_LOST (the grace window passed before any endpoint
    * reached it), CloseCode.SERVER_SHUTTING_DOWN (its node drained), or the
    * server's close code when it ended the seat (e.g. 4400; 4000 after `leave`).
    */
@@ -280,7 +330,7 @@ export class MatchSession {
     if (!this.rejoinOptions) return this.setStatus("gone", lostFor);
     const options = this.rejoinOptions;
     const drained = lostFor === CloseCode.SERVER_SHUTTING_DOWN ? nodeAddressOf(this.room) : undefined;
-    const outcome = await this.retry((client) => client.joinOrCreate<MatchState>("match", options), () => undefined, drained);
+    const outcome = await this.retry((client) => client.joinOrCreate<MatchState>("match", options), NEVER_SETTLES, drained);
     if (!("room" in outcome)) return this.setStatus("gone", lostFor);
     this.adopt(outcome.room, false);
     this.setStatus("rejoined", lostFor);
@@ -290,27 +340,26 @@ export class MatchSession {
   /** Reconnects to the seat through any endpoint; undefined once back in it, else why it is lost. */
   private async retakeSeat(): Promise<number | undefined> {
     const token = this.room.reconnectionToken;
-    // Matchmaking no longer knows the match: it is gone (disposed, or its node died and was cleaned up).
-    // Anything else may pass: a dead endpoint, a node still noticing the drop, a dead node not yet cleaned up.
-    const gone = (error: unknown) => ((error as { code?: number }).code === MATCHMAKE_INVALID_ROOM_ID ? CloseCode.MATCH_GONE : undefined);
-    const outcome = await this.retry((client) => client.reconnect<MatchState>(token), gone);
+    const judge = new ReconnectionJudge();
+    const outcome = await this.retry((client) => client.reconnect<MatchState>(token), judge);
     if ("room" in outcome) {
       this.adopt(outcome.room, true);
       this.setStatus("connected");
       return undefined;
     }
-    return "settled" in outcome ? outcome.settled : CloseCode.SEAT_LOST;
+    return "settled" in outcome ? outcome.settled : judge.outOfTime;
   }
 
   /**
-   * Calls `attempt` with backoff until it seats the player, `settles` names
-   * an error that retrying cannot change, or the grace window passes. Each
+   * Calls `attempt` with backoff until it seats the player, `judge` settles
+   * on an error that retrying cannot change, or the grace window passes. Each
    * failure moves on to the next endpoint; endpoints at `avoid` are never used.
    */
-  private async retry(attempt: (client: Client) => Promise<Room<MatchState>>, settles: (error: unknown) => number | undefined, avoid?: string): Promise<RetryOutcome> {
+  private async retry(attempt: (client: Client) => Promise<Room<MatchState>>, judge: RetryJudge, avoid?: string): Promise<RetryOutcome> {
     const deadline = Date.now() + this.policy.giveUpAfterMs;
     for (let n = 0; Date.now() < deadline; n++) {
-      const delay = Math.min(backoffDelay(n, this.policy), Math.max(0, deadline - Date.now()));
+      const wait = Math.min(backoffDelay(n, this.policy), judge.recheckMs?.() ?? Infinity);
+      const delay = Math.min(wait, Math.max(0, deadline - Date.now()));
       await new Promise((resolve) => setTimeout(resolve, delay));
       const endpoint = this.endpoints.pick(avoid);
       if (!endpoint || this.ended) break;
@@ -323,7 +372,7 @@ export class MatchSession {
         }
         return { room };
       } catch (error) {
-        const settled = settles(error);
+        const settled = judge.settles(error);
         if (settled !== undefined) return { settled };
         this.endpoints.advance();
       }
