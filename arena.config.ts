@@ -10,6 +10,7 @@ import { channelStoreFor } from "./rooms/fanout";
 import { LobbyRoom } from "./rooms/lobby/LobbyRoom";
 import { BroadcastEncoder, signageSubscribers } from "./rooms/lobby/signage";
 import { signageRoutes } from "./rooms/lobby/signageRoutes";
+import { userRoutes } from "./rooms/user/userRoutes";
 import { Admission } from "./server/admission";
 import { Auth } from "./server/auth/Auth";
 import { loadConfig } from "./server/config";
@@ -108,7 +109,7 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
         metrics,
         isReady: () => readiness(drain, () => storeReachable(backend)),
         nodeRegistry: () => registry,
-        routes: [signageRoutes(context)],
+        routes: [signageRoutes(context), userRoutes(context)],
       });
       if (settings.ARENA_WEB_PAGES) await mountWebPages(app);
     },

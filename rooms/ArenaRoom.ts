@@ -1,15 +1,18 @@
 import { Client, Room, ServerError } from "@colyseus/core";
 import type { AuthContext, RoomException } from "@colyseus/core";
 import { CloseCode, closeCodeMeaning, ErrorCode, ErrorMessage } from "../schema/codes";
+import { describeIssues, USER_POST, UserPost } from "../schema/messages";
 import { ApiError } from "../server/ApiError";
 import type { Identity, Role } from "../server/auth/identity";
 import type { ArenaConfig } from "../server/config";
 import { isWellFormedFrame } from "../server/runtime/frameCheck";
 import { RateLimit, TokenBucket } from "../server/runtime/TokenBucket";
-import type { ArenaMetrics, Tally } from "../server/metrics";
+import { ArenaMetrics, RelayRecorder, Tally } from "../server/metrics";
 import { logger } from "../server/logger";
 import { contextIp } from "../server/limits/clientIp";
 import type { ArenaContext } from "./ArenaContext";
+import type { ChannelPosition } from "./fanout/Fanout";
+import { UserFeeds } from "./user/UserFeeds";
 
 interface Window {
   count: number;
@@ -17,6 +20,9 @@ interface Window {
 }
 
 const WS_OPEN = 1;
+
+/** A device's posts to its own user channel, per client, in any room. */
+const USER_POST_RATE: RateLimit = { perSecond: 10, burst: 20 };
 
 
 /**
@@ -38,6 +44,12 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   protected readonly context: ArenaContext = contextOf(this.constructor as typeof ArenaRoom);
   protected readonly config: ArenaConfig = this.context.config;
   protected readonly metrics: ArenaMetrics = this.context.metrics;
+  /** Each connection's feed of its identity's user channel; rooms open it as a client joins (`openUserFeed`). */
+  protected readonly userFeeds = new UserFeeds(
+    this.context.fanout,
+    (sessionId, type, message) => this.sendToSession(sessionId, type, message),
+    new RelayRecorder(this.metrics, "user"),
+  );
   /** Read on every client frame: a field of the room rather than a lookup in the config. */
   private readonly maxMessageBytes = this.config.ARENA_MAX_MESSAGE_BYTES;
   /**
@@ -75,12 +87,35 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
       this.metrics.messagesIn.tally(this.roomName, "unknown").value++;
       this.refuse(client, ErrorCode.UNKNOWN_TYPE, `unknown message type ${JSON.stringify(String(type)).slice(0, 64)}`);
     });
+    // Every room takes a device's post to its own user channel.
+    this.handle(USER_POST, USER_POST_RATE, (client, message) => this.onUserPost(client, message));
+  }
+
+  /** Starts `client`'s feed of its identity's user channel, from `from` (a device catching up) or from now on. */
+  protected openUserFeed(client: Client, from?: ChannelPosition): void {
+    this.userFeeds.open(client.sessionId, this.identity(client).sub, from);
+  }
+
+  private onUserPost(client: Client, message: unknown): void {
+    const parsed = UserPost.safeParse(message);
+    if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `user refused: ${describeIssues(parsed.error)}`);
+    this.userFeeds.post(client.sessionId, this.identity(client).sub, parsed.data.payload).catch((error: unknown) => {
+      // Not numbered, so delivered to nobody: the device hears it and may send again.
+      if (error instanceof ApiError) this.sendError(client, error.code, `user message not sent: ${error.message}`);
+      else logger.error({ err: error, room: this.roomId }, "user message not posted");
+    });
   }
 
   /** Sends a message to one client, counted by type. */
   protected sendTo(client: Client, type: string, message?: unknown): void {
     this.outTally(type).value++;
     client.send(type, message);
+  }
+
+  /** Sends to the client of `sessionId` if it is connected (a held seat has none until it reconnects). */
+  protected sendToSession(sessionId: string, type: string, message?: unknown): void {
+    const client = this.clients.getById(sessionId);
+    if (client) this.sendTo(client, type, message);
   }
 
   /** Sends pre-encoded message bytes (encoded once for many clients), counted by type. */
@@ -106,6 +141,11 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     if (type === "*") return super.onMessage(type, callback);
     const limit = this.messageRates[type];
     if (!limit) throw new Error(`room ${this.roomName}: message type ${String(type)} has no rate in messageRates`);
+    return this.handle(type, limit, callback, validate);
+  }
+
+  /** Registers `callback` for `type` behind the per-client `limit`, counted. */
+  private handle(type: string | number, limit: RateLimit, callback: (client: Client, message: any) => void, validate?: (message: unknown) => unknown): any {
     const typeName = String(type);
     const received = this.metrics.messagesIn.tally(this.roomName, typeName);
     const buckets = new WeakMap<Client, TokenBucket>();
@@ -218,7 +258,10 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     if (code !== undefined && closeCodeMeaning(code).clientCaused) this.kicked.add(client);
     const refused = this.socketErrors.get(client);
     if (refused) logger.warn({ room: this.roomId, session: client.sessionId, ...refused, code }, "client closed by the socket layer for what it sent");
-    return super._onLeave(client, code);
+    this.userFeeds.pause(client.sessionId);
+    // onLeave settles once the seat is decided: back (a reconnection, resumed by the room) or gone.
+    await super._onLeave(client, code);
+    if (!this.clients.getById(client.sessionId)) this.userFeeds.close(client.sessionId);
   }
 
   protected override _dispose(): Promise<unknown> {

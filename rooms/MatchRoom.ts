@@ -14,7 +14,7 @@ import { clampInput } from "../schema/input";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import type { MatchListingMetadata } from "../schema/listing";
 import { FixedStepLoop } from "../server/runtime/FixedStepLoop";
-import { TickRecorder } from "../server/metrics";
+import { RelayRecorder, TickRecorder } from "../server/metrics";
 
 /**
  * Adapter between Colyseus and the rules: validated, clamped messages become inputs,
@@ -60,10 +60,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       rewindMs: this.config.ARENA_REWIND_MS,
     });
     const chatLimits = { maxLength: this.config.ARENA_CHAT_MAX_LENGTH, typingDebounceMs: this.config.ARENA_TYPING_DEBOUNCE_SECONDS * 1000 };
-    this.channels = new MatchChannels(this.context.fanout, this.roomId, chatLimits, (sessionId, type, message) => {
-      const client = this.clients.getById(sessionId);
-      if (client) this.sendTo(client, type, message);
-    });
+    this.channels = new MatchChannels(this.context.fanout, this.roomId, chatLimits, (sessionId, type, message) => this.sendToSession(sessionId, type, message), new RelayRecorder(this.metrics, "chat"));
     this.onMessage(MatchMessageType.INPUT, (client, message) => this.onInput(client, message));
     this.onMessage(MatchMessageType.CHAT, (client, message) => this.onChat(client, message));
     this.onMessage(MatchMessageType.TYPING, (client) => this.onTyping(client));
@@ -102,6 +99,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     this.state.players.set(client.sessionId, view);
     copyPlayerState(player, view, this.sim.tick);
     this.channels.join(player);
+    this.openUserFeed(client);
     this.refreshViews();
   }
 
@@ -157,6 +155,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     this.awaitingResume.get(id)?.clear();
     this.awaitingResume.delete(id);
     void this.channels.resume(id, lastSeen);
+    void this.userFeeds.resume(id, lastSeen);
   }
 
   private onResume(client: Client, message: unknown): void {

@@ -1,4 +1,4 @@
-import { matchMaker, ServerError } from "@colyseus/core";
+import { Client, matchMaker, ServerError } from "@colyseus/core";
 import type { AuthContext } from "@colyseus/core";
 import { ArenaRoom } from "./ArenaRoom";
 import { MatchRoom } from "./MatchRoom";
@@ -55,6 +55,10 @@ export class SpectateRoom extends ArenaRoom<MatchState> {
     this.setState(new MatchState());
     copyPublicState(match.state, this.state);
     this.setPatchRate(PATCH_MS);
+  }
+
+  onJoin(client: Client): void {
+    this.openUserFeed(client);
   }
 
   onBeforePatch(): void {

@@ -128,6 +128,7 @@ export const ERROR_STATUS = {
   [ErrorCode.TOKEN_EXPIRED]: 401,
   [ErrorCode.SEAT_INVALID]: 401,
   [ErrorCode.ROLE_FORBIDDEN]: 403,
+  [ErrorCode.FORBIDDEN_CHANNEL]: 403,
   [ErrorCode.GUESTS_DISABLED]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,

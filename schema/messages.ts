@@ -101,3 +101,11 @@ export const LobbyMessageType = {
 /** `spectate` room: the match to watch (a roomId from the lobby listing). */
 export const SpectateJoinOptions = z.object({ match: z.string().min(1).max(64) });
 export type SpectateJoinOptions = z.infer<typeof SpectateJoinOptions>;
+
+/** A device's post to its identity's own user channel (every room takes it): reaches the identity's other connections. */
+export const UserPost = z.object({
+  payload: z.unknown().refine((v) => v !== undefined, "payload is required"),
+});
+
+/** The client -> server message type every room takes for UserPost. */
+export const USER_POST = "user";

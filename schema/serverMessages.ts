@@ -14,6 +14,7 @@ export const ServerMessageType = {
   BROADCAST: "broadcast",
   PUBLISHED: "published",
   REQUEST_SYNC: "request-sync",
+  USER: "user",
   /** Lobby listing, as Colyseus's LobbyRoom: the full list, a match added or changed, a match gone. */
   ROOMS: "rooms",
   ROOM_ADDED: "+",
@@ -71,6 +72,17 @@ export interface Published {
   channel: string;
   epoch: string;
   seq: number;
+}
+
+/** `user`: a message on the identity's own user channel (from a backend, or from another of its devices). */
+export interface UserMessage {
+  /** `user-<sub>`. */
+  channel: string;
+  epoch: string;
+  seq: number;
+  payload: unknown;
+  /** ms since 1970 when it was numbered. */
+  ts: number;
 }
 
 /** `request-sync` (operators): a display asks for the channel's content again. */

@@ -67,8 +67,8 @@ export class ArenaMetrics {
   readonly errorsSent: Counter<"code">;
   readonly disconnects: Counter<"type" | "code">;
   readonly fanoutPublishes: Counter;
-  readonly fanoutDeliveries: Counter;
-  readonly fanoutLatency: Histogram;
+  readonly fanoutLatency: Histogram<"kind">;
+  readonly relayed: Counter<"kind">;
   readonly connectionsRefused: Counter<"code">;
   readonly authRefused: Counter<"code">;
   readonly messagesDropped: Counter<"type" | "message">;
@@ -138,14 +138,15 @@ export class ArenaMetrics {
     this.fanoutPublishes = new Counter({
       name: "arena_fanout_publishes_total", help: "Numbered channel messages published on this node.", registers,
     });
-    this.fanoutDeliveries = new Counter({
-      name: "arena_fanout_deliveries_total", help: "Signage broadcasts handed to display and operator sockets on this node.", registers,
-    });
     this.fanoutLatency = new Histogram({
       name: "arena_fanout_latency_seconds",
-      help: "Publish (seq assigned) to hand-off to a subscriber's socket, per delivery.",
+      help: "Relay latency: publish (seq assigned) to hand-off to a subscriber's socket, per delivery, by channel kind (signage, chat, user).",
+      labelNames: ["kind"],
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
+    });
+    this.relayed = new Counter({
+      name: "arena_fanout_relayed_total", help: "Channel messages handed to subscribers' sockets, by channel kind.", labelNames: ["kind"], registers,
     });
     this.connectionsRefused = new Counter({
       name: "arena_connections_refused_total",
@@ -199,5 +200,25 @@ export class TickRecorder {
     this.work.observe(workMs / 1000);
     this.interval.observe(sinceLastWakeMs / 1000);
     this.jitter.observe(Math.abs(sinceLastWakeMs / 1000 - this.stepSeconds));
+  }
+}
+
+/** The kinds of channel, as the relay metrics label them. */
+export type ChannelKind = "signage" | "chat" | "user";
+
+/** Records channel messages of one kind as they are handed to a subscriber's socket (relay latency and count). */
+export class RelayRecorder {
+  private readonly latency;
+  private readonly count;
+
+  constructor(metrics: ArenaMetrics, kind: ChannelKind) {
+    this.latency = metrics.fanoutLatency.labels(kind);
+    this.count = metrics.relayed.labels(kind);
+  }
+
+  /** One hand-off of a message numbered at `numberedAtMs` (ms since 1970). */
+  record(numberedAtMs: number): void {
+    this.latency.observe((Date.now() - numberedAtMs) / 1000);
+    this.count.inc();
   }
 }

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     },
   });
   const role = Role.safeParse(values.role);
-  if (!role.success) fail("--role must be player, display or operator");
+  if (!role.success) fail("--role must be player, display, operator or service");
   const name = DisplayName.safeParse(values.name);
   if (!name.success) fail("--name must be 1-24 characters");
   const ttl = Number(values.ttl);

@@ -4,6 +4,7 @@ import { ChatMessage, describeIssues, ResumeMessage } from "../../schema/message
 import { ChatDelivery, GapNotice, ResetNotice, ServerMessageType, TypingNotice } from "../../schema/serverMessages";
 import { ApiError } from "../../server/ApiError";
 import { logger } from "../../server/logger";
+import type { RelayRecorder } from "../../server/metrics";
 import type { Fanout, FanoutMessage } from "../fanout/Fanout";
 import { Subscription } from "../fanout/Subscription";
 import { ALL_CHANNEL, matchChannelKey, playerChannel, teamChannel } from "../fanout/keys";
@@ -58,6 +59,7 @@ export class MatchChannels {
     private readonly roomId: string,
     private readonly limits: ChatLimits,
     private readonly send: Send,
+    private readonly relays: RelayRecorder,
   ) {}
 
   join(member: ChannelMember): void {
@@ -165,6 +167,7 @@ export class MatchChannels {
         const payload = m.payload as ChatPayload;
         const delivery: ChatDelivery = { id: `${payload.channel}:${m.epoch}:${m.seq}`, epoch: m.epoch, seq: m.seq, ts: m.ts, ...payload };
         this.send(sessionId, ServerMessageType.CHAT, delivery);
+        this.relays.record(m.ts);
       },
       gap: (_key, after) => this.send(sessionId, ServerMessageType.GAP, { channel: name, after } satisfies GapNotice),
       reset: (_key, epoch) => this.send(sessionId, ServerMessageType.RESET, { channel: name, epoch } satisfies ResetNotice),

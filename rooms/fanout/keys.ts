@@ -15,6 +15,9 @@ export const signageChannelKey = (name: string): string => `${SIGNAGE_PREFIX}${n
 /** The signage channel name of a key, or undefined for other channels. */
 export const signageChannelOf = (key: string): string | undefined =>
   key.startsWith(SIGNAGE_PREFIX) ? key.slice(SIGNAGE_PREFIX.length) : undefined;
+/** The user channel of identity `sub` (its token's subject), as clients see it. */
+export const userChannel = (sub: string): string => `user-${sub}`;
+export const userChannelKey = (sub: string): string => `user:${sub}`;
 /** Where displays' `request-sync` reaches the operators watching a signage channel. */
 export const signageSyncKey = (name: string): string => `signage-sync/${name}`;
 

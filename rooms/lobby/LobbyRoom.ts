@@ -2,7 +2,7 @@ import { Client, matchMaker, ServerError, subscribeLobby } from "@colyseus/core"
 import type { IRoomCache } from "@colyseus/core";
 import { ArenaRoom } from "../ArenaRoom";
 import { Subscription } from "../fanout/Subscription";
-import { signageChannelKey, signageSyncKey } from "../fanout/keys";
+import { signageChannelKey, signageSyncKey, userChannel } from "../fanout/keys";
 import { publishBroadcast, requestSync } from "./signage";
 import { CloseCode, ErrorCode } from "../../schema/codes";
 import { ChannelRequest, describeIssues, LobbyJoinOptions, LobbyMessageType, PublishMessage, SubscribeMessage } from "../../schema/messages";
@@ -11,6 +11,7 @@ import { ApiError } from "../../server/ApiError";
 import type { Role } from "../../server/auth/identity";
 import { RELIST_CHANNEL } from "../../server/cluster/keys";
 import { logger } from "../../server/logger";
+import { RelayRecorder } from "../../server/metrics";
 
 /** A lobby client's signage subscriptions: content, plus request-sync for operators. */
 interface Watch {
@@ -33,6 +34,7 @@ export class LobbyRoom extends ArenaRoom {
     [LobbyMessageType.REQUEST_SYNC]: { perSecond: 1, burst: 5 },
   };
   private readonly watches = new Map<string, Map<string, Watch>>();
+  private readonly relays = new RelayRecorder(this.metrics, "signage");
   private matches = new Map<string, IRoomCache>();
   private unsubscribeLobby?: () => void;
 
@@ -57,6 +59,10 @@ export class LobbyRoom extends ArenaRoom {
       const after = parsed.data.after?.[channel];
       this.subscribe(client, { channel, after, epoch: parsed.data.epochs?.[channel] });
     }
+    // A device that was away passes its user channel's position like a signage one.
+    const own = userChannel(this.identity(client).sub);
+    const after = parsed.data.after?.[own];
+    this.openUserFeed(client, after === undefined ? undefined : { epoch: parsed.data.epochs?.[own], seq: after });
   }
 
   onLeave(client: Client): void {
@@ -125,8 +131,7 @@ export class LobbyRoom extends ArenaRoom {
     const content = new Subscription(fanout, signageChannelKey(channel), {
       message: (m) => {
         this.sendEncoded(client, ServerMessageType.BROADCAST, broadcasts.bytesOf(m));
-        this.metrics.fanoutDeliveries.inc();
-        this.metrics.fanoutLatency.observe((Date.now() - m.ts) / 1000);
+        this.relays.record(m.ts);
       },
       gap: (_key, afterSeq) => this.sendTo(client, ServerMessageType.GAP, { channel, after: afterSeq } satisfies GapNotice),
       reset: (_key, newEpoch) => this.sendTo(client, ServerMessageType.RESET, { channel, epoch: newEpoch } satisfies ResetNotice),

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
-export const ROLES = ["player", "display", "operator"] as const;
+/** `service`: a backend pushing to users (POST /api/users/:sub/messages); it joins no room. */
+export const ROLES = ["player", "display", "operator", "service"] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 

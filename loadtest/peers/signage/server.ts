@@ -25,7 +25,7 @@ function publish(channel: string, payload: unknown): number {
   const frame = JSON.stringify({ type: "broadcast", channel, seq, payload } satisfies PeerBroadcast);
   for (const socket of channels.get(channel) ?? []) {
     socket.send(frame);
-    metrics.fanoutLatency.observe((Date.now() - publishedAt) / 1000);
+    metrics.fanoutLatency.labels("signage").observe((Date.now() - publishedAt) / 1000);
   }
   return seq;
 }

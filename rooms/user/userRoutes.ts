@@ -1,0 +1,65 @@
+import { Router } from "express";
+import { z } from "zod";
+import { ErrorCode } from "../../schema/codes";
+import { describeIssues, UserPost } from "../../schema/messages";
+import type { UserMessage } from "../../schema/serverMessages";
+import { ApiError } from "../../server/ApiError";
+import { identityOf, requireRole } from "../../server/auth/requireRole";
+import { ROLES } from "../../server/auth/identity";
+import { rateLimitPerIp } from "../../server/limits/httpRateLimit";
+import type { ArenaContext } from "../ArenaContext";
+import { userChannel, userChannelKey } from "../fanout/keys";
+import { pushToUser, UserPostPayload } from "./UserFeeds";
+
+/** A token subject as a path parameter: what the token's `sub` claim accepts. */
+const Sub = z.string().min(1).max(128);
+
+const PollQuery = z.object({
+  after: z.coerce.number().int().min(0).max(0xffff_ffff).default(0),
+  epoch: z.string().min(1).max(32).optional(),
+});
+
+function subParam(raw: string): string {
+  const parsed = Sub.safeParse(raw);
+  if (!parsed.success) throw new ApiError(ErrorCode.INVALID_REQUEST, `user: ${describeIssues(parsed.error)}`);
+  return parsed.data;
+}
+
+/**
+ * User channels over HTTP: a backend (role `service`) or an operator pushes to
+ * every connection of an identity; a device that cannot hold a socket polls its
+ * own identity's channel, and only its own.
+ */
+export function userRoutes({ config, admission, fanout }: ArenaContext): Router {
+  const router = Router();
+
+  router.post(
+    "/api/users/:sub/messages",
+    requireRole(admission, "service", "operator"),
+    rateLimitPerIp("publish", config.ARENA_PUBLISH_REQUESTS_PER_MINUTE, config.ARENA_TRUST_PROXY),
+    (req, res, next) => {
+      const sub = subParam(req.params.sub);
+      const body = UserPost.safeParse(req.body ?? {});
+      if (!body.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(body.error)));
+      pushToUser(fanout, sub, body.data.payload).then(
+        (m) => res.status(201).json({ channel: userChannel(sub), epoch: m.epoch, seq: m.seq }),
+        next,
+      );
+    },
+  );
+
+  router.get("/api/users/:sub/messages", requireRole(admission, ...ROLES), (req, res, next) => {
+    const sub = subParam(req.params.sub);
+    if (identityOf(res).sub !== sub) return next(new ApiError(ErrorCode.FORBIDDEN_CHANNEL, "a user channel is read by its own identity only"));
+    const query = PollQuery.safeParse(req.query);
+    if (!query.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(query.error)));
+    fanout.history(userChannelKey(sub), { epoch: query.data.epoch, seq: query.data.after }).then((history) => {
+      const messages: UserMessage[] = history.messages.map((m) => ({
+        channel: userChannel(sub), epoch: m.epoch, seq: m.seq, payload: (m.payload as UserPostPayload).payload, ts: m.ts,
+      }));
+      res.json({ epoch: history.epoch, reset: history.reset, gap: history.gap, messages });
+    }, next);
+  });
+
+  return router;
+}
