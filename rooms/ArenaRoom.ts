@@ -49,6 +49,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     this.context.fanout,
     (sessionId, type, message) => this.sendToSession(sessionId, type, message),
     new RelayRecorder(this.metrics, "user"),
+    this.metrics.userConnections,
   );
   /** Read on every client frame: a field of the room rather than a lookup in the config. */
   private readonly maxMessageBytes = this.config.ARENA_MAX_MESSAGE_BYTES;

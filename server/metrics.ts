@@ -54,6 +54,8 @@ export class ArenaMetrics {
    * channels only: match channels are per room and would explode the label set).
    */
   readonly signageSubscriberSources = new Set<() => Iterable<[channel: string, subscribers: number]>>();
+  /** Connections on this node per identity (`sub`) with a user channel feed: kept by the rooms' user feeds. */
+  readonly userConnections = new Map<string, number>();
 
   readonly tickDuration: Histogram<"type">;
   readonly tickInterval: Histogram<"type">;
@@ -162,6 +164,23 @@ export class ArenaMetrics {
       help: "Client messages dropped for exceeding their type's rate, by room type and message type.",
       labelNames: ["type", "message"],
       registers,
+    });
+    const userConnections = this.userConnections;
+    new Gauge({
+      name: "arena_users_connected", help: "Identities with at least one connection on this node.", registers,
+      collect() {
+        this.set(userConnections.size);
+      },
+    });
+    new Gauge({
+      name: "arena_user_connections",
+      help: "Connections on this node fed by their identity's user channel (over arena_users_connected: connections per user).",
+      registers,
+      collect() {
+        let total = 0;
+        for (const n of userConnections.values()) total += n;
+        this.set(total);
+      },
     });
     const sources = this.signageSubscriberSources;
     new Gauge({

@@ -23,7 +23,13 @@ type Send = (sessionId: string, type: string, message: unknown) => void;
 export class UserFeeds {
   private readonly feeds = new Map<string, { sub: string; subscription: Subscription }>();
 
-  constructor(private readonly fanout: Fanout, private readonly send: Send, private readonly relays: RelayRecorder) {}
+  constructor(
+    private readonly fanout: Fanout,
+    private readonly send: Send,
+    private readonly relays: RelayRecorder,
+    /** Connections per identity on this node (the user gauges), shared by every room's feeds. */
+    private readonly connections: Map<string, number>,
+  ) {}
 
   /** Starts the feed of connection `sessionId` of identity `sub`: from `from` (a device catching up) or from now on. */
   open(sessionId: string, sub: string, from?: ChannelPosition): void {
@@ -35,6 +41,7 @@ export class UserFeeds {
       reset: (_key, epoch) => this.send(sessionId, ServerMessageType.RESET, { channel, epoch } satisfies ResetNotice),
     }, from ?? "latest");
     this.feeds.set(sessionId, { sub, subscription });
+    this.connections.set(sub, (this.connections.get(sub) ?? 0) + 1);
   }
 
   pause(sessionId: string): void {
@@ -51,8 +58,13 @@ export class UserFeeds {
   }
 
   close(sessionId: string): void {
-    this.feeds.get(sessionId)?.subscription.close();
+    const feed = this.feeds.get(sessionId);
+    if (!feed) return;
+    feed.subscription.close();
     this.feeds.delete(sessionId);
+    const left = (this.connections.get(feed.sub) ?? 1) - 1;
+    if (left > 0) this.connections.set(feed.sub, left);
+    else this.connections.delete(feed.sub);
   }
 
   /** A device's post to its own identity's channel: reaches its other connections, not itself. */

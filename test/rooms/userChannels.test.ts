@@ -60,6 +60,12 @@ describe("user channels: every connection of one identity, in any room", () => {
     await sleep(100);
     for (const d of [phone, pc]) assert.deepEqual(d.got.map((m) => [m.channel, m.seq, m.payload]), [[`user-${alice}`, 1, { watched: "ep-4", at: 1312 }]]);
     assert.equal(other.got.length, 0, "another identity gets nothing");
+    const metrics = await (await fetch(`${arena.server.httpUrl}/metrics`)).text();
+    const value = (line: RegExp) => Number(metrics.match(line)?.[1]);
+    assert.equal(value(/^arena_users_connected (\d+)/m), 2, "two identities connected");
+    assert.equal(value(/^arena_user_connections (\d+)/m), 3, "three connections");
+    assert.ok(value(/^arena_fanout_relayed_total\{kind="user"\} (\d+)/m) >= 2, "relays counted by kind");
+    assert.ok(value(/^arena_fanout_latency_seconds_count\{kind="user"\} (\d+)/m) >= 2, "relay latency by kind");
   });
 
   it("a device's post reaches its identity's other devices, not itself (device handoff)", async () => {
