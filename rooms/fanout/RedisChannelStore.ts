@@ -53,7 +53,10 @@ export class RedisChannelStore implements ChannelStore {
     client.defineCommand("arenaChannelAppend", { numberOfKeys: 2, lua: APPEND });
     client.defineCommand("arenaChannelRead", { numberOfKeys: 2, lua: READ });
     this.client = client as Client;
+    // Either connection's return can be what a catch-up waited for: the stream's (messages were missed)
+    // or the commands' (a catch-up started while it was down failed).
     subscriber.on("ready", () => void this.streamResumed());
+    client.on("ready", () => void this.streamResumed());
   }
 
   append<T>(key: string, payload: T): Promise<FanoutMessage<T>> {

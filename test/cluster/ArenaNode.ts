@@ -1,9 +1,30 @@
 import { ChildProcess, spawn } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { bundle } from "../../server/bundle";
-import { waitFor } from "../helpers";
+import { TEST_SECRET, waitFor } from "../helpers";
+import { RedisServer } from "../redisServer";
 
 const ROOT = path.resolve(__dirname, "../..");
+
+/** The broadcast signing key every node of this test process shares (a token or broadcast of one must verify on all). */
+const SIGNING_KEY = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+
+/**
+ * The environment the nodes of a test cluster share: the token secret, the signing key, no browser pages, and
+ * per-address limits out of the way of tests that open many connections from loopback; `overrides` on top.
+ */
+export function clusterEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    ARENA_JWT_SECRET: TEST_SECRET,
+    ARENA_SIGNING_KEY: SIGNING_KEY,
+    ARENA_WEB_PAGES: "false",
+    ARENA_MAX_CONNECTIONS_PER_IP: "200",
+    ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "100000",
+    ARENA_PUBLISH_REQUESTS_PER_MINUTE: "100000",
+    ...overrides,
+  };
+}
 
 /** The server bundle the nodes run, built once per test process. */
 let serverBundle: Promise<string> | undefined;
@@ -67,4 +88,37 @@ export class ArenaNode {
     }
     return this.exitCode;
   }
+}
+
+export interface SuiteCluster {
+  readonly redis: RedisServer;
+  readonly a: ArenaNode;
+  readonly b: ArenaNode;
+}
+
+/**
+ * A redis-server and two nodes on it, on `ports`, for the enclosing describe block: mocha hooks start them
+ * before its first test and kill them after its last.
+ */
+export function clusterForSuite(ports: [number, number], env: Record<string, string>): SuiteCluster {
+  let cluster: { redis: RedisServer; a: ArenaNode; b: ArenaNode } | undefined;
+  before(async () => {
+    const redis = await RedisServer.start();
+    const [a, b] = await Promise.all(ports.map((port) => ArenaNode.start(port, redis.url, env)));
+    cluster = { redis, a, b };
+  });
+  after(async () => {
+    if (!cluster) return;
+    await Promise.all([cluster.a.kill(), cluster.b.kill()]);
+    await cluster.redis.stop();
+  });
+  const started = () => {
+    if (!cluster) throw new Error(`the cluster on ${ports.join(", ")} is used before its suite started it`);
+    return cluster;
+  };
+  return {
+    get redis() { return started().redis; },
+    get a() { return started().a; },
+    get b() { return started().b; },
+  };
 }

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
 import { RedisPresence } from "@colyseus/redis-presence";
 import { Client, Room } from "colyseus.js";
 import { withoutTokenInUrl } from "../../client/withoutTokenInUrl";
@@ -8,21 +7,17 @@ import { SignageDisplay } from "../../client/SignageDisplay";
 import type { Broadcast } from "../../schema/serverMessages";
 import type { MatchState } from "../../schema/MatchState";
 import { CloseCode } from "../../schema/codes";
-import { dropSocket, sleep, TEST_SECRET, testToken, waitFor } from "../helpers";
+import { dropSocket, sleep, testToken, waitFor } from "../helpers";
 import { presenceTopic, signageChannelKey } from "../../rooms/fanout/keys";
 import { RedisServer } from "../redisServer";
-import { ArenaNode } from "./ArenaNode";
+import { ArenaNode, clusterEnv } from "./ArenaNode";
 
-const NODE_ENV = {
-  ARENA_JWT_SECRET: TEST_SECRET,
-  ARENA_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-  ARENA_MAX_CONNECTIONS_PER_IP: "200",
-  ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "100000",
+const NODE_ENV = clusterEnv({
   ARENA_COUNTDOWN_SECONDS: "60",
   ARENA_RECONNECT_GRACE_SECONDS: "10",
   // One display per lobby room: each new display opens a lobby on the least loaded node.
   ARENA_LOBBY_MAX_CLIENTS: "1",
-};
+});
 
 async function client(node: ArenaNode, role: "player" | "display" | "operator", name: string = role): Promise<Client> {
   const c = new Client(node.ws, { urlBuilder: withoutTokenInUrl });

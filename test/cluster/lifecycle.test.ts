@@ -1,23 +1,19 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { Client } from "colyseus.js";
 import { withoutTokenInUrl } from "../../client/withoutTokenInUrl";
 import type { MatchState } from "../../schema/MatchState";
-import { TEST_SECRET, testToken, waitFor } from "../helpers";
+import { testToken, waitFor } from "../helpers";
 import { RedisServer } from "../redisServer";
-import { ArenaNode } from "./ArenaNode";
+import { ArenaNode, clusterEnv } from "./ArenaNode";
 
 const ROOT = path.resolve(__dirname, "../..");
 
-const NODE_ENV = {
-  ARENA_JWT_SECRET: TEST_SECRET,
-  ARENA_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-  ARENA_WEB_PAGES: "false",
+const NODE_ENV = clusterEnv({
   // Drain and Redis lines are info.
   ARENA_LOG_LEVEL: "info",
-};
+});
 
 interface Probe {
   status: number | "refused";

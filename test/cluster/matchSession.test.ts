@@ -1,23 +1,18 @@
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
 import type { Room } from "colyseus.js";
 import { arenaClient } from "../../client/arenaClient";
 import { nodeAddressOf } from "../../client/endpoints";
 import { ConnectionStatus, MatchSession, MatchSessionOptions } from "../../client/MatchSession";
 import type { MatchState } from "../../schema/MatchState";
 import { CloseCode } from "../../schema/codes";
-import { dropSocket, TEST_SECRET, testToken, waitFor } from "../helpers";
+import { dropSocket, testToken, waitFor } from "../helpers";
 import { RedisServer } from "../redisServer";
-import { ArenaNode } from "./ArenaNode";
+import { ArenaNode, clusterEnv } from "./ArenaNode";
 
-const NODE_ENV = {
-  ARENA_JWT_SECRET: TEST_SECRET,
-  ARENA_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-  ARENA_MAX_CONNECTIONS_PER_IP: "200",
-  ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "100000",
+const NODE_ENV = clusterEnv({
   // Two players start a countdown, never a live round: a drain closes such a match at once.
   ARENA_COUNTDOWN_SECONDS: "60",
-};
+});
 /** Within the server's grace window (20 s). */
 const RETRY = { initialDelayMs: 200, maxDelayMs: 1000, giveUpAfterMs: 20_000 };
 

@@ -1,26 +1,20 @@
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
 import { RedisPresence } from "@colyseus/redis-presence";
 import type { Room } from "colyseus.js";
 import type { MatchState } from "../../schema/MatchState";
 import { nodeAliveKey, NODES_KEY } from "../../server/cluster/keys";
 import type { NodeInfo } from "../../server/cluster/NodeRegistry";
-import { dropSocket, TEST_SECRET, testToken, waitFor } from "../helpers";
+import { dropSocket, testToken, waitFor } from "../helpers";
 import { RedisServer } from "../redisServer";
-import { ArenaNode } from "./ArenaNode";
+import { ArenaNode, clusterEnv } from "./ArenaNode";
 import { clientWithToken, listedBy, nodeClient, portOf } from "./clients";
 
-const NODE_ENV = {
-  ARENA_JWT_SECRET: TEST_SECRET,
-  ARENA_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-  ARENA_WEB_PAGES: "false",
-  ARENA_MAX_CONNECTIONS_PER_IP: "200",
-  ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "100000",
+const NODE_ENV = clusterEnv({
   ARENA_COUNTDOWN_SECONDS: "60",
   ARENA_RECONNECT_GRACE_SECONDS: "30",
   // One client per lobby room: a new lobby client gets a new lobby room, which reads the listing afresh.
   ARENA_LOBBY_MAX_CLIENTS: "1",
-};
+});
 
 /** Colyseus's room caches (RedisDriver's hash), room counts per node (`rooms,clients`) and lobby channel (`<roomId>,0`: listed or updated). */
 const ROOM_CACHES_KEY = "roomcaches";

@@ -1,21 +1,15 @@
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
 import Redis from "ioredis";
 import { ConnectionStatus, MatchSession } from "../../client/MatchSession";
 import type { MatchState } from "../../schema/MatchState";
-import { dropSocket, TEST_SECRET, testToken, waitFor } from "../helpers";
+import { dropSocket, testToken, waitFor } from "../helpers";
 import { RedisServer } from "../redisServer";
-import { ArenaNode } from "./ArenaNode";
+import { ArenaNode, clusterEnv } from "./ArenaNode";
 import { nodeClient } from "./clients";
 
-const NODE_ENV = {
-  ARENA_JWT_SECRET: TEST_SECRET,
-  ARENA_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-  ARENA_WEB_PAGES: "false",
-  ARENA_MAX_CONNECTIONS_PER_IP: "200",
-  ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "100000",
+const NODE_ENV = clusterEnv({
   ARENA_COUNTDOWN_SECONDS: "0.5",
-};
+});
 /** How long Redis stays away: the reconnection asked meanwhile waits in ioredis's queue for it. */
 const DOWN_MS = 2000;
 /** How long Redis holds writes back once it is up again; below MATCH_GONE_CONFIRM_MS. */

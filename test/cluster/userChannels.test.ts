@@ -1,22 +1,15 @@
 import assert from "node:assert/strict";
-import { generateKeyPairSync } from "node:crypto";
 import type { Room } from "colyseus.js";
 import type { UserMessage } from "../../schema/serverMessages";
 import type { Role } from "../../server/auth/identity";
-import { sleep, TEST_SECRET, testToken, waitFor } from "../helpers";
-import { RedisServer } from "../redisServer";
-import { ArenaNode } from "./ArenaNode";
+import { sleep, testToken, waitFor } from "../helpers";
+import { ArenaNode, clusterEnv, clusterForSuite } from "./ArenaNode";
 import { clientWithToken, portOf } from "./clients";
 
-const NODE_ENV = {
-  ARENA_JWT_SECRET: TEST_SECRET,
-  ARENA_SIGNING_KEY: generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-  ARENA_MAX_CONNECTIONS_PER_IP: "200",
-  ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: "100000",
-  ARENA_PUBLISH_REQUESTS_PER_MINUTE: "100000",
+const NODE_ENV = clusterEnv({
   // One client per lobby room, so devices spread over both nodes.
   ARENA_LOBBY_MAX_CLIENTS: "1",
-};
+});
 
 const token = (sub: string, role: Role = "display") => testToken({ name: sub.slice(0, 20), role, sub });
 
@@ -55,18 +48,10 @@ async function push(node: ArenaNode, sub: string, payload: unknown): Promise<{ s
 
 describe("user channels across two nodes (real redis-server, node processes)", function () {
   this.timeout(60_000);
-  let redis: RedisServer;
+  const cluster = clusterForSuite([2751, 2752], NODE_ENV);
   let a: ArenaNode;
   let b: ArenaNode;
-
-  before(async () => {
-    redis = await RedisServer.start();
-    [a, b] = await Promise.all([ArenaNode.start(2751, redis.url, NODE_ENV), ArenaNode.start(2752, redis.url, NODE_ENV)]);
-  });
-  after(async () => {
-    await Promise.all([a, b].map((n) => n?.kill()));
-    await redis.stop();
-  });
+  before(() => ({ a, b } = cluster));
 
   it("pushes reach exactly the identity's devices on both nodes once; a device's post reaches its sibling on the other node, not itself; an away device resumes in order", async () => {
     const [alice, bob] = [`alice-${Date.now()}`, `bob-${Date.now()}`];
