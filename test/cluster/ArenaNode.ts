@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import path from "node:path";
 import { bundle } from "../../server/bundle";
+import { acceptsConnections } from "../../server/cluster/localRedis";
 import { TEST_SECRET, waitFor } from "../helpers";
 import { RedisServer } from "../redisServer";
 
@@ -60,6 +61,9 @@ export class ArenaNode {
 
   /** Starts a node on `port` sharing `redisUrl`, and waits until /healthz answers. */
   static async start(port: number, redisUrl: string, env: Record<string, string> = {}): Promise<ArenaNode> {
+    // Another server on the port would answer the health check in the node's place (a suite's leftover, a
+    // clash of ports between suites): say so rather than test the wrong server.
+    if (await acceptsConnections(port)) throw new Error(`port ${port} is already in use: pick another for this node`);
     serverBundle ??= bundle("main.ts");
     const node = new ArenaNode(port, { REDIS_URL: redisUrl, ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}`, ...env }, await serverBundle);
     let healthy = false;

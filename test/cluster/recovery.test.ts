@@ -71,12 +71,12 @@ describe("recovery: dead nodes and a Redis that restarts (real redis-server, nod
     const store = new RedisPresence(redis.url);
     try {
       // The doomed node is alone when the match is made, so the match is on it.
-      const doomed = await startNode(2660);
+      const doomed = await startNode(2790);
       const host = await (await nodeClient(doomed, "player", "host")).create<MatchState>("match", {});
       // Room counts reach the store about once a second: once the host is counted, the lobby goes to the idle live node.
       await waitFor("the host counted", async () => Object.values((await store.hgetall(ROOM_COUNT_KEY)) ?? {}).includes("1,1"));
       // A short IPC timeout on the live node: its health check of the dead node ends well before Arena's sweep.
-      const live = await startNode(2661, { COLYSEUS_PRESENCE_SHORT_TIMEOUT: "500" });
+      const live = await startNode(2791, { COLYSEUS_PRESENCE_SHORT_TIMEOUT: "500" });
       const lobby = await (await nodeClient(live, "display")).joinOrCreate("lobby");
       assert.equal(portOf(lobby), live.port, "the lobby is on the live node");
       const listed = listedBy(lobby);
@@ -99,7 +99,7 @@ describe("recovery: dead nodes and a Redis that restarts (real redis-server, nod
 
   for (const keepData of [false, true]) {
     const how = keepData ? "with its data" : "empty";
-    const ports = keepData ? [2664, 2665] : [2662, 2663];
+    const ports = keepData ? [2794, 2795] : [2792, 2793];
 
     it(`Redis restarted ${how}: a dropped player reconnects to its seat through another node, lobbies old and new list the match and drop one that ended`, async () => {
       // Node A is alone when the match is made, so the match is on A; node B joins after.
@@ -132,9 +132,9 @@ describe("recovery: dead nodes and a Redis that restarts (real redis-server, nod
   }
 
   it("Redis away longer than a TTL and back with its data: a node gives the others a TTL to beat again before taking them for dead", async () => {
-    const node = await startNode(2666, { ARENA_NODE_HEARTBEAT_SECONDS: "1", ARENA_NODE_TTL_SECONDS: "3" });
+    const node = await startNode(2796, { ARENA_NODE_HEARTBEAT_SECONDS: "1", ARENA_NODE_TTL_SECONDS: "3" });
     // Another node as Redis knows it, slow to beat again after the outage.
-    const slow: NodeInfo = { id: "slow-node", address: "127.0.0.1:2667", rooms: 0, clients: 0, cpu: 0, rssBytes: 0, draining: false, seenAt: Date.now() };
+    const slow: NodeInfo = { id: "slow-node", address: "127.0.0.1:2797", rooms: 0, clients: 0, cpu: 0, rssBytes: 0, draining: false, seenAt: Date.now() };
     const before = new RedisPresence(redis.url);
     await before.hset(NODES_KEY, slow.id, JSON.stringify(slow));
     await before.setex(nodeAliveKey(slow.id), "1", 3);
