@@ -25,7 +25,8 @@ export class MatchList {
     room.onMessage("-", (roomId: string) => {
       if (this.matches.delete(roomId)) this.changed();
     });
-    for (const type of ["broadcast", "gap", "error"]) room.onMessage(type, () => {});
+    // A listing only: signage and the identity's user channel are read by SignageDisplay and MatchSession.
+    for (const type of ["broadcast", "gap", "reset", "error", "user"]) room.onMessage(type, () => {});
   }
 
   static async join(client: Client): Promise<MatchList> {

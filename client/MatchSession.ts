@@ -1,7 +1,7 @@
 import { Client, Room } from "colyseus.js";
 import type { MatchState } from "../schema/MatchState";
-import type { MatchJoinOptions } from "../schema/messages";
-import type { ChatDelivery, TypingNotice } from "../schema/serverMessages";
+import type { MatchJoinOptions, ResumeMessage } from "../schema/messages";
+import type { ChatDelivery, ResetNotice, TypingNotice, UserMessage } from "../schema/serverMessages";
 import { CloseCode, ErrorMessage } from "../schema/codes";
 import type { PlayerControls, PlayerInput } from "../schema/input";
 import { encodeInputFrame, INPUT_FRAME_BYTES, quantizeInput } from "../schema/inputFrame";
@@ -12,6 +12,8 @@ import { posesOf } from "./poses";
 import { Listeners } from "./listeners";
 import { OwnPlayerPrediction } from "./prediction";
 import { backoffDelay, DEFAULT_RECONNECT_POLICY, ReconnectPolicy, shouldReconnect } from "./reconnect";
+import type { ChannelPositions } from "./channelPositions";
+import { UserChannel } from "./UserChannel";
 
 /**
  * `rejoined` is reported once, when the player was seated in a new match because
@@ -64,6 +66,8 @@ interface SeatRequest {
   endpoints: EndpointRotation;
   options: MatchJoinOptions;
   policy: ReconnectPolicy;
+  /** The token's identity's user channel, read from the token before joining (a token without `sub` fails here). */
+  user: UserChannel;
 }
 
 function seatRequest(target: Client | MatchSessionOptions, options: MatchJoinOptions, policy: Partial<ReconnectPolicy>): SeatRequest {
@@ -72,9 +76,15 @@ function seatRequest(target: Client | MatchSessionOptions, options: MatchJoinOpt
       endpoints: new EndpointRotation(endpointsOf(target.endpoint, target.token)),
       options: target.team ? { team: target.team } : {},
       policy: { ...DEFAULT_RECONNECT_POLICY, ...target.reconnect },
+      user: UserChannel.ofToken(target.token),
     };
   }
-  return { endpoints: new EndpointRotation([endpointOfClient(target)]), options, policy: { ...DEFAULT_RECONNECT_POLICY, ...policy } };
+  return {
+    endpoints: new EndpointRotation([endpointOfClient(target)]),
+    options,
+    policy: { ...DEFAULT_RECONNECT_POLICY, ...policy },
+    user: UserChannel.ofToken(target.auth.token),
+  };
 }
 
 /** Tries `join` through each endpoint in turn until one seats the player; the last failure is thrown. */
@@ -137,7 +147,8 @@ const NEVER_SETTLES: RetryJudge = { settles: () => undefined };
  * endpoints in turn (exponential backoff with jitter, within the grace window):
  * the match may live on a node that is still up while the endpoint it used is
  * not. Back in the seat, it asks the server to replay every channel message
- * after the last seq it saw. When the match is gone (its node died or drained,
+ * after the last seq it saw, its identity's user channel included (in a new
+ * match, that channel's alone). When the match is gone (its node died or drained,
  * or the seat could not be reached in time), a session that asked for any
  * match joins a new one on the same team and reports `rejoined` with the code
  * saying why; one that asked for a given match reports `gone` with that code.
@@ -149,10 +160,8 @@ const NEVER_SETTLES: RetryJudge = { settles: () => undefined };
  */
 export class MatchSession {
   status: ConnectionStatus = "connected";
-  /** Last seq seen per channel name: what `resume` reports after a reconnection. */
-  readonly lastSeen: Record<string, number> = {};
-  /** Epoch of each channel's last seq (docs/protocol.md "Ordering and epochs"), reported with it. */
-  readonly epochs: Record<string, string> = {};
+  /** Where the session stands on each channel (chat and its user channel): what `resume` reports after a reconnection. */
+  private readonly positions: ChannelPositions;
   private readonly statusListeners = new Listeners<[status: ConnectionStatus, closeCode?: number]>();
   private readonly chatListeners = new Listeners<[message: ChatDelivery]>();
   private readonly errorListeners = new Listeners<[error: ErrorMessage]>();
@@ -171,9 +180,12 @@ export class MatchSession {
     private readonly endpoints: EndpointRotation,
     public room: Room<MatchState>,
     private readonly policy: ReconnectPolicy,
+    /** The identity's user channel: every device of the player's identity, in any room. */
+    readonly user: UserChannel,
     /** Options for a new match when this one is lost; undefined for a session that asked for one match. */
     private readonly rejoinOptions?: MatchJoinOptions,
   ) {
+    this.positions = user.positions;
     this.bind(room);
   }
 
@@ -186,7 +198,7 @@ export class MatchSession {
   static async join(target: Client | MatchSessionOptions, options: MatchJoinOptions = {}, policy: Partial<ReconnectPolicy> = {}): Promise<MatchSession> {
     const seat = seatRequest(target, options, policy);
     const room = await throughAnyEndpoint(seat.endpoints, (client) => client.joinOrCreate<MatchState>("match", seat.options));
-    return new MatchSession(seat.endpoints, room, seat.policy, seat.options);
+    return new MatchSession(seat.endpoints, room, seat.policy, seat.user, seat.options);
   }
 
   /** Joins the match `matchId` (from the lobby's listing); refused when it is full. It never moves to another match. */
@@ -195,7 +207,17 @@ export class MatchSession {
   static async joinById(target: Client | MatchSessionOptions, matchId: string, options: MatchJoinOptions = {}, policy: Partial<ReconnectPolicy> = {}): Promise<MatchSession> {
     const seat = seatRequest(target, options, policy);
     const room = await throughAnyEndpoint(seat.endpoints, (client) => client.joinById<MatchState>(matchId, seat.options));
-    return new MatchSession(seat.endpoints, room, seat.policy);
+    return new MatchSession(seat.endpoints, room, seat.policy, seat.user);
+  }
+
+  /** Last seq seen per channel name (chat channels and the user channel). */
+  get lastSeen(): Readonly<Record<string, number>> {
+    return this.positions.lastSeen;
+  }
+
+  /** Epoch of each channel's last seq (docs/protocol.md "Ordering and epochs"), reported with it. */
+  get epochs(): Readonly<Record<string, string>> {
+    return this.positions.epochs;
   }
 
   get sessionId(): string {
@@ -227,6 +249,12 @@ export class MatchSession {
     return this.chatListeners.add(listener);
   }
 
+  /** Messages on the identity's user channel (`user-<sub>`): from a backend, an operator or another of its devices; each once, in order. */
+  onUserMessage(listener: (message: UserMessage) => void): () => void {
+    return this.user.onMessage(listener);
+  }
+
+  /** Refusals: of chat, and of a `sendToMyDevices` (`invalid_message`; `store_unavailable`: send again). */
   onError(listener: (error: ErrorMessage) => void): () => void {
     return this.errorListeners.add(listener);
   }
@@ -282,6 +310,17 @@ export class MatchSession {
     this.room.send("typing");
   }
 
+  /**
+   * Posts `payload` (any JSON) to the identity's user channel: its other
+   * connections get it, this one does not. False, and nothing sent, while not
+   * connected.
+   */
+  sendToMyDevices(payload: unknown): boolean {
+    if (this.status !== "connected") return false;
+    this.room.send("user", { payload });
+    return true;
+  }
+
   async leave(): Promise<void> {
     this.setStatus("gone");
     await this.room.leave(true);
@@ -289,12 +328,10 @@ export class MatchSession {
 
   private bind(room: Room<MatchState>): void {
     room.onMessage("chat", (message: ChatDelivery) => {
-      // A replay never repeats what was already shown; a message of another epoch starts the count again.
-      if (message.epoch === this.epochs[message.channel] && message.seq <= (this.lastSeen[message.channel] ?? 0)) return;
-      this.epochs[message.channel] = message.epoch;
-      this.lastSeen[message.channel] = message.seq;
-      this.chatListeners.emit(message);
+      // A replay never repeats what was already shown.
+      if (this.positions.accept(message)) this.chatListeners.emit(message);
     });
+    room.onMessage("user", (message: UserMessage) => this.user.receive(message));
     room.onMessage("error", (error: ErrorMessage) => {
       this.errorListeners.emit(error);
     });
@@ -303,10 +340,7 @@ export class MatchSession {
     });
     room.onStateChange((state) => this.onStateChange(state));
     room.onMessage("gap", () => {});
-    room.onMessage("reset", ({ channel, epoch }: { channel: string; epoch: string }) => {
-      this.epochs[channel] = epoch;
-      this.lastSeen[channel] = 0;
-    });
+    room.onMessage("reset", ({ channel, epoch }: ResetNotice) => this.positions.restart(channel, epoch));
     room.onLeave((code) => {
       if (this.status === "gone") return;
       if (!shouldReconnect(code)) return this.setStatus("gone", code);
@@ -380,18 +414,22 @@ export class MatchSession {
     return { timedOut: true };
   }
 
-  /** Takes `room` as the seat: the same match (`resume` its channels) or a new one, started fresh. */
+  /**
+   * Takes `room` as the seat: the same match (`resume` every channel) or a new
+   * one, started fresh but for the user channel, which resumes where it was:
+   * what was pushed while no match held the seat is replayed.
+   */
   private adopt(room: Room<MatchState>, sameMatch: boolean): void {
     this.room = room;
     this.prediction.forgetPending();
     if (!sameMatch) {
-      for (const channel of Object.keys(this.lastSeen)) delete this.lastSeen[channel];
-      for (const channel of Object.keys(this.epochs)) delete this.epochs[channel];
+      this.positions.forgetAllBut(this.user.name);
       this.interpolation = new Interpolation(this.interpolation.renderDelayTicks);
       this.aim = undefined;
     }
     this.bind(room);
-    if (sameMatch) room.send("resume", { channels: this.lastSeen, epochs: this.epochs });
+    const resume: ResumeMessage | undefined = sameMatch ? { channels: this.positions.lastSeen, epochs: this.positions.epochs } : this.positions.of(this.user.name);
+    if (resume) room.send("resume", resume);
     this.roomListeners.emit(room);
   }
 

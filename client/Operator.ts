@@ -8,7 +8,8 @@ import { Listeners } from "./listeners";
 
 /**
  * What an operator does (an `operator` token, from `npm run token`): publish
- * to a signage channel over HTTP (the reply carries the seq it got), and watch
+ * to a signage channel or push to a user over HTTP (the reply carries the seq
+ * it got), and watch
  * channels in the lobby to hear displays' `request-sync` and see what they show.
  */
 export class Operator {
@@ -17,6 +18,19 @@ export class Operator {
   /** `POST /api/channels/:channel/messages`; throws ArenaHttpError when refused. */
   publish(channel: string, payload: unknown): Promise<Published> {
     return arenaFetch(`${this.options.endpoint}/api/channels/${encodeURIComponent(channel)}/messages`, {
+      token: this.options.token,
+      body: { payload },
+    });
+  }
+
+  /**
+   * `POST /api/users/:sub/messages`: reaches every connection of identity
+   * `sub` (a backend with a `service` token may do the same). Answers where it
+   * landed; throws ArenaHttpError when refused (e.g. 400 invalid_request, 503
+   * store_unavailable: nothing was delivered, send again).
+   */
+  pushToUser(sub: string, payload: unknown): Promise<Published> {
+    return arenaFetch(`${this.options.endpoint}/api/users/${encodeURIComponent(sub)}/messages`, {
       token: this.options.token,
       body: { payload },
     });
@@ -39,8 +53,8 @@ export class OperatorWatch {
     room.onMessage("request-sync", (request: SyncRequest) => this.syncListeners.emit(request));
     room.onMessage("broadcast", (broadcast: Broadcast) => this.broadcastListeners.emit(broadcast));
     room.onMessage("error", (error: ErrorMessage) => this.errorListeners.emit(error));
-    // The match listing and acks of lobby `publish` are not an operator console's business.
-    for (const type of ["rooms", "+", "-", "gap", "reset", "published"]) room.onMessage(type, () => {});
+    // The match listing, acks of lobby `publish` and the operator's own user channel are not an operator console's business.
+    for (const type of ["rooms", "+", "-", "gap", "reset", "published", "user"]) room.onMessage(type, () => {});
   }
 
   onRequestSync(listener: (request: SyncRequest) => void): () => void {

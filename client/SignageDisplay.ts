@@ -1,9 +1,11 @@
 import type { Room } from "colyseus.js";
-import type { Broadcast } from "../schema/serverMessages";
+import type { Broadcast, ResetNotice, UserMessage } from "../schema/serverMessages";
+import { ChannelPositions } from "./channelPositions";
 import { EndpointRotation, endpointsOf } from "./endpoints";
 import { Listeners } from "./listeners";
 import { broadcastVerifier, Verifier } from "./verifyBroadcast";
 import { backoffDelay, ReconnectPolicy } from "./reconnect";
+import { UserChannel } from "./UserChannel";
 
 export type DisplayStatus = "connecting" | "live" | "reconnecting" | "polling" | "stopped";
 
@@ -13,7 +15,7 @@ export interface SignageDisplayOptions {
    * tried in turn when one stops answering.
    */
   endpoint: string | string[];
-  /** A `display` (or `operator`) token. */
+  /** A `display` (or `operator`) token; its `sub` names the identity's user channel (read without verifying). */
   token: string;
   channels: string[];
   /** Polling period while the socket is down. */
@@ -21,6 +23,9 @@ export interface SignageDisplayOptions {
   /** Socket retries; after `giveUpAfterMs` of failures the display polls and keeps retrying. */
   reconnect?: Partial<ReconnectPolicy>;
 }
+
+/** How long `start` waits to learn where its user channel stands before it joins without. */
+const USER_START_TIMEOUT_MS = 2000;
 
 const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 1000, maxDelayMs: 15_000, giveUpAfterMs: 3000, jitter: 0.25 };
 
@@ -30,13 +35,15 @@ const DEFAULT_RECONNECT: ReconnectPolicy = { initialDelayMs: 1000, maxDelayMs: 1
  * GET /api/channels/:channel/messages?after=SEQ and keeps retrying the socket,
  * resuming after the last seq it showed on either path, so nothing is lost or
  * shown twice across a switch. Unsigned or tampered broadcasts are dropped.
+ * It also reads its identity's user channel the same way (`onUserMessage`):
+ * live on the socket, polled while it is down, resumed from the last one had.
  */
 export class SignageDisplay {
   status: DisplayStatus = "connecting";
-  /** Last seq shown per channel. */
-  readonly lastSeq: Record<string, number> = {};
-  /** Epoch of each channel's last seq: a broadcast of another epoch starts that channel's count again. */
-  readonly epochs: Record<string, string> = {};
+  /** Where the display stands on each channel, its user channel included: what its lobby join reports. */
+  private readonly positions = new ChannelPositions();
+  /** The identity's user channel: every device of the token's identity, in any room. */
+  readonly user: UserChannel;
   /** Broadcasts dropped because their signature did not verify. */
   rejected = 0;
   private readonly endpoints: EndpointRotation;
@@ -55,6 +62,17 @@ export class SignageDisplay {
   constructor(private readonly options: SignageDisplayOptions) {
     this.endpoints = new EndpointRotation(endpointsOf(options.endpoint, options.token));
     this.reconnectPolicy = { ...DEFAULT_RECONNECT, ...options.reconnect };
+    this.user = UserChannel.ofToken(options.token, this.positions);
+  }
+
+  /** Last seq shown per channel (and had, for the user channel). */
+  get lastSeq(): Readonly<Record<string, number>> {
+    return this.positions.lastSeen;
+  }
+
+  /** Epoch of each channel's last seq: a message of another epoch starts that channel's count again. */
+  get epochs(): Readonly<Record<string, string>> {
+    return this.positions.epochs;
   }
 
   private get endpoint(): string {
@@ -69,8 +87,19 @@ export class SignageDisplay {
     return this.statusListeners.add(listener);
   }
 
+  /** Messages on the identity's user channel (`user-<sub>`), each once, in order. */
+  onUserMessage(listener: (message: UserMessage) => void): () => void {
+    return this.user.onMessage(listener);
+  }
+
   async start(): Promise<void> {
-    const res = await fetch(`${this.endpoint}/.well-known/jwks.json`);
+    const [res] = await Promise.all([
+      fetch(`${this.endpoint}/.well-known/jwks.json`),
+      // The user channel starts here, backlog unseen; without a position, a socket lost before
+      // its first user message would resume from the rejoin. Bounded: a store that is down
+      // would hold the read for ioredis's retry window, and the display starts without it.
+      this.user.startFromNow(this.endpoint, this.options.token, AbortSignal.timeout(USER_START_TIMEOUT_MS)).catch(() => {}),
+    ]);
     this.verify = broadcastVerifier(await res.json());
     await this.connect();
   }
@@ -83,6 +112,17 @@ export class SignageDisplay {
     await this.queue;
   }
 
+  /**
+   * Posts `payload` (any JSON) to the identity's user channel: its other
+   * connections get it, this one does not. False, and nothing sent, while the
+   * socket is down.
+   */
+  sendToMyDevices(payload: unknown): boolean {
+    if (!this.room) return false;
+    this.room.send("user", { payload });
+    return true;
+  }
+
   /** Asks the operators watching `channel` to publish its content again. */
   requestSync(channel: string): void {
     this.room?.send("request-sync", { channel });
@@ -91,7 +131,7 @@ export class SignageDisplay {
   private async connect(): Promise<void> {
     if (this.status === "stopped") return;
     try {
-      const room = await this.endpoints.current.client.joinOrCreate("lobby", { channels: this.options.channels, after: this.resumePoints(), epochs: { ...this.epochs } });
+      const room = await this.endpoints.current.client.joinOrCreate("lobby", { channels: this.options.channels, after: this.resumePoints(), epochs: { ...this.positions.epochs } });
       // stop() may have run while joining.
       if ((this.status as DisplayStatus) === "stopped") return void room.leave(true);
       this.room = room;
@@ -99,8 +139,9 @@ export class SignageDisplay {
       this.failingSince = 0;
       clearTimeout(this.pollTimer);
       room.onMessage("broadcast", (b: Broadcast) => this.receive(b));
+      room.onMessage("user", (m: UserMessage) => this.inOrder(() => this.user.receive(m)));
       // The store lost the channel's numbering: what follows counts again from that epoch's start.
-      room.onMessage("reset", ({ channel, epoch }: { channel: string; epoch: string }) => this.restart(channel, epoch));
+      room.onMessage("reset", ({ channel, epoch }: ResetNotice) => this.restart(channel, epoch));
       for (const type of ["rooms", "+", "-", "gap", "error", "request-sync"]) room.onMessage(type, () => {});
       room.onLeave(() => {
         this.room = undefined;
@@ -112,9 +153,12 @@ export class SignageDisplay {
     }
   }
 
-  /** The seqs shown so far: the server replays what came after (channels never shown get their retained message). */
+  /**
+   * The seqs shown so far: the server replays what came after (signage
+   * channels never shown get their retained message).
+   */
   private resumePoints(): Record<string, number> {
-    return { ...this.lastSeq };
+    return { ...this.positions.lastSeen };
   }
 
   private retryLater(): void {
@@ -134,15 +178,17 @@ export class SignageDisplay {
     this.setStatus("polling");
     const poll = async () => {
       if (this.status !== "polling") return;
-      await Promise.all(this.options.channels.map((channel) => this.pollChannel(channel).catch(() => {})));
+      const polls = [...this.options.channels.map((channel) => this.pollChannel(channel)), this.user.poll(this.endpoint, this.options.token)];
+      await Promise.all(polls.map((poll) => poll.catch(() => {})));
       if (this.status === "polling") this.pollTimer = setTimeout(poll, this.options.pollIntervalMs ?? 2000);
     };
     void poll();
   }
 
   private async pollChannel(channel: string): Promise<void> {
-    const query = new URLSearchParams({ after: String(this.lastSeq[channel] ?? 0) });
-    if (this.epochs[channel]) query.set("epoch", this.epochs[channel]);
+    const query = new URLSearchParams({ after: String(this.positions.lastSeen[channel] ?? 0) });
+    const since = this.positions.epochs[channel];
+    if (since) query.set("epoch", since);
     const res = await fetch(`${this.endpoint}/api/channels/${encodeURIComponent(channel)}/messages?${query}`, {
       headers: { Authorization: `Bearer ${this.options.token}` },
     });
@@ -152,29 +198,24 @@ export class SignageDisplay {
     for (const b of messages) this.receive(b);
   }
 
+  /** Runs `step` after every message before it has been handled (verification is asynchronous). */
+  private inOrder(step: () => void | Promise<void>): void {
+    this.queue = this.queue.then(step);
+  }
+
   private restart(channel: string, epoch: string): void {
-    this.queue = this.queue.then(() => {
-      this.epochs[channel] = epoch;
-      this.lastSeq[channel] = 0;
-    });
+    this.inOrder(() => this.positions.restart(channel, epoch));
   }
 
-  /** Shown already: a seq at or below the last shown of the same epoch (a replay, the retained copy). */
-  private alreadyShown(b: Broadcast): boolean {
-    return b.epoch === this.epochs[b.channel] && b.seq <= (this.lastSeq[b.channel] ?? 0);
-  }
-
+  /** A broadcast shown already (a replay, the retained copy) or unsigned is dropped. */
   private receive(b: Broadcast): void {
-    this.queue = this.queue.then(async () => {
-      if (this.alreadyShown(b)) return;
+    this.inOrder(async () => {
+      if (this.positions.has(b)) return;
       if (!(await this.verify!(b))) {
         this.rejected++;
         return;
       }
-      if (this.alreadyShown(b)) return;
-      this.epochs[b.channel] = b.epoch;
-      this.lastSeq[b.channel] = b.seq;
-      this.messageListeners.emit(b);
+      if (this.positions.accept(b)) this.messageListeners.emit(b);
     });
   }
 

@@ -15,6 +15,8 @@ export class Spectator {
 
   private constructor(readonly room: Room<MatchState>) {
     room.onStateChange((state) => this.interpolation.push(state.tick, performance.now(), posesOf(state.players)));
+    // A view only: the identity's user channel is read by MatchSession, SignageDisplay and UserChannel.
+    for (const type of ["user", "gap", "reset"]) room.onMessage(type, () => {});
   }
 
   static async watch(client: Client, matchId: string): Promise<Spectator> {

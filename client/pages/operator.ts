@@ -4,13 +4,17 @@ import { byId, showStatus } from "./lib/dom";
 /**
  * The operator console: paste an operator token (`npm run -s token -- --role
  * operator --name NAME`), publish to a channel, and watch it: its current
- * content and the displays asking for a resync.
+ * content and the displays asking for a resync. Also sends a message to every
+ * device of one user.
  */
 const TOKEN_KEY = "arena-operator-token";
 const tokenInput = byId<HTMLInputElement>("token");
 const channelInput = byId<HTMLInputElement>("channel");
 const payloadInput = byId<HTMLTextAreaElement>("payload");
 const result = byId("result");
+const userSubInput = byId<HTMLInputElement>("user-sub");
+const userPayloadInput = byId<HTMLTextAreaElement>("user-payload");
+const userResult = byId("user-result");
 const watchStatus = byId("watch-status");
 const current = byId("current");
 const syncLog = byId<HTMLOListElement>("sync-log");
@@ -21,25 +25,41 @@ tokenInput.addEventListener("change", () => sessionStorage.setItem(TOKEN_KEY, to
 const operator = () => new Operator({ endpoint: location.origin, token: tokenInput.value.trim() });
 
 /** Valid JSON is sent as JSON; anything else as a plain string. */
-function payload(): unknown {
+function payloadOf(input: HTMLTextAreaElement): unknown {
   try {
-    return JSON.parse(payloadInput.value);
+    return JSON.parse(input.value);
   } catch {
-    return payloadInput.value;
+    return input.value;
   }
 }
 
-byId<HTMLFormElement>("publish-form").addEventListener("submit", async (e) => {
-  e.preventDefault();
-  result.textContent = "publishing…";
+/** Runs a form's request, showing `pending` meanwhile, then what it answered or the server's refusal. */
+async function report(shown: HTMLElement, pending: string, request: () => Promise<string>): Promise<void> {
+  shown.textContent = pending;
   try {
-    const { channel, seq } = await operator().publish(channelInput.value.trim(), payload());
-    result.dataset.outcome = "ok";
-    result.textContent = `published to ${channel} as #${seq}`;
+    const answer = await request();
+    shown.dataset.outcome = "ok";
+    shown.textContent = answer;
   } catch (error) {
-    result.dataset.outcome = "error";
-    result.textContent = (error as Error).message;
+    shown.dataset.outcome = "error";
+    shown.textContent = (error as Error).message;
   }
+}
+
+byId<HTMLFormElement>("publish-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  void report(result, "publishing…", async () => {
+    const { channel, seq } = await operator().publish(channelInput.value.trim(), payloadOf(payloadInput));
+    return `published to ${channel} as #${seq}`;
+  });
+});
+
+byId<HTMLFormElement>("user-form").addEventListener("submit", (e) => {
+  e.preventDefault();
+  void report(userResult, "sending…", async () => {
+    const { channel, seq } = await operator().pushToUser(userSubInput.value.trim(), payloadOf(userPayloadInput));
+    return `sent to ${channel} as #${seq}`;
+  });
 });
 
 let watch: OperatorWatch | undefined;

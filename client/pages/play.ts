@@ -4,7 +4,7 @@ import { MatchSession } from "../MatchSession";
 import { COMBAT } from "../../rooms/match/rules";
 import { rayObstacles } from "../../rooms/match/geometry";
 import type { PlayerControls } from "../../schema/input";
-import type { ChatDelivery } from "../../schema/serverMessages";
+import type { ChatDelivery, UserMessage } from "../../schema/serverMessages";
 import { ArenaCanvas, Tracer } from "./lib/arenaCanvas";
 import { byId, param, showStatus } from "./lib/dom";
 import { renderHud } from "./lib/hud";
@@ -14,8 +14,9 @@ import { DrawnPlayer, publishProbe } from "./lib/probe";
 /**
  * The play page: joins a match as a guest (`?team=red|blue`, `?match=ID` from
  * the lobby, `?name=`), WASD or arrows to move, the mouse to aim, click or
- * space to fire; team chat. The own player is predicted, the others
- * interpolated (MatchSession.frame()).
+ * space to fire; team chat, and messages to the player's identity (its user
+ * channel, e.g. from the operator page) in the chat log. The own player is
+ * predicted, the others interpolated (MatchSession.frame()).
  */
 const status = byId("status");
 const canvas = new ArenaCanvas(byId<HTMLCanvasElement>("arena"));
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
     byId<HTMLAnchorElement>("spectate-link").href = `/spectate.html?match=${encodeURIComponent(session.matchId)}`;
   };
   showMatch();
+  byId("user-sub").textContent = session.user.sub;
   // A lost match is replaced by a new one.
   session.onRoom(showMatch);
   session.onStatus((s, code) => showStatus(status, s, s === "gone" && code ? `disconnected (${code})` : s));
@@ -145,6 +147,14 @@ async function main(): Promise<void> {
   };
   const channelLabel = (m: ChatDelivery) => (m.channel === "all" ? "all" : m.channel.startsWith("team-") ? "team" : "direct");
   session.onChat((m) => say(`chat ${m.channel.startsWith("team-") ? "team" : m.channel}`, [["channel", `[${channelLabel(m)}] `], ["from", m.from === "server" ? "" : `${m.name}: `], ["text", m.text]]));
+  // A `{text}` payload shows its text; any other payload as JSON.
+  const userText = (m: UserMessage) => {
+    const { payload } = m;
+    if (typeof payload === "string") return payload;
+    const text = (payload as { text?: unknown } | null)?.text;
+    return typeof text === "string" ? text : JSON.stringify(payload);
+  };
+  session.onUserMessage((m) => say("chat user", [["channel", "[to your devices] "], ["text", userText(m)]]));
   session.onError((e) => say("chat error", [["text", `${e.code}: ${e.message}`]]));
   const typing = byId("typing");
   let typingTimer: ReturnType<typeof setTimeout> | undefined;

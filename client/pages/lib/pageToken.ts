@@ -1,16 +1,7 @@
 import { guest } from "../../guest";
+import { tokenClaims } from "../../tokenClaims";
 
 const MIN_LIFE_SECONDS = 60;
-
-/** The claims a page needs from a token it holds (it never verifies them: the server does). */
-function claimsOf(token: string): { name?: string; exp?: number } {
-  try {
-    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    return JSON.parse(atob(payload));
-  } catch {
-    return {};
-  }
-}
 
 /**
  * A guest token for this tab: kept in sessionStorage (per tab, gone with it)
@@ -21,7 +12,7 @@ export async function pageToken(role: "player" | "display", name: string): Promi
   const key = `arena-guest-${role}`;
   const kept = sessionStorage.getItem(key);
   if (kept) {
-    const { name: keptName, exp } = claimsOf(kept);
+    const { name: keptName, exp } = tokenClaims(kept);
     if (keptName === name && (exp ?? 0) - MIN_LIFE_SECONDS > Date.now() / 1000) return kept;
   }
   const token = await guest(location.origin, name, role);
