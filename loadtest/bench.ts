@@ -4,6 +4,7 @@
  * HTML reports under bench-reports/. Figures are defined in docs/benchmarks.md.
  *
  *   npm run bench -- --matches 10 --duration 30 --warmup 5 --displays 1000 --port 2600 --profile
+ *   npm run bench -- --matches 0 --displays 0 --users 1000 --devices 3 --user-rate 10000 --user-seconds 10
  */
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -28,6 +29,12 @@ const { values } = parseArgs({
     publishes: { type: "string", default: "10" },
     nodes: { type: "string", default: "1" },
     "display-procs": { type: "string", default: "1" },
+    users: { type: "string", default: "1000" },
+    devices: { type: "string", default: "3" },
+    "user-rate": { type: "string", default: "10000" },
+    "user-seconds": { type: "string", default: "10" },
+    "device-procs": { type: "string", default: "1" },
+    pushers: { type: "string", default: "1" },
     port: { type: "string", default: "2600" },
     out: { type: "string", default: path.join(ROOT, "bench-reports") },
     profile: { type: "boolean", default: false },
@@ -39,14 +46,15 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--variants LIST] [--skip-peers] [--rounds N] [--fire MODE] [--no-pin] [--paired]
-                 [--displays N] [--publishes N] [--nodes 1|2] [--display-procs N] [--port P] [--out DIR] [--profile]
+                 [--displays N] [--publishes N] [--nodes 1|2] [--display-procs N]
+                 [--users N] [--devices N] [--user-rate N] [--user-seconds S] [--device-procs N] [--pushers N] [--port P] [--out DIR] [--profile]
 Match scenario (Arena, stock Colyseus, JSON broadcast):
   --matches        matches of 12 bots per target; 0 skips the scenario (default 10)
   --duration       measured seconds per target (default 30)
   --warmup         seconds of load before measuring (default 5)
   --variants       Arena variants to add, comma-separated: ${Object.keys(VARIANTS).join(", ")} (default none)
   --skip-peers     Arena and its variants only (to price a feature in less time)
-  --no-pin         let the servers share every CPU with the bots (default: each server alone on the last CPU)
+  --no-pin         let the servers share every CPU with the bots (default: each server alone on the last CPU; user scenario too)
   --paired         run Arena and stock Colyseus (with --skip-peers: the first variant) at the same time,
                    servers on the same CPU, to compare CPU under the same machine drift; the rest run alone
   --rounds         run every target N times, interleaved; each figure is the median, each round's CPU is listed (default 1)
@@ -56,7 +64,14 @@ Display scenario (Arena lobby, ws Map peer):
   --publishes      measured publishes, one a second (default 10)
   --nodes          Arena nodes; 2 starts redis-server and splits the displays (default 1)
   --display-procs  display bot processes (default 1)
-Both:
+User channel scenario (Arena, one node):
+  --users          identities, each with --devices devices in the lobby; 0 skips the scenario (default 1000)
+  --devices        devices (connections) per identity (default 3)
+  --user-rate      pushes a second over HTTP, round robin over the users (default 10000)
+  --user-seconds   seconds of pushing, measured (default 10)
+  --device-procs   device bot processes (default 1)
+  --pushers        pusher processes, the users and the rate split evenly (default 1)
+All:
   --port           first of ${PORTS_USED} consecutive ports the run uses (default 2600)
   --out            folder for the reports (default bench-reports/)
   --profile        run each server under --cpu-prof and print its top self-time functions`);
@@ -108,6 +123,13 @@ if (nodes > 2) {
   process.exit(2);
 }
 
+const users = positiveInt("users", values.users, true);
+const pushers = positiveInt("pushers", values.pushers);
+if (users > 0 && pushers > users) {
+  console.error("--pushers must not exceed --users: each pusher takes a share of the users");
+  process.exit(2);
+}
+
 const rounds = positiveInt("rounds", values.rounds);
 if (rounds > 1 && values.profile) {
   console.error("--profile takes one round: each server's profile covers its whole process");
@@ -127,6 +149,12 @@ if (rounds > 1 && values.profile) {
     publishes: positiveInt("publishes", values.publishes),
     nodes,
     displayProcesses: positiveInt("display-procs", values["display-procs"]),
+    users,
+    devicesPerUser: positiveInt("devices", values.devices),
+    userRate: positiveInt("user-rate", values["user-rate"]),
+    userSeconds: positiveInt("user-seconds", values["user-seconds"]),
+    deviceProcesses: positiveInt("device-procs", values["device-procs"]),
+    pushers,
     port: positiveInt("port", values.port),
     outDir: path.resolve(values.out),
     cpuProfile: values.profile,
@@ -143,6 +171,7 @@ if (rounds > 1 && values.profile) {
   const profiles = [
     ...report.targets.flatMap((t) => (t.profile ? [{ title: `${t.label} server`, ...t.profile }] : [])),
     ...report.displays.flatMap((d) => (d.profiles ?? []).map((p) => ({ title: `Display scenario, ${p.node === d.label ? d.label : `${d.label} ${p.node}`}`, ...p }))),
+    ...(report.users?.profile ? [{ title: "User channel scenario, Arena", ...report.users.profile }] : []),
   ];
   for (const p of profiles) {
     console.log(`\n${p.title}, top self time, % of busy samples (${p.file}):`);

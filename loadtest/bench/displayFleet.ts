@@ -7,6 +7,7 @@ import { DisplayBot, DisplayStats } from "../bot/DisplayStats";
 import { botToken } from "../bot/token";
 import { joinDisplayBot } from "../displayBot";
 import { joinPeerDisplay } from "../peers/signage/displayBot";
+import { inFlight } from "./spread";
 import type { DisplayFleetConfig, DisplayGroup, FromDisplayFleet, ToDisplayFleet } from "./displayFleetProtocol";
 
 const config = JSON.parse(process.argv[2]) as DisplayFleetConfig;
@@ -22,14 +23,7 @@ async function join(group: DisplayGroup, groupStats: DisplayStats, index: number
 
 /** Joins `count` displays of `group` into `into`, with at most `concurrency` joins in flight. */
 async function joinGroup(group: DisplayGroup, count: number, groupStats: DisplayStats, firstIndex: number, into: DisplayBot[]): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const index = firstIndex + next++;
-      into.push(await join(group, groupStats, index));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(config.concurrency, count) }, worker));
+  await inFlight(count, config.concurrency, async (i) => void into.push(await join(group, groupStats, firstIndex + i)));
 }
 
 /** The harness's `connect`, once. */

@@ -83,6 +83,19 @@ export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promis
   clearTimeout(timer);
 }
 
+/**
+ * Stops bot processes (fleets, pushers): each is asked to `stop` over IPC so it
+ * can close its connections, then is terminated if it has not exited in 5 s.
+ */
+export async function stopLoadProcesses(children: ChildProcess[]): Promise<void> {
+  await Promise.all(children.map(async (child) => {
+    if (child.exitCode !== null) return;
+    if (child.connected) child.send({ type: "stop" });
+    await Promise.race([new Promise((r) => child.once("exit", r)), sleep(5000)]);
+    await stopProcess(child, 2000);
+  }));
+}
+
 export async function waitForHealthy(url: string, child: ChildProcess, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -45,6 +45,11 @@ export function histogramBuckets(samples: Sample[], name: string, labels: Record
   return [...byLe].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
 }
 
+/** Several servers' histograms as one (same bounds). */
+export function sumBuckets(all: Buckets[]): Buckets {
+  return all[0].map((b, i) => ({ le: b.le, count: all.reduce((sum, buckets) => sum + buckets[i].count, 0) }));
+}
+
 /** The buckets of the interval between two scrapes. */
 export function bucketsBetween(from: Buckets, to: Buckets): Buckets {
   return to.map((b) => ({ le: b.le, count: b.count - (from.find((f) => f.le === b.le)?.count ?? 0) }));
@@ -70,4 +75,9 @@ export function histogramQuantile(q: number, buckets: Buckets): number {
     lowerCount = b.count;
   }
   return lowerBound;
+}
+
+/** What the server on loopback `port` answers on /metrics, parsed. */
+export async function scrapeMetrics(port: number): Promise<Sample[]> {
+  return parsePrometheusText(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
 }

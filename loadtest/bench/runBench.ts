@@ -9,6 +9,8 @@ import { FIGURES, Figures, medianOfRounds, TargetRun } from "./figures";
 import { DISPLAY_TARGETS, runDisplayTarget } from "./runDisplays";
 import { runTargets } from "./runTargets";
 import { MATCH_TARGETS, Target, Variant, VARIANTS } from "./targets";
+import type { UserRun } from "./userFigures";
+import { runUserScenario } from "./runUsers";
 
 export interface BenchOptions {
   /** Matches of 12 bots per target; 0 skips the match scenario. */
@@ -30,13 +32,21 @@ export interface BenchOptions {
   nodes: number;
   /** Display bot processes. */
   displayProcesses: number;
+  /** User channel scenario: identities (0 skips it), devices of each, pushes a second over all users, for how long. */
+  users: number;
+  devicesPerUser: number;
+  userRate: number;
+  userSeconds: number;
+  /** Its device bot processes and pusher processes. */
+  deviceProcesses: number;
+  pushers: number;
   /** First of the run's ports (PORT_LAYOUT). */
   port: number;
   /** Folder that receives this run's folder. */
   outDir: string;
   /** Profile every server with --cpu-prof. */
   cpuProfile: boolean;
-  /** Match scenario: the server alone on the last CPU, bots and harness on the others (cpuPlacement.ts). */
+  /** Match and user channel scenarios: the server alone on the last CPU, bots and harness on the others (cpuPlacement.ts). */
   pin: boolean;
   /**
    * Match scenario: Arena and the first other target (stock Colyseus, or the
@@ -55,8 +65,9 @@ export const PORT_LAYOUT = {
   redis: 8,
   inspectNodes: [9, 10],
   inspectPeer: 11,
+  users: 16,
 };
-export const PORTS_USED = 16;
+export const PORTS_USED = 17;
 
 export interface Scenario {
   status: "ran" | "skipped";
@@ -77,7 +88,9 @@ export interface BenchReport {
   /** The display scenario: Arena, then the signage peer. */
   displays: DisplayRun[];
   displayRatios: Record<string, Partial<Record<keyof DisplayFigures, number>>>;
-  scenarios: { match: Scenario; displays: Scenario };
+  /** The user channel scenario (Arena, one node), when it ran. */
+  users?: UserRun;
+  scenarios: { match: Scenario; displays: Scenario; users: Scenario };
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchReport> {
@@ -139,6 +152,22 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       }),
     );
   }
+  const users = options.users > 0
+    ? await runUserScenario({
+      users: options.users,
+      devicesPerUser: options.devicesPerUser,
+      rate: options.userRate,
+      seconds: options.userSeconds,
+      deviceProcesses: options.deviceProcesses,
+      pushers: options.pushers,
+      port: options.port + PORT_LAYOUT.users,
+      runDir,
+      secret,
+      cpuProfile: options.cpuProfile,
+      placement: "load" in placement ? placement : undefined,
+      onProgress: options.onProgress,
+    })
+    : undefined;
   const { onProgress: _progress, outDir: _out, ...shownOptions } = options;
   return {
     date: date.toISOString(),
@@ -156,9 +185,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     ratios: ratiosToArena(targets, FIGURES),
     displays,
     displayRatios: ratiosToArena(displays, DISPLAY_FIGURES),
+    users,
     scenarios: {
       match: options.matches > 0 ? { status: "ran" } : { status: "skipped", reason: "--matches 0" },
       displays: options.displays > 0 ? { status: "ran" } : { status: "skipped", reason: "--displays 0" },
+      users: options.users > 0 ? { status: "ran" } : { status: "skipped", reason: "--users 0" },
     },
   };
 }

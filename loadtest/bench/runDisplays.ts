@@ -12,9 +12,10 @@ import { lobbiesPerNode } from "./lobbies";
 import { memoryAfterGc } from "./serverMemory";
 import { mainThreadProfile } from "./profileSummary";
 import { nextMessage } from "./ipc";
-import { forkWithIpc, sleep, startRedis, startServer, stopProcess, waitForHealthy } from "./processes";
+import { forkWithIpc, sleep, startRedis, startServer, stopLoadProcesses, stopProcess, waitForHealthy } from "./processes";
 import { cpuPercent, machinePercent, sampleMachine, sampleProcess } from "./procStats";
-import { bucketsBetween, histogramBuckets, histogramQuantile, parsePrometheusText } from "./promText";
+import { bucketsBetween, histogramBuckets, histogramQuantile, scrapeMetrics, sumBuckets } from "./promText";
+import { split } from "./spread";
 import { arenaEnv } from "./targets";
 
 /** The display scenario's servers: Arena (one node, or several on Redis) and the signage peer. */
@@ -66,17 +67,9 @@ interface ServerNode {
 
 const nodeName = (i: number) => `node ${String.fromCharCode(65 + i)}`;
 
-/** `total` split as evenly as possible into `parts`. */
-function split(total: number, parts: number): number[] {
-  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
-}
-
 async function serverFanoutBuckets(nodes: ServerNode[]) {
-  const all = await Promise.all(nodes.map(async (n) => {
-    const text = await (await fetch(`http://127.0.0.1:${n.port}/metrics`)).text();
-    return histogramBuckets(parsePrometheusText(text), "arena_fanout_latency_seconds");
-  }));
-  return all[0].map((b, i) => ({ le: b.le, count: all.reduce((sum, buckets) => sum + buckets[i].count, 0) }));
+  const all = await Promise.all(nodes.map(async (n) => histogramBuckets(await scrapeMetrics(n.port), "arena_fanout_latency_seconds")));
+  return sumBuckets(all);
 }
 
 /**
@@ -255,12 +248,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       disconnects: sum(all.map((g) => g.disconnects)),
     };
   } finally {
-    await Promise.all(fleets.map(async (fleet) => {
-      if (fleet.exitCode !== null) return;
-      if (fleet.connected) fleet.send({ type: "stop" } satisfies ToDisplayFleet);
-      await Promise.race([new Promise((r) => fleet.once("exit", r)), sleep(5000)]);
-      await stopProcess(fleet, 2000);
-    }));
+    await stopLoadProcesses(fleets);
     // Nodes first, Redis last.
     for (const child of children.slice().reverse()) await stopProcess(child);
   }

@@ -7,6 +7,7 @@ import { promisify } from "node:util";
 import { DISPLAY_FIGURES } from "../../loadtest/bench/displayFigures";
 import { FIGURES } from "../../loadtest/bench/figures";
 import type { BenchReport } from "../../loadtest/bench/runBench";
+import { USER_FIGURES } from "../../loadtest/bench/userFigures";
 
 const ROOT = path.resolve(__dirname, "../..");
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -37,6 +38,7 @@ describe("benchmark harness (tiny size)", function () {
   let single: BenchOutput;
   let twoNodes: BenchOutput;
   let twoRounds: BenchOutput;
+  let users: BenchOutput;
 
   before(async () => {
     const out = () => {
@@ -46,10 +48,14 @@ describe("benchmark harness (tiny size)", function () {
     single = await bench(out(), [
       "--matches", "1", "--duration", "3", "--warmup", "1", "--variants", "rewind-off,views-off,object-input,tsx,source-maps,twin",
       // More displays than a lobby holds by default (ARENA_LOBBY_MAX_CLIENTS, 500): the harness must raise it.
-      "--displays", "520", "--publishes", "3", "--port", "2820", "--paired",
+      "--displays", "520", "--publishes", "3", "--users", "0", "--port", "2820", "--paired",
     ]);
-    twoNodes = await bench(out(), ["--matches", "0", "--displays", "20", "--publishes", "2", "--nodes", "2", "--display-procs", "2", "--port", "2836"]);
-    twoRounds = await bench(out(), ["--matches", "1", "--duration", "2", "--warmup", "1", "--skip-peers", "--variants", "rewind-off", "--rounds", "2", "--displays", "0", "--port", "2852", "--no-pin"]);
+    twoNodes = await bench(out(), ["--matches", "0", "--displays", "20", "--publishes", "2", "--nodes", "2", "--display-procs", "2", "--users", "0", "--port", "2837"]);
+    twoRounds = await bench(out(), ["--matches", "1", "--duration", "2", "--warmup", "1", "--skip-peers", "--variants", "rewind-off", "--rounds", "2", "--displays", "0", "--users", "0", "--port", "2854", "--no-pin"]);
+    users = await bench(out(), [
+      "--matches", "0", "--displays", "0",
+      "--users", "5", "--devices", "2", "--user-rate", "200", "--user-seconds", "1", "--pushers", "2", "--device-procs", "2", "--port", "2871",
+    ]);
   });
   after(() => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -152,17 +158,42 @@ describe("benchmark harness (tiny size)", function () {
     assert.match(html, /median of 2 rounds/);
   });
 
-  it("prints both tables", () => {
+  it("user channels: every push reaches exactly its user's devices once, in seq order, from two pushers to two device processes", () => {
+    const { report } = users;
+    assert.deepEqual([report.scenarios.match.status, report.scenarios.displays.status, report.scenarios.users.status], ["skipped", "skipped", "ran"]);
+    const run = report.users!;
+    const d = run.delivery;
+    // One warm-up push to each of the 5 users, then 200 in the window less any the pushers could not send in time.
+    const pushes = 5 + 200 - run.unsent;
+    assert.equal(d.expected, pushes * 2);
+    assert.equal(d.delivered, d.expected);
+    assert.equal(d.windowExpected, (200 - run.unsent) * 2);
+    assert.equal(d.serverRelayed, d.windowExpected, "the server's relay counter agrees with the devices");
+    assert.deepEqual(
+      { missing: d.missing, unexpected: d.unexpected, duplicates: d.duplicates, foreign: d.foreign, outOfOrder: d.outOfOrder, notices: d.notices, disconnects: d.disconnects, pushFailures: d.pushFailures },
+      { missing: 0, unexpected: 0, duplicates: 0, foreign: 0, outOfOrder: 0, notices: 0, disconnects: 0, pushFailures: 0 },
+    );
+    assert.equal(run.deviceRelay.count, d.windowExpected);
+    for (const f of USER_FIGURES) assert.ok(Number.isFinite(run.figures[f.key]), `${f.key} = ${run.figures[f.key]}`);
+    const cpus = os.availableParallelism();
+    if (cpus >= 2) assert.deepEqual(run.cpus, { server: String(cpus - 1), load: cpus === 2 ? "0" : `0-${cpus - 2}` });
+  });
+
+  it("prints every scenario's table", () => {
     for (const f of FIGURES) assert.match(single.stdout, new RegExp(escape(f.label)));
     for (const f of DISPLAY_FIGURES) assert.match(single.stdout, new RegExp(escape(f.label)));
     assert.match(single.stdout, /Arena, views off \/ Arena/);
     assert.match(twoNodes.stdout, /Match scenario: skipped \(--matches 0\)/);
+    for (const f of USER_FIGURES) assert.match(users.stdout, new RegExp(escape(f.label)));
+    assert.match(users.stdout, /Delivered (\d+)\/\1 \(warm-up included\): missing 0, duplicates 0, foreign 0, out of order 0/);
+    assert.match(single.stdout, /User channel scenario: skipped \(--users 0\)/);
   });
 
   it("writes self-contained HTML reports with charts", () => {
     assert.equal((single.html.match(/<svg /g) ?? []).length, 9);
     assert.equal((twoNodes.html.match(/<svg /g) ?? []).length, 2);
-    for (const { html } of [single, twoNodes]) {
+    assert.equal((users.html.match(/<svg /g) ?? []).length, 1);
+    for (const { html } of [single, twoNodes, users]) {
       assert.doesNotMatch(html, /<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/, "nothing fetched from elsewhere");
     }
   });

@@ -1,6 +1,7 @@
 import type { DisplayRun } from "../displayFigures";
 import type { FigureInfo, TargetRun } from "../figures";
 import type { BenchReport } from "../runBench";
+import type { UserRun } from "../userFigures";
 
 /** A figure as printed: its digits, or what it is when not a number. */
 function format(value: number, digits: number): string {
@@ -71,4 +72,19 @@ export function howTargetsRan(report: BenchReport): string[] {
     lines.push(`Paired: ${paired.map((t) => t.label).join(" and ")} ran at the same time in each round: their CPU compares under the same drift of the machine; their latency and tick figures include each other's load`);
   }
   return lines;
+}
+
+/** The user channel scenario in one sentence: what ran, and where its processes could run. */
+export function userScenarioLine(run: UserRun): string {
+  return `User channel scenario: ${run.users} users x ${run.devicesPerUser} devices in the lobby, ${run.rate} pushes/s over HTTP for ${run.seconds} s ` +
+    `from ${run.pushers} pusher process${run.pushers > 1 ? "es" : ""}, ${run.deviceProcesses} device process${run.deviceProcesses > 1 ? "es" : ""}; ` +
+    `CPUs allowed, read from /proc in the window: server ${run.cpus.server}, devices and pushers ${run.cpus.load}`;
+}
+
+/** Whether every message reached exactly its user's devices once, in order, in one sentence. */
+export function userDeliveryLine(run: UserRun): string {
+  const d = run.delivery;
+  return `Delivered ${d.delivered}/${d.expected} (warm-up included): missing ${d.missing}, duplicates ${d.duplicates}, ` +
+    `foreign ${d.foreign}, out of order ${d.outOfOrder}, gap/reset notices ${d.notices}, unexpected ${d.unexpected}, ` +
+    `lost devices ${d.disconnects}, pushes refused ${d.pushFailures}; server relays in the window ${d.serverRelayed}/${d.windowExpected}`;
 }

@@ -1,8 +1,10 @@
-import { DISPLAY_FIGURES, displayWarnings } from "../displayFigures";
-import { FIGURES, runWarnings } from "../figures";
+import { DISPLAY_FIGURES } from "../displayFigures";
+import { FIGURES } from "../figures";
 import type { Buckets } from "../promText";
 import type { BenchReport } from "../runBench";
-import { figureCells, howTargetsRan, perNodeCells, roundCells } from "./figureCells";
+import { USER_FIGURES } from "../userFigures";
+import { figureCells, howTargetsRan, perNodeCells, roundCells, userDeliveryLine, userScenarioLine } from "./figureCells";
+import { allWarnings } from "./table";
 import { barChart, lineChart } from "./svg";
 
 const COLORS: Record<string, string> = {
@@ -74,12 +76,27 @@ ${perNode.join("")}
 <div>${charts.join("\n")}</div>`;
 }
 
+function userSection(report: BenchReport): string {
+  const run = report.users;
+  if (!run) return `<h2>User channel scenario</h2><p>Skipped (${esc(report.scenarios.users.reason ?? "")}).</p>`;
+  const cdf = lineChart("User message latency CDF at the devices", "ms", "fraction of deliveries", [
+    { name: "relay (server ts -> device)", color: COLORS.arena, points: run.deviceRelay.cdf },
+    { name: "push request -> device", color: "#ff7f0e", points: run.pushToDevice.cdf },
+  ], 1);
+  return `<h2>User channel scenario</h2>
+<p>${esc(userScenarioLine(run))}.</p>
+<p>${esc(userDeliveryLine(run))}.</p>
+${figureTable(figureCells([run], USER_FIGURES, {}))}
+<div>${cdf}</div>`;
+}
+
 /** The whole report as one HTML file: tables and inline SVG charts, nothing fetched. */
 export function renderHtml(report: BenchReport): string {
-  const notes = [...report.targets.flatMap(runWarnings), ...report.displays.flatMap(displayWarnings)].map((w) => `<p class="warn">${esc(w)}.</p>`);
+  const notes = allWarnings(report).map((w) => `<p class="warn">${esc(w)}.</p>`);
   const all = [
     ...report.targets.flatMap((t) => (t.profile ? [{ title: t.label, top: t.profile.top }] : [])),
     ...report.displays.flatMap((d) => (d.profiles ?? []).map((p) => ({ title: `displays: ${d.label} ${p.node === d.label ? "" : p.node}`, top: p.top }))),
+    ...(report.users?.profile ? [{ title: "user channels: Arena", top: report.users.profile.top }] : []),
   ];
   const profiles = all.map((p) =>
     `<h3>${esc(p.title)}: top self time (% of busy samples)</h3><table><tr><th>%</th><th>ms</th><th>function</th><th>where</th></tr>` +
@@ -94,6 +111,7 @@ export function renderHtml(report: BenchReport): string {
 ${notes.join("")}
 ${matchSection(report)}
 ${displaySection(report)}
+${userSection(report)}
 ${profiles.length ? `<h2>Where the time goes (--cpu-prof, whole server lifetime)</h2>${profiles.join("")}` : ""}
 </body></html>
 `;

@@ -1,7 +1,8 @@
 import { DISPLAY_FIGURES, displayWarnings } from "../displayFigures";
 import { FIGURES, runWarnings } from "../figures";
 import type { BenchReport } from "../runBench";
-import { figureCells, howTargetsRan, perNodeCells, roundCells } from "./figureCells";
+import { USER_FIGURES, userWarnings } from "../userFigures";
+import { figureCells, howTargetsRan, perNodeCells, roundCells, userDeliveryLine, userScenarioLine } from "./figureCells";
 
 /** Rows under a header, first two columns left-aligned, the others right-aligned. */
 function grid({ header, rows }: { header: string[]; rows: string[][] }): string[] {
@@ -10,7 +11,12 @@ function grid({ header, rows }: { header: string[]; rows: string[][] }): string[
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 }
 
-/** The report as plain text: the match table, the display table (and per node), warnings. */
+/** Every scenario's reasons to distrust its figures. */
+export function allWarnings(report: BenchReport): string[] {
+  return [...report.targets.flatMap(runWarnings), ...report.displays.flatMap(displayWarnings), ...(report.users ? userWarnings(report.users) : [])];
+}
+
+/** The report as plain text: the match table, the display table (and per node), the user channel table, warnings. */
 export function renderTable(report: BenchReport): string {
   const o = report.options;
   const m = report.machine;
@@ -35,6 +41,12 @@ export function renderTable(report: BenchReport): string {
   } else {
     out.push(`Display scenario: skipped (${report.scenarios.displays.reason})`, "");
   }
-  for (const warning of [...report.targets.flatMap(runWarnings), ...report.displays.flatMap(displayWarnings)]) out.push(`warning: ${warning}`);
+  if (report.users) {
+    out.push(userScenarioLine(report.users), userDeliveryLine(report.users));
+    out.push(...grid(figureCells([report.users], USER_FIGURES, {})), "");
+  } else {
+    out.push(`User channel scenario: skipped (${report.scenarios.users.reason})`, "");
+  }
+  for (const warning of allWarnings(report)) out.push(`warning: ${warning}`);
   return out.join("\n");
 }
