@@ -114,6 +114,16 @@ export const ErrorCode = {
    * delivered. Retry after the `Retry-After` seconds (HTTP) or later (`error` in a room).
    */
   STORE_UNAVAILABLE: "store_unavailable",
+  /**
+   * An `Idempotency-Key` already used by this identity on this route with another request (method, path or
+   * body): nothing was published. Use a new key for a new message.
+   */
+  IDEMPOTENCY_CONFLICT: "idempotency_conflict",
+  /**
+   * The first request with this `Idempotency-Key` is still being published: nothing was published again.
+   * Retry after the `Retry-After` seconds to get its answer.
+   */
+  IDEMPOTENCY_IN_PROGRESS: "idempotency_in_progress",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -131,6 +141,8 @@ export const ERROR_STATUS = {
   [ErrorCode.FORBIDDEN_CHANNEL]: 403,
   [ErrorCode.GUESTS_DISABLED]: 403,
   [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.IDEMPOTENCY_CONFLICT]: 409,
+  [ErrorCode.IDEMPOTENCY_IN_PROGRESS]: 409,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
   [ErrorCode.RATE_LIMITED]: 429,
   [ErrorCode.TOO_MANY_CONNECTIONS]: 429,

@@ -70,6 +70,12 @@ const EnvSchema = z.object({
   ARENA_AUTH_REQUESTS_PER_MINUTE: count(20),
   ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: count(120),
   ARENA_PUBLISH_REQUESTS_PER_MINUTE: count(600),
+  /**
+   * How long a publish's Idempotency-Key is remembered (cluster-wide, in presence): a retry within it delivers
+   * nothing again. At most a week: in-process presence holds each key on a timer, and Node's timers overflow
+   * past 24.8 days.
+   */
+  ARENA_IDEMPOTENCY_SECONDS: z.coerce.number().int().min(1).max(7 * 24 * 3600).default(24 * 3600),
   ARENA_INPUT_RATE: count(120),
   ARENA_INPUT_BURST: count(32),
   ARENA_RATE_LIMIT_DROPS: count(20),

@@ -1,9 +1,11 @@
+import { matchMaker } from "@colyseus/core";
 import { Router } from "express";
 import { z } from "zod";
 import { ErrorCode } from "../../schema/codes";
 import { describeIssues, PublishMessage, SignageChannelName } from "../../schema/messages";
 import { ApiError } from "../../server/ApiError";
 import { requireRole } from "../../server/auth/requireRole";
+import { idempotentPublish } from "../../server/idempotency";
 import { rateLimitPerIp } from "../../server/limits/httpRateLimit";
 import type { ArenaContext } from "../ArenaContext";
 import { broadcastsAfter, publishBroadcast } from "./signage";
@@ -27,6 +29,7 @@ function channelParam(raw: string): string {
  */
 export function signageRoutes({ config, admission, fanout, broadcasts }: ArenaContext): Router {
   const router = Router();
+  const publishOnce = idempotentPublish({ presence: () => matchMaker.presence, windowSeconds: config.ARENA_IDEMPOTENCY_SECONDS, scope: "channels" });
 
   router.post(
     "/api/channels/:channel/messages",
@@ -35,7 +38,7 @@ export function signageRoutes({ config, admission, fanout, broadcasts }: ArenaCo
     (req, res, next) => {
       const body = PublishMessage.safeParse({ ...req.body, channel: req.params.channel });
       if (!body.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(body.error)));
-      publishBroadcast(fanout, body.data.channel, body.data.payload).then((published) => res.status(201).json(published), next);
+      publishOnce(req, res, () => publishBroadcast(fanout, body.data.channel, body.data.payload)).then((published) => res.status(201).json(published), next);
     },
   );
 
