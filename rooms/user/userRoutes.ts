@@ -1,9 +1,11 @@
+import { matchMaker } from "@colyseus/core";
 import { Router } from "express";
 import { z } from "zod";
 import { ErrorCode } from "../../schema/codes";
 import { describeIssues, UserPost } from "../../schema/messages";
 import type { UserMessage } from "../../schema/serverMessages";
 import { ApiError } from "../../server/ApiError";
+import { idempotentPublish } from "../../server/idempotency";
 import { identityOf, requireRole } from "../../server/auth/requireRole";
 import { ROLES } from "../../server/auth/identity";
 import { rateLimitPerIp } from "../../server/limits/httpRateLimit";
@@ -32,6 +34,7 @@ function subParam(raw: string): string {
  */
 export function userRoutes({ config, admission, fanout }: ArenaContext): Router {
   const router = Router();
+  const publishOnce = idempotentPublish({ presence: () => matchMaker.presence, windowSeconds: config.ARENA_IDEMPOTENCY_SECONDS, scope: "users" });
 
   router.post(
     "/api/users/:sub/messages",
@@ -41,10 +44,8 @@ export function userRoutes({ config, admission, fanout }: ArenaContext): Router 
       const sub = subParam(req.params.sub);
       const body = UserPost.safeParse(req.body ?? {});
       if (!body.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(body.error)));
-      pushToUser(fanout, sub, body.data.payload).then(
-        (m) => res.status(201).json({ channel: userChannel(sub), epoch: m.epoch, seq: m.seq }),
-        next,
-      );
+      publishOnce(req, res, () => pushToUser(fanout, sub, body.data.payload).then((m) => ({ channel: userChannel(sub), epoch: m.epoch, seq: m.seq })))
+        .then((published) => res.status(201).json(published), next);
     },
   );
 

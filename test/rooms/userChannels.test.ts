@@ -130,8 +130,15 @@ describe("user channels: every connection of one identity, in any room", () => {
     assert.equal(noPayload.status, 400);
     assert.equal((await push(alice, "x".repeat(20_000))).status, 413, "over ARENA_MAX_HTTP_BODY_BYTES");
     assert.equal((await push(alice, "by an operator", "operator")).status, 201, "operators may push too");
-    await waitFor("only the operator's push", () => phone.got.length === 1);
+    // A backend's retry with the same Idempotency-Key answers the first seq and delivers nothing again.
+    const keyed = async () => (await fetch(`${arena.server.httpUrl}/api/users/${alice}/messages`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Idempotency-Key": `k-${alice}`, Authorization: `Bearer ${await token("backend", "service")}` },
+      body: JSON.stringify({ payload: "keyed" }),
+    })).json() as Promise<{ seq: number }>;
+    assert.deepEqual(await keyed(), await keyed());
+    await waitFor("the operator's and the keyed push", () => phone.got.length === 2);
     await sleep(100);
-    assert.deepEqual(phone.payloads(), ["by an operator"]);
+    assert.deepEqual(phone.payloads(), ["by an operator", "keyed"]);
   });
 });
