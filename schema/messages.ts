@@ -38,14 +38,17 @@ export const ChatMessage = z.object({
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
+/** A channel name a client reports a position for: up to `user-` and a 128-character token subject. */
+const PositionChannel = z.string().max(133);
+
 /** A channel's epoch, as the server sent it (`broadcast.epoch`, `chat.epoch`, `reset.epoch`). */
 const Epoch = z.string().min(1).max(32);
 
 /** After a reconnection: the last seq seen per channel name; the server replays what came after. */
 export const ResumeMessage = z.object({
-  channels: z.record(z.string().max(64), z.number().int().min(0).max(0xffff_ffff)),
+  channels: z.record(PositionChannel, z.number().int().min(0).max(0xffff_ffff)),
   /** Per channel name, the epoch of that seq (as `chat.epoch` gave it). */
-  epochs: z.record(z.string().max(64), Epoch).optional(),
+  epochs: z.record(PositionChannel, Epoch).optional(),
 });
 export type ResumeMessage = z.infer<typeof ResumeMessage>;
 
@@ -79,8 +82,8 @@ const Seq = z.number().int().min(0).max(0xffff_ffff);
  */
 export const LobbyJoinOptions = z.object({
   channels: z.array(SignageChannelName).max(256).optional(),
-  after: z.record(z.string().max(64), Seq).optional(),
-  epochs: z.record(z.string().max(64), Epoch).optional(),
+  after: z.record(PositionChannel, Seq).optional(),
+  epochs: z.record(PositionChannel, Epoch).optional(),
 });
 
 export const SubscribeMessage = z.object({ channel: SignageChannelName, after: Seq.optional(), epoch: Epoch.optional() });

@@ -111,6 +111,14 @@ describe("user channels: every connection of one identity, in any room", () => {
     assert.deepEqual(polled.messages.map((m) => [m.seq, m.payload]), [[2, "two"], [3, "three"]]);
   });
 
+  it("takes positions for the longest subject a token may carry (128 characters)", async () => {
+    const longSub = `${"s".repeat(120)}${String(n++).padStart(8, "0")}`;
+    assert.equal((await push(longSub, "kept")).status, 201);
+    const phone = await inLobby(longSub, { after: { [`user-${longSub}`]: 0 } });
+    await waitFor("the backlog from its position", () => phone.got.length === 1);
+    assert.deepEqual(phone.payloads(), ["kept"]);
+  });
+
   it("refuses reading or pushing what is not yours, with clear codes, and delivers nothing", async () => {
     const [alice, mallory] = [fresh("alice"), fresh("mallory")];
     const phone = await inLobby(alice);
