@@ -53,7 +53,7 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
     fanout: new Fanout(channelStoreFor(backend.presence, settings.ARENA_CHANNEL_BACKLOG), backend.presence, metrics.fanoutPublishes),
     broadcasts: new BroadcastEncoder(createBroadcastSigner(settings)),
     metrics,
-    raws: new CountingRaws(metrics.bytesSent),
+    raws: new CountingRaws(metrics.bytesSent, settings.ARENA_MAX_CLIENT_BUFFER_BYTES),
   };
   const drain = new Drain();
   // What this node writes into the store again when the store comes back.

@@ -30,7 +30,7 @@ export class MatchList {
   }
 
   static async join(client: Client): Promise<MatchList> {
-    return new MatchList(await client.joinOrCreate("lobby"));
+    return new MatchList(await client.joinOrCreate("lobby", { listing: true }));
   }
 
   /** Called with every open match, oldest first, after each change. */

@@ -29,6 +29,7 @@ const { values } = parseArgs({
     publishes: { type: "string", default: "10" },
     nodes: { type: "string", default: "1" },
     "display-procs": { type: "string", default: "1" },
+    "no-display-match": { type: "boolean", default: false },
     users: { type: "string", default: "1000" },
     devices: { type: "string", default: "3" },
     "user-rate": { type: "string", default: "10000" },
@@ -46,7 +47,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--variants LIST] [--skip-peers] [--rounds N] [--fire MODE] [--no-pin] [--paired]
-                 [--displays N] [--publishes N] [--nodes 1|2] [--display-procs N]
+                 [--displays N] [--publishes N] [--nodes 1|2] [--display-procs N] [--no-display-match]
                  [--users N] [--devices N] [--user-rate N] [--user-seconds S] [--device-procs N] [--pushers N] [--port P] [--out DIR] [--profile]
 Match scenario (Arena, stock Colyseus, JSON broadcast):
   --matches        matches of 12 bots per target; 0 skips the scenario (default 10)
@@ -64,6 +65,7 @@ Display scenario (Arena lobby, ws Map peer):
   --publishes      measured publishes, one a second (default 10)
   --nodes          Arena nodes; 2 starts redis-server and splits the displays (default 1)
   --display-procs  display bot processes (default 1)
+  --no-display-match  no 6v6 match of bots on each Arena node during the publishes (default: one, its tick interval reported)
 User channel scenario (Arena, one node):
   --users          identities, each with --devices devices in the lobby; 0 skips the scenario (default 1000)
   --devices        devices (connections) per identity (default 3)
@@ -149,6 +151,7 @@ if (rounds > 1 && values.profile) {
     publishes: positiveInt("publishes", values.publishes),
     nodes,
     displayProcesses: positiveInt("display-procs", values["display-procs"]),
+    colocatedMatch: !values["no-display-match"],
     users,
     devicesPerUser: positiveInt("devices", values.devices),
     userRate: positiveInt("user-rate", values["user-rate"]),

@@ -12,6 +12,7 @@ import { logger } from "../server/logger";
 import { contextIp } from "../server/limits/clientIp";
 import type { ArenaContext } from "./ArenaContext";
 import type { ChannelPosition } from "./fanout/Fanout";
+import type { SessionWriter } from "./fanout/Audiences";
 import { UserFeeds } from "./user/UserFeeds";
 
 interface Window {
@@ -36,6 +37,8 @@ const USER_POST_RATE: RateLimit = { perSecond: 10, burst: 20 };
  * _onLeave) because 0.16 exposes no public per-frame or per-socket hook.
  */
 export abstract class ArenaRoom<State extends object = any> extends Room<State> {
+  /** Connected clients by sessionId (a held seat has none until it reconnects): `this.clients.getById` scans the room. */
+  private readonly connected = new Map<string, Client>();
   /** Roles whose tokens this room admits; least privilege unless a room says otherwise. */
   static allowedRoles: readonly Role[] = ["player"];
   /** This server's shared context; set on the class each definition registers (`withContext`). */
@@ -44,13 +47,19 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   protected readonly context: ArenaContext = contextOf(this.constructor as typeof ArenaRoom);
   protected readonly config: ArenaConfig = this.context.config;
   protected readonly metrics: ArenaMetrics = this.context.metrics;
+  /** Reaches a connected client by sessionId: what channel audiences write through. */
+  protected readonly sessions: SessionWriter = {
+    send: (sessionId, type, message) => {
+      const client = this.connected.get(sessionId);
+      if (client) this.sendTo(client, type, message);
+    },
+    sendEncoded: (sessionId, type, bytes) => {
+      const client = this.connected.get(sessionId);
+      if (client) this.sendEncoded(client, type, bytes);
+    },
+  };
   /** Each connection's feed of its identity's user channel; rooms open it as a client joins (`openUserFeed`). */
-  protected readonly userFeeds = new UserFeeds(
-    this.context.fanout,
-    (sessionId, type, message) => this.sendToSession(sessionId, type, message),
-    new RelayRecorder(this.metrics, "user"),
-    this.metrics.userConnections,
-  );
+  protected readonly userFeeds = new UserFeeds(this.context.fanout, this.sessions, new RelayRecorder(this.metrics, "user"), this.metrics.userConnections);
   /** Read on every client frame: a field of the room rather than a lookup in the config. */
   private readonly maxMessageBytes = this.config.ARENA_MAX_MESSAGE_BYTES;
   /**
@@ -113,13 +122,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     client.send(type, message);
   }
 
-  /** Sends to the client of `sessionId` if it is connected (a held seat has none until it reconnects). */
-  protected sendToSession(sessionId: string, type: string, message?: unknown): void {
-    const client = this.clients.getById(sessionId);
-    if (client) this.sendTo(client, type, message);
-  }
-
-  /** Sends pre-encoded message bytes (encoded once for many clients), counted by type. */
+  /** Sends pre-encoded message bytes (encoded once for many clients, `roomMessageBytes`), counted by type. */
   protected sendEncoded(client: Client, type: string, bytes: Buffer): void {
     this.outTally(type).value++;
     client.enqueueRaw(bytes);
@@ -231,7 +234,17 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
       this.kicked.add(client);
       this.socketErrors.set(client, { address, reason: err.message });
     });
-    await super._onJoin(...args);
+    this.connected.set(client.sessionId, client);
+    try {
+      await super._onJoin(...args);
+    } catch (error) {
+      this.forget(client);
+      throw error;
+    }
+  }
+
+  private forget(client: Client): void {
+    if (this.connected.get(client.sessionId) === client) this.connected.delete(client.sessionId);
   }
 
   protected override _onMessage(client: Client & Parameters<Room["_onMessage"]>[0], buffer: Buffer): void {
@@ -254,11 +267,17 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   }
 
   protected override async _onLeave(client: Client, code?: number): Promise<void> {
+    if (this.context.raws.wasSlowConsumer(client)) {
+      // Its socket may end before the close frame is read: the cause is known here, not from the code.
+      logger.warn({ room: this.roomId, session: client.sessionId, code }, "client closed: it did not read what it was sent (slow consumer)");
+      code = CloseCode.SLOW_CONSUMER;
+    }
     this.metrics.disconnects.labels(this.roomName, String(code ?? 0)).inc();
     // The socket layer or Colyseus closed it for what the client sent: no seat is held for it.
     if (code !== undefined && closeCodeMeaning(code).clientCaused) this.kicked.add(client);
     const refused = this.socketErrors.get(client);
     if (refused) logger.warn({ room: this.roomId, session: client.sessionId, ...refused, code }, "client closed by the socket layer for what it sent");
+    this.forget(client);
     this.userFeeds.pause(client.sessionId);
     // onLeave settles once the seat is decided: back (a reconnection, resumed by the room) or gone.
     await super._onLeave(client, code);

@@ -60,7 +60,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       rewindMs: this.config.ARENA_REWIND_MS,
     });
     const chatLimits = { maxLength: this.config.ARENA_CHAT_MAX_LENGTH, typingDebounceMs: this.config.ARENA_TYPING_DEBOUNCE_SECONDS * 1000 };
-    this.channels = new MatchChannels(this.context.fanout, this.roomId, chatLimits, (sessionId, type, message) => this.sendToSession(sessionId, type, message), new RelayRecorder(this.metrics, "chat"));
+    this.channels = new MatchChannels(this.context.fanout, this.roomId, chatLimits, this.sessions, new RelayRecorder(this.metrics, "chat"));
     this.onMessage(MatchMessageType.INPUT, (client, message) => this.onInput(client, message));
     this.onMessage(MatchMessageType.CHAT, (client, message) => this.onChat(client, message));
     this.onMessage(MatchMessageType.TYPING, (client) => this.onTyping(client));

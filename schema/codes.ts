@@ -29,6 +29,11 @@ export const CloseCode = {
   SEAT_LOST: 4408,
   /** The match this seat belonged to is gone (disposed, node lost). */
   MATCH_GONE: 4410,
+  /**
+   * The client did not read what it was sent: more than ARENA_MAX_CLIENT_BUFFER_BYTES waited unsent.
+   * The socket is destroyed a second after the close frame, so a stalled client may see 1006 instead.
+   */
+  SLOW_CONSUMER: 4413,
   /** Kept sending past its message rate limit after being warned. */
   RATE_LIMITED: 4429,
   /** The server hit an unexpected error handling this client. */
@@ -57,6 +62,7 @@ export const CLOSE_CODES: Record<CloseCode, CloseCodeMeaning> = {
   [CloseCode.PROTOCOL_VIOLATION]: { reconnect: false, clientCaused: true },
   [CloseCode.SEAT_LOST]: { reconnect: false, clientCaused: false },
   [CloseCode.MATCH_GONE]: { reconnect: false, clientCaused: false },
+  [CloseCode.SLOW_CONSUMER]: { reconnect: true, clientCaused: true },
   [CloseCode.RATE_LIMITED]: { reconnect: true, clientCaused: true },
   [CloseCode.INTERNAL_ERROR]: { reconnect: true, clientCaused: false },
   [CloseCode.SERVER_SHUTTING_DOWN]: { reconnect: true, clientCaused: false },

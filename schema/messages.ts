@@ -81,6 +81,8 @@ const Seq = z.number().int().min(0).max(0xffff_ffff);
  * the new epoch from its start.
  */
 export const LobbyJoinOptions = z.object({
+  /** Whether to get the match listing (`rooms`, `+`, `-`): by default players and operators do, displays do not. */
+  listing: z.boolean().optional(),
   channels: z.array(SignageChannelName).max(256).optional(),
   after: z.record(PositionChannel, Seq).optional(),
   epochs: z.record(PositionChannel, Epoch).optional(),

@@ -67,6 +67,8 @@ const EnvSchema = z.object({
   ARENA_TRUST_PROXY: optional(flag).transform((v) => v ?? false),
   ARENA_MAX_CONNECTIONS_PER_IP: count(25),
   ARENA_MAX_HTTP_BODY_BYTES: count(16 * 1024),
+  /** Bytes the server holds unsent for one client (its socket not read fast enough); past it the client is closed (4413). */
+  ARENA_MAX_CLIENT_BUFFER_BYTES: z.coerce.number().int().min(64 * 1024).default(2 * 1024 * 1024),
   ARENA_AUTH_REQUESTS_PER_MINUTE: count(20),
   ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: count(120),
   ARENA_PUBLISH_REQUESTS_PER_MINUTE: count(600),

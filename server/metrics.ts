@@ -142,7 +142,7 @@ export class ArenaMetrics {
     });
     this.fanoutLatency = new Histogram({
       name: "arena_fanout_latency_seconds",
-      help: "Relay latency: publish (seq assigned) to hand-off to a subscriber's socket, per delivery, by channel kind (signage, chat, user).",
+      help: "Relay latency: publish (seq assigned) to the hand-off to the last of a room's live subscribers, per message per room, by channel kind (signage, chat, user).",
       labelNames: ["kind"],
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
       registers,
@@ -235,9 +235,9 @@ export class RelayRecorder {
     this.count = metrics.relayed.labels(kind);
   }
 
-  /** One hand-off of a message numbered at `numberedAtMs` (ms since 1970). */
-  record(numberedAtMs: number): void {
+  /** A message numbered at `numberedAtMs` (ms since 1970) handed to `count` local clients, the last of them now. */
+  record(numberedAtMs: number, count = 1): void {
     this.latency.observe((Date.now() - numberedAtMs) / 1000);
-    this.count.inc();
+    this.count.inc(count);
   }
 }

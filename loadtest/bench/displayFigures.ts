@@ -40,6 +40,15 @@ export const DISPLAY_FIGURES: readonly FigureInfo<keyof DisplayFigures>[] = [
   { key: "otherCpuPercent", label: "all other processes (context)", unit: "% of a core", digits: 1, context: true },
 ];
 
+/** A 6v6 match of bots on a node during the publishes: does it keep 60 Hz? */
+export interface ColocatedMatch {
+  /** p99 of the wall time between two ticks (nominal 16.7 ms), over the publish window. */
+  tickIntervalP99Ms: number;
+  ticksPerSecond: number;
+  /** Match bots whose connection closed during the window. */
+  disconnects: number;
+}
+
 /** One node's share of a display run. */
 export interface DisplayNodeRun {
   node: string;
@@ -48,6 +57,8 @@ export interface DisplayNodeRun {
   rssPerDisplayKB: number;
   heapPerDisplayKB: number;
   serverCpuPercent: number;
+  /** Arena with a co-located match (the default): that match's figures. */
+  colocatedMatch?: ColocatedMatch;
 }
 
 export interface DisplayRun {
@@ -78,6 +89,9 @@ export function displayWarnings(run: DisplayRun): string[] {
   if (run.missing > 0) warnings.push(`${run.label}: ${run.missing} of ${run.displays * run.publishes} broadcasts never reached their display`);
   if (run.duplicates > 0) warnings.push(`${run.label}: ${run.duplicates} broadcasts reached a display twice`);
   if (run.disconnects > 0) warnings.push(`${run.label}: ${run.disconnects} displays lost their connection`);
+  for (const n of run.nodes) {
+    if (n.colocatedMatch && n.colocatedMatch.disconnects > 0) warnings.push(`${run.label} ${n.node}: ${n.colocatedMatch.disconnects} match bots lost their connection`);
+  }
   if (run.figures.otherCpuPercent > BUSY_MACHINE_PERCENT) {
     warnings.push(`${run.label}: other processes used ${run.figures.otherCpuPercent.toFixed(0)}% of a core during the window; timing figures are noisy`);
   }

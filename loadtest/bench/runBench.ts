@@ -46,6 +46,8 @@ export interface BenchOptions {
   outDir: string;
   /** Profile every server with --cpu-prof. */
   cpuProfile: boolean;
+  /** Display scenario: a 6v6 match of bots on each Arena node during the publishes. */
+  colocatedMatch: boolean;
   /** Match and user channel scenarios: the server alone on the last CPU, bots and harness on the others (cpuPlacement.ts). */
   pin: boolean;
   /**
@@ -146,6 +148,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         redisPort: options.port + PORT_LAYOUT.redis,
         fleets: options.displayProcesses,
         cpuProfile: options.cpuProfile,
+        colocatedMatch: options.colocatedMatch,
         runDir,
         secret,
         onProgress: options.onProgress,

@@ -5,7 +5,7 @@ import { summarizeLatencies } from "../bot/summary";
 import type { BenchPayload } from "../bot/DisplayStats";
 import { botToken } from "../bot/token";
 import { wallClockMs } from "../bot/wallClock";
-import type { DisplayFigures, DisplayNodeRun, DisplayRun } from "./displayFigures";
+import type { ColocatedMatch, DisplayFigures, DisplayNodeRun, DisplayRun } from "./displayFigures";
 import type { DisplayFleetConfig, DisplayGroup, DisplayGroupResult, FromDisplayFleet, ToDisplayFleet } from "./displayFleetProtocol";
 import { inspectFlag } from "./inspector";
 import { lobbiesPerNode } from "./lobbies";
@@ -14,9 +14,10 @@ import { mainThreadProfile } from "./profileSummary";
 import { nextMessage } from "./ipc";
 import { forkWithIpc, sleep, startRedis, startServer, stopLoadProcesses, stopProcess, waitForHealthy } from "./processes";
 import { cpuPercent, machinePercent, sampleMachine, sampleProcess } from "./procStats";
-import { bucketsBetween, histogramBuckets, histogramQuantile, scrapeMetrics, sumBuckets } from "./promText";
+import { Buckets, bucketsBetween, histogramBuckets, histogramQuantile, scrapeMetrics, sumBuckets } from "./promText";
 import { split } from "./spread";
 import { arenaEnv } from "./targets";
+import type { FleetConfig, FromFleet, ToFleet } from "./fleetProtocol";
 
 /** The display scenario's servers: Arena (one node, or several on Redis) and the signage peer. */
 export interface DisplayTarget {
@@ -43,6 +44,8 @@ export interface DisplayOptions {
   fleets: number;
   /** Run each server under --cpu-prof (profiles land in runDir/profile-displays-<target>-<node>). */
   cpuProfile: boolean;
+  /** Arena: a live 6v6 match of bots on every node while the publishes go out (its tick interval is reported). */
+  colocatedMatch: boolean;
   runDir: string;
   secret: string;
   onProgress(line: string): void;
@@ -67,6 +70,29 @@ interface ServerNode {
 
 const nodeName = (i: number) => `node ${String.fromCharCode(65 + i)}`;
 
+/** Players in the co-located match: one 6v6. */
+const MATCH_BOTS = 12;
+
+async function tickIntervalBuckets(node: ServerNode) {
+  return histogramBuckets(await scrapeMetrics(node.port), "arena_tick_interval_seconds", { type: "match" });
+}
+
+/**
+ * One 6v6 match of bots per node, started node by node so that placement puts
+ * each on its own node (the least loaded), in the same bot process type as the match scenario.
+ */
+async function startColocatedMatches(nodes: ServerNode[], options: DisplayOptions): Promise<ChildProcess[]> {
+  const fleets: ChildProcess[] = [];
+  for (const [i, node] of nodes.entries()) {
+    const config: FleetConfig = { protocol: "arena", endpoint: `ws://127.0.0.1:${node.port}`, bots: MATCH_BOTS, secret: options.secret, fireMode: "bursts" };
+    const fleet = await forkWithIpc("loadtest/bench/fleet.ts", [JSON.stringify(config)], path.join(options.runDir, `displays-match-bots-${i + 1}.log`));
+    fleets.push(fleet);
+    await nextMessage<FromFleet, "connected">(fleet, "connected", 60_000);
+    fleet.send({ type: "measure" } satisfies ToFleet);
+  }
+  return fleets;
+}
+
 async function serverFanoutBuckets(nodes: ServerNode[]) {
   const all = await Promise.all(nodes.map(async (n) => histogramBuckets(await scrapeMetrics(n.port), "arena_fanout_latency_seconds")));
   return sumBuckets(all);
@@ -84,6 +110,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
   const shares = split(options.displays, nodeCount);
   const children: ChildProcess[] = [];
   const fleets: ChildProcess[] = [];
+  let matchFleets: ChildProcess[] = [];
   const profileDir = (node: number) => path.join(options.runDir, `profile-displays-${target.id}-${node + 1}`);
   let run: DisplayRun;
   try {
@@ -152,6 +179,12 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     await sleep(1000);
     const loaded = await memoryAfterGc(nodes);
 
+    const colocated = target.id === "arena" && options.colocatedMatch;
+    if (colocated) {
+      progress(`starting a 6v6 match of bots on each node`);
+      matchFleets = await startColocatedMatches(nodes, options);
+    }
+
     const publishUrl = `http://127.0.0.1:${nodes[0].port}/api/channels/${CHANNEL}/messages`;
     const operator = target.id === "arena" ? await botToken(options.secret, "operator", "bench-operator") : "";
     const publish = async (n: number): Promise<number> => {
@@ -171,6 +204,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
 
     const expected = options.displays * options.publishes;
     const fanoutBefore = await serverFanoutBuckets(nodes);
+    const ticksBefore = colocated ? await Promise.all(nodes.map(tickIntervalBuckets)) : [];
     const startServers = nodes.map((n) => sampleProcess(n.child.pid!));
     const startFleets = fleets.map((f) => sampleProcess(f.pid!));
     const startMachine = sampleMachine();
@@ -189,6 +223,12 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     const endFleets = fleets.map((f) => sampleProcess(f.pid!));
     const endMachine = sampleMachine();
     const fanoutAfter = await serverFanoutBuckets(nodes);
+    const ticksAfter = colocated ? await Promise.all(nodes.map(tickIntervalBuckets)) : [];
+    const matchResults = await Promise.all(matchFleets.map(async (fleet) => {
+      const reply = nextMessage<FromFleet, "result">(fleet, "result", 30_000);
+      fleet.send({ type: "report" } satisfies ToFleet);
+      return (await reply).result;
+    }));
     const windowSeconds = (endServers[0].at - startServers[0].at) / 1000;
 
     const results = await Promise.all(fleets.map(async (fleet) => {
@@ -207,6 +247,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
         rssPerDisplayKB: (loaded[i].rssBytes - idle[i].rssBytes) / 1024 / n.displays,
         heapPerDisplayKB: (loaded[i].heapBytes - idle[i].heapBytes) / 1024 / n.displays,
         serverCpuPercent: cpuPercent(startServers[i], endServers[i]),
+        ...(colocated ? { colocatedMatch: colocatedFigures(bucketsBetween(ticksBefore[i], ticksAfter[i]), windowSeconds, matchResults[i].disconnects) } : {}),
       };
     });
     const all = results.flat();
@@ -248,7 +289,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       disconnects: sum(all.map((g) => g.disconnects)),
     };
   } finally {
-    await stopLoadProcesses(fleets);
+    await stopLoadProcesses([...matchFleets, ...fleets]);
     // Nodes first, Redis last.
     for (const child of children.slice().reverse()) await stopProcess(child);
   }
@@ -260,4 +301,13 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     });
   }
   return run;
+}
+
+/** The co-located match's service level over the window, from the node's tick interval histogram. */
+function colocatedFigures(ticks: Buckets, windowSeconds: number, disconnects: number): ColocatedMatch {
+  return {
+    tickIntervalP99Ms: histogramQuantile(0.99, ticks) * 1000,
+    ticksPerSecond: (ticks.at(-1)?.count ?? 0) / windowSeconds,
+    disconnects,
+  };
 }

@@ -6,8 +6,10 @@ import { ApiError } from "../../server/ApiError";
 import { logger } from "../../server/logger";
 import type { RelayRecorder } from "../../server/metrics";
 import type { Fanout, FanoutMessage } from "../fanout/Fanout";
-import { Subscription } from "../fanout/Subscription";
+import { Audiences, SessionWriter } from "../fanout/Audiences";
+import type { AudienceOutput } from "../fanout/ChannelAudience";
 import { ALL_CHANNEL, matchChannelKey, playerChannel, teamChannel } from "../fanout/keys";
+import { roomMessageBytes } from "../../server/runtime/roomMessage";
 import { ChannelMember, readableChannels, resolvePost } from "./access";
 import { cleanChatText } from "./chatText";
 
@@ -23,8 +25,6 @@ export interface ChatPayload {
 
 
 export const SERVER_SENDER = "server";
-
-type Send = (sessionId: string, type: string, message: unknown) => void;
 
 const log = logger.child({ subsystem: "chat" });
 
@@ -46,56 +46,57 @@ export interface ChatLimits {
 }
 
 /**
- * A match's channels on the fan-out: each player holds one Subscription per
- * readable channel (all, own team, own direct channel), paused while it is
- * disconnected and resumed after the seqs it reports.
+ * A match's channels on the fan-out: one audience per channel (all, each team,
+ * each player's direct channel) whose members are the players who may read it,
+ * paused while a player is disconnected and resumed after the seqs it reports.
  */
 export class MatchChannels {
-  private readonly subscriptions = new Map<string, Map<string, Subscription>>();
+  /** The channel names each player reads. */
+  private readonly readable = new Map<string, Set<string>>();
+  private readonly audiences: Audiences;
   private readonly lastTypingMs = new Map<string, number>();
 
   constructor(
     private readonly fanout: Fanout,
     private readonly roomId: string,
     private readonly limits: ChatLimits,
-    private readonly send: Send,
+    private readonly sessions: SessionWriter,
     private readonly relays: RelayRecorder,
-  ) {}
-
-  join(member: ChannelMember): void {
-    const subs = new Map<string, Subscription>();
-    this.subscriptions.set(member.id, subs);
-    for (const name of readableChannels(member)) subs.set(name, this.subscribe(member.id, name));
+  ) {
+    const prefix = matchChannelKey(roomId, "").length;
+    this.audiences = new Audiences(fanout, (key) => this.output(key.slice(prefix)));
   }
 
-  /** Moves a member's team subscription after a rebalance. */
+  join(member: ChannelMember): void {
+    this.readable.set(member.id, new Set());
+    for (const name of readableChannels(member)) this.read(member.id, name);
+  }
+
+  /** Moves a member's team channel after a rebalance. */
   changeTeam(member: ChannelMember): void {
-    const subs = this.subscriptions.get(member.id);
-    if (!subs) return;
+    const names = this.readable.get(member.id);
+    if (!names) return;
     for (const team of TEAMS) {
-      subs.get(teamChannel(team))?.close();
-      subs.delete(teamChannel(team));
+      if (names.delete(teamChannel(team))) this.audiences.leave(this.key(teamChannel(team)), member.id);
     }
-    subs.set(teamChannel(member.team), this.subscribe(member.id, teamChannel(member.team)));
+    this.read(member.id, teamChannel(member.team));
   }
 
   pause(sessionId: string): void {
-    for (const sub of this.subscriptions.get(sessionId)?.values() ?? []) sub.pause();
+    for (const name of this.readable.get(sessionId) ?? []) this.audiences.pause(this.key(name), sessionId);
   }
 
   /** Replays what the member missed: after the seqs it reports, else after what the server last sent it. */
   async resume(sessionId: string, lastSeen?: ResumeMessage): Promise<void> {
-    const subs = this.subscriptions.get(sessionId);
-    if (!subs) return;
-    await Promise.all([...subs].map(([name, sub]) => {
+    await Promise.all([...(this.readable.get(sessionId) ?? [])].map((name) => {
       const seq = lastSeen?.channels[name];
-      return sub.resume(seq === undefined ? undefined : { epoch: lastSeen?.epochs?.[name], seq });
+      return this.audiences.resume(this.key(name), sessionId, seq === undefined ? undefined : { epoch: lastSeen?.epochs?.[name], seq });
     }));
   }
 
   async remove(sessionId: string): Promise<void> {
-    for (const sub of this.subscriptions.get(sessionId)?.values() ?? []) sub.close();
-    this.subscriptions.delete(sessionId);
+    for (const name of this.readable.get(sessionId) ?? []) this.audiences.leave(this.key(name), sessionId);
+    this.readable.delete(sessionId);
     this.lastTypingMs.delete(sessionId);
     await this.drop(playerChannel(sessionId));
   }
@@ -119,7 +120,7 @@ export class MatchChannels {
       // Not numbered, so delivered to nobody: the sender hears it and may send again.
       if (!(error instanceof ApiError)) return log.error({ err: error, channel: target.channel }, "chat not posted");
       const refusal: ErrorMessage = { code: error.code, message: `chat not sent: ${error.message}` };
-      this.send(sender.id, ServerMessageType.ERROR, refusal);
+      this.sessions.send(sender.id, ServerMessageType.ERROR, refusal);
     });
     return undefined;
   }
@@ -143,8 +144,9 @@ export class MatchChannels {
 
   /** Forgets the match's channels; while the store is unreachable they are left to it (logged). */
   async dispose(): Promise<void> {
-    const players = [...this.subscriptions.keys()];
+    const players = [...this.readable.keys()];
     await Promise.all(players.map((id) => this.remove(id)));
+    this.audiences.close();
     await Promise.all([ALL_CHANNEL, ...TEAMS.map(teamChannel)].map((name) => this.drop(name)));
   }
 
@@ -156,21 +158,28 @@ export class MatchChannels {
     return matchChannelKey(this.roomId, name);
   }
 
-  private subscribe(sessionId: string, name: string): Subscription {
-    return new Subscription(this.fanout, this.key(name), {
-      message: (m) => {
-        if (m.seq === 0) {
-          const notice = m.payload as TypingNotice;
-          if (notice.from !== sessionId) this.send(sessionId, ServerMessageType.TYPING, notice);
-          return;
-        }
+  private read(sessionId: string, name: string): void {
+    this.readable.get(sessionId)!.add(name);
+    void this.audiences.join(this.key(name), sessionId, "latest");
+  }
+
+  /** How channel `name`'s messages reach its readers: chat encoded once per message, typing to all but the typist. */
+  private output(name: string): AudienceOutput {
+    const typeOf = (m: FanoutMessage) => (m.seq === 0 ? ServerMessageType.TYPING : ServerMessageType.CHAT);
+    return {
+      encode: (m) => {
+        if (m.seq === 0) return roomMessageBytes(ServerMessageType.TYPING, m.payload as TypingNotice);
         const payload = m.payload as ChatPayload;
         const delivery: ChatDelivery = { id: `${payload.channel}:${m.epoch}:${m.seq}`, epoch: m.epoch, seq: m.seq, ts: m.ts, ...payload };
-        this.send(sessionId, ServerMessageType.CHAT, delivery);
-        this.relays.record(m.ts);
+        return roomMessageBytes(ServerMessageType.CHAT, delivery);
       },
-      gap: (_key, after) => this.send(sessionId, ServerMessageType.GAP, { channel: name, after } satisfies GapNotice),
-      reset: (_key, epoch) => this.send(sessionId, ServerMessageType.RESET, { channel: name, epoch } satisfies ResetNotice),
-    }, "latest");
+      wants: (sessionId, m) => m.seq !== 0 || (m.payload as TypingNotice).from !== sessionId,
+      write: (sessionId, bytes, m) => this.sessions.sendEncoded(sessionId, typeOf(m), bytes),
+      gap: (sessionId, after) => this.sessions.send(sessionId, ServerMessageType.GAP, { channel: name, after } satisfies GapNotice),
+      reset: (sessionId, epoch) => this.sessions.send(sessionId, ServerMessageType.RESET, { channel: name, epoch } satisfies ResetNotice),
+      delivered: (m, count) => {
+        if (m.seq !== 0) this.relays.record(m.ts, count);
+      },
+    };
   }
 }

@@ -1,5 +1,6 @@
 import type { Presence } from "@colyseus/core";
 import type { ChannelHead, ChannelStore, FanoutMessage } from "./ChannelStore";
+import { DeliveryTurns } from "./DeliveryTurns";
 import { presenceTopic } from "./keys";
 
 export type { FanoutMessage } from "./ChannelStore";
@@ -23,6 +24,9 @@ export interface History {
   reset: boolean;
 }
 
+/** Writes to subscribers per turn of the event loop, over all of a node's rooms; a match ticks between turns. */
+export const DELIVERY_SLICE = 500;
+
 /** Higher than any seq: reads nothing but the head. */
 const HEAD_ONLY = Number.MAX_SAFE_INTEGER;
 
@@ -34,7 +38,13 @@ const HEAD_ONLY = Number.MAX_SAFE_INTEGER;
  */
 export class Fanout {
   private readonly listeners = new Map<string, Set<FanoutListener>>();
+  private readonly members = new Map<string, number>();
   private readonly streamHandlers = new Map<string, (message: FanoutMessage) => void>();
+  /** Per channel: settles once the presence subscription is in place (Redis acknowledged SUBSCRIBE). */
+  private readonly streamsLive = new Map<string, Promise<void>>();
+
+  /** Local deliveries share the event loop's turns through this: DELIVERY_SLICE writes a turn for the whole node. */
+  readonly deliveries = new DeliveryTurns(DELIVERY_SLICE);
 
   constructor(
     private readonly store: ChannelStore,
@@ -68,10 +78,20 @@ export class Fanout {
       this.listeners.set(key, set);
       const onStream = (message: FanoutMessage) => this.deliver(key, message);
       this.streamHandlers.set(key, onStream);
-      void this.presence.subscribe(presenceTopic(key), onStream);
+      // A failed SUBSCRIBE (Redis away) is redone by ioredis on reconnection, which onStreamResumed reports.
+      const live = Promise.resolve(this.presence.subscribe(presenceTopic(key), onStream)).then(() => {}, () => {});
+      this.streamsLive.set(key, live);
     }
     set.add(listener);
     return () => this.unsubscribe(key, listener);
+  }
+
+  /**
+   * Settles once this node receives `key`'s stream: a starting point read
+   * after it misses nothing, since every later message comes on the stream.
+   */
+  streamLive(key: string): Promise<void> {
+    return this.streamsLive.get(key) ?? Promise.resolve();
   }
 
   /** `listener` runs when the stream was cut off and is back: what was published meanwhile must be read from the backlog. */
@@ -83,9 +103,16 @@ export class Fanout {
     return this.listeners.get(key)?.size ?? 0;
   }
 
-  /** Local subscribers per channel key. */
-  *subscriberCounts(): IterableIterator<[string, number]> {
-    for (const [key, set] of this.listeners) yield [key, set.size];
+  /** Counts a member of a room's audience on `key` in (+1) or out (-1): rooms share one listener per channel. */
+  countMember(key: string, delta: 1 | -1): void {
+    const n = (this.members.get(key) ?? 0) + delta;
+    if (n > 0) this.members.set(key, n);
+    else this.members.delete(key);
+  }
+
+  /** Local audience members per channel key, every room's together. */
+  memberCounts(): IterableIterator<[string, number]> {
+    return this.members.entries();
   }
 
   /** What a reader at `from` is owed from the backlog. */
@@ -125,6 +152,7 @@ export class Fanout {
     // Presence subscriptions must be removed explicitly: Colyseus 0.16 leaks them otherwise (#843).
     this.presence.unsubscribe(presenceTopic(key), this.streamHandlers.get(key));
     this.streamHandlers.delete(key);
+    this.streamsLive.delete(key);
   }
 
   private deliver(key: string, message: FanoutMessage): void {

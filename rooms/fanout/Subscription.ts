@@ -2,6 +2,8 @@ import type { ChannelPosition, Fanout, FanoutMessage } from "./Fanout";
 import { logger } from "../../server/logger";
 
 const log = logger.child({ subsystem: "fanout" });
+/** Live messages a subscription keeps while it catches up; past this the backlog (or a gap) answers for the oldest. */
+const MAX_HELD = 1000;
 
 export interface SubscriberSink {
   /** Delivers one message to the subscriber (in seq order, each once). */
@@ -19,7 +21,8 @@ export interface SubscriberSink {
  * One subscriber's cursor on one channel: delivers every numbered message once
  * and in order and never moves past a seq it has not delivered. A live message
  * that is not the next one (a reconnection, a subscriber that missed the stream
- * while Redis was away) sends it to the backlog first; a message of another
+ * while Redis was away) is held while what comes before it is read from the
+ * backlog, and so are live messages arriving meanwhile; a message of another
  * epoch is announced as a reset. While paused nothing is sent; `resume` replays
  * what was missed.
  */
@@ -32,8 +35,8 @@ export class Subscription {
   readonly ready: Promise<void>;
   private paused = false;
   private catchingUp: Promise<void> | null = null;
-  /** A live message arrived during a catch-up pass: read the backlog once more. */
-  private arrivedDuringCatchUp = false;
+  /** Live messages received while a catch-up runs or that are ahead of it, oldest first once sorted. */
+  private held: FanoutMessage[] = [];
   private readonly unsubscribe: () => void;
   private readonly stopResumeWatch: () => void;
 
@@ -62,6 +65,8 @@ export class Subscription {
   }
 
   private async begin(start: ChannelPosition | "latest" | "retained"): Promise<void> {
+    // The head is read once the stream is live, so a message published in between is not missed until the next one.
+    await this.fanout.streamLive(this.key);
     if (start === "latest") {
       const head = await this.fanout.head(this.key);
       // A message that arrived meanwhile already set the starting point.
@@ -79,6 +84,7 @@ export class Subscription {
 
   pause(): void {
     this.paused = true;
+    this.held = [];
   }
 
   /** Resumes delivery after `from` (default: after the last delivered), replaying the backlog. */
@@ -90,7 +96,7 @@ export class Subscription {
   }
 
   close(): void {
-    this.paused = true;
+    this.pause();
     this.unsubscribe();
     this.stopResumeWatch();
   }
@@ -105,10 +111,7 @@ export class Subscription {
   private onMessage(message: FanoutMessage): void {
     if (this.paused) return;
     if (message.seq === 0) return this.sink.message(message);
-    if (this.catchingUp) {
-      this.arrivedDuringCatchUp = true; // the running catch-up reads it from the backlog
-      return;
-    }
+    if (this.catchingUp) return this.hold(message); // the running catch-up delivers it in its turn
     const sameEpoch = this.epoch === undefined || this.epoch === message.epoch;
     if (this.lastSeq === null || (sameEpoch && message.seq === this.lastSeq + 1)) {
       this.epoch = message.epoch;
@@ -116,38 +119,61 @@ export class Subscription {
       return this.sink.message(message);
     }
     if (sameEpoch && message.seq <= this.lastSeq) return; // already delivered
+    this.hold(message);
     this.catchUpInBackground();
+  }
+
+  /**
+   * Keeps a live message that cannot go out yet: the backlog is bounded, so a
+   * burst during a catch-up could evict it before the catch-up reads it.
+   */
+  private hold(message: FanoutMessage): void {
+    this.held.push(message);
+    if (this.held.length > MAX_HELD) this.held.shift(); // the backlog has it, or the gap is reported
   }
 
   private catchUp(): Promise<void> {
     if (this.catchingUp) return this.catchingUp;
     const run = async () => {
-      // Loop: messages published while the backlog was being read are picked up by the next pass.
+      // Each pass reads the backlog after the last delivered seq, then hands over the held live
+      // messages that continue it; one that still does not (an earlier one is missing) takes another pass.
       for (;;) {
-        this.arrivedDuringCatchUp = false;
-        const after = this.lastSeq ?? 0;
-        const history = await this.fanout.history(this.key, { epoch: this.epoch, seq: after });
-        if (this.paused || history.epoch === undefined) return;
+        const heldBeforeRead = new Set(this.held);
+        const history = await this.fanout.history(this.key, { epoch: this.epoch, seq: this.lastSeq ?? 0 });
+        if (this.paused) return;
+        if (history.epoch === undefined) {
+          // Nothing stored when it read: what was held before is of a channel the store lost; what came since, read again.
+          this.held = this.held.filter((m) => !heldBeforeRead.has(m));
+          if (this.held.length === 0) return;
+          continue;
+        }
         if (history.reset) {
           this.lastSeq = 0;
           this.sink.reset(this.key, history.epoch);
         }
         this.epoch = history.epoch;
         if (history.gap) this.sink.gap(this.key, this.lastSeq ?? 0);
-        let delivered = false;
-        for (const m of history.messages) {
-          if (m.seq <= (this.lastSeq ?? 0)) continue;
-          this.lastSeq = m.seq;
-          this.sink.message(m);
-          delivered = true;
+        for (const m of history.messages) this.deliverNext(m);
+        // A held message of another epoch that came before the read is of an epoch the store has left behind.
+        this.held = this.held.filter((m) => m.epoch === this.epoch || !heldBeforeRead.has(m));
+        this.held.sort((a, b) => a.seq - b.seq);
+        while (this.held.length > 0 && this.held[0].epoch === this.epoch && this.held[0].seq <= (this.lastSeq ?? 0) + 1) {
+          this.deliverNext(this.held.shift()!);
         }
-        if (!delivered && !this.arrivedDuringCatchUp) return;
+        if (this.held.length === 0) return;
       }
     };
     this.catchingUp = run().finally(() => {
       this.catchingUp = null;
     });
     return this.catchingUp;
+  }
+
+  /** Hands `m` to the sink unless it was delivered already. */
+  private deliverNext(m: FanoutMessage): void {
+    if (m.seq <= (this.lastSeq ?? 0)) return;
+    this.lastSeq = m.seq;
+    this.sink.message(m);
   }
 
   /** A catch-up started by a live message or the stream's return: on failure the next one tries again. */

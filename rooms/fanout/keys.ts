@@ -17,7 +17,11 @@ export const signageChannelOf = (key: string): string | undefined =>
   key.startsWith(SIGNAGE_PREFIX) ? key.slice(SIGNAGE_PREFIX.length) : undefined;
 /** The user channel of identity `sub` (its token's subject), as clients see it. */
 export const userChannel = (sub: string): string => `user-${sub}`;
-export const userChannelKey = (sub: string): string => `user:${sub}`;
+const USER_PREFIX = "user:";
+export const userChannelKey = (sub: string): string => `${USER_PREFIX}${sub}`;
+/** The user channel (as clients see it) of a key, or undefined for other channels. */
+export const userChannelOf = (key: string): string | undefined =>
+  key.startsWith(USER_PREFIX) ? userChannel(key.slice(USER_PREFIX.length)) : undefined;
 /** Where displays' `request-sync` reaches the operators watching a signage channel. */
 export const signageSyncKey = (name: string): string => `signage-sync/${name}`;
 

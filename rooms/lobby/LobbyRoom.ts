@@ -1,8 +1,9 @@
 import { Client, matchMaker, ServerError, subscribeLobby } from "@colyseus/core";
 import type { IRoomCache } from "@colyseus/core";
 import { ArenaRoom } from "../ArenaRoom";
-import { Subscription } from "../fanout/Subscription";
-import { signageChannelKey, signageSyncKey, userChannel } from "../fanout/keys";
+import { Audiences } from "../fanout/Audiences";
+import type { AudienceOutput } from "../fanout/ChannelAudience";
+import { signageChannelKey, signageChannelOf, signageSyncKey, userChannel } from "../fanout/keys";
 import { publishBroadcast, requestSync } from "./signage";
 import { CloseCode, ErrorCode } from "../../schema/codes";
 import { ChannelRequest, describeIssues, LobbyJoinOptions, LobbyMessageType, PublishMessage, SubscribeMessage } from "../../schema/messages";
@@ -12,12 +13,7 @@ import type { Role } from "../../server/auth/identity";
 import { RELIST_CHANNEL } from "../../server/cluster/keys";
 import { logger } from "../../server/logger";
 import { RelayRecorder } from "../../server/metrics";
-
-/** A lobby client's signage subscriptions: content, plus request-sync for operators. */
-interface Watch {
-  content: Subscription;
-  sync?: Subscription;
-}
+import { roomMessageBytes } from "../../server/runtime/roomMessage";
 
 /**
  * The lobby: a live list of open matches (Colyseus LobbyRoom semantics: `rooms`,
@@ -33,8 +29,15 @@ export class LobbyRoom extends ArenaRoom {
     [LobbyMessageType.PUBLISH]: { perSecond: 10, burst: 20 },
     [LobbyMessageType.REQUEST_SYNC]: { perSecond: 1, burst: 5 },
   };
-  private readonly watches = new Map<string, Map<string, Watch>>();
+  /** Each client's signage channels (operators also hear the channels' resync requests). */
+  private readonly watches = new Map<string, Set<string>>();
   private readonly relays = new RelayRecorder(this.metrics, "signage");
+  /** Signage content: one audience per channel, each broadcast encoded and signed once. */
+  private readonly content = new Audiences(this.context.fanout, (key) => this.contentOutput(key));
+  /** Resync requests, for the operators of each channel. */
+  private readonly syncRequests = new Audiences(this.context.fanout, () => this.syncOutput());
+  /** Clients that get the match listing: displays do not unless they ask (join option `listing`). */
+  private readonly listeners = new Set<string>();
   private matches = new Map<string, IRoomCache>();
   private unsubscribeLobby?: () => void;
 
@@ -53,8 +56,11 @@ export class LobbyRoom extends ArenaRoom {
   onJoin(client: Client, options: unknown): void {
     const parsed = LobbyJoinOptions.safeParse(options ?? {});
     if (!parsed.success) throw new ServerError(400, `invalid join options: ${describeIssues(parsed.error)}`);
-    this.watches.set(client.sessionId, new Map());
-    this.sendTo(client, ServerMessageType.ROOMS, [...this.matches.values()]);
+    this.watches.set(client.sessionId, new Set());
+    if (parsed.data.listing ?? this.identity(client).role !== "display") {
+      this.listeners.add(client.sessionId);
+      this.sendTo(client, ServerMessageType.ROOMS, [...this.matches.values()]);
+    }
     for (const channel of parsed.data.channels ?? []) {
       const after = parsed.data.after?.[channel];
       this.subscribe(client, { channel, after, epoch: parsed.data.epochs?.[channel] });
@@ -76,7 +82,9 @@ export class LobbyRoom extends ArenaRoom {
 
   onDispose(): void {
     this.unsubscribeLobby?.();
-    for (const sessionId of [...this.watches.keys()]) this.closeAll(sessionId);
+    this.content.close();
+    this.syncRequests.close();
+    this.watches.clear();
   }
 
   /**
@@ -104,12 +112,19 @@ export class LobbyRoom extends ArenaRoom {
 
   private onListing(roomId: string, listing: IRoomCache | undefined): void {
     if (!listing) {
-      if (this.matches.delete(roomId)) this.broadcast(ServerMessageType.ROOM_REMOVED, roomId);
+      if (this.matches.delete(roomId)) this.toListeners(ServerMessageType.ROOM_REMOVED, roomId);
       return;
     }
     if (listing.name !== "match") return;
     this.matches.set(roomId, listing);
-    this.broadcast(ServerMessageType.ROOM_ADDED, [roomId, listing]);
+    this.toListeners(ServerMessageType.ROOM_ADDED, [roomId, listing]);
+  }
+
+  /** A listing change, encoded once, to the clients that follow the listing. */
+  private toListeners(type: string, message: unknown): void {
+    if (this.listeners.size === 0) return;
+    const bytes = roomMessageBytes(type, message);
+    for (const sessionId of this.listeners) this.sessions.sendEncoded(sessionId, type, bytes);
   }
 
   private onSubscribe(client: Client, message: unknown): void {
@@ -127,34 +142,36 @@ export class LobbyRoom extends ArenaRoom {
     if (watches.size >= this.config.ARENA_LOBBY_MAX_CHANNELS) {
       return this.refuse(client, ErrorCode.TOO_MANY_CHANNELS, `at most ${this.config.ARENA_LOBBY_MAX_CHANNELS} channels per client`);
     }
-    const { fanout, broadcasts } = this.context;
-    const content = new Subscription(fanout, signageChannelKey(channel), {
-      message: (m) => {
-        this.sendEncoded(client, ServerMessageType.BROADCAST, broadcasts.bytesOf(m));
-        this.relays.record(m.ts);
-      },
-      gap: (_key, afterSeq) => this.sendTo(client, ServerMessageType.GAP, { channel, after: afterSeq } satisfies GapNotice),
-      reset: (_key, newEpoch) => this.sendTo(client, ServerMessageType.RESET, { channel, epoch: newEpoch } satisfies ResetNotice),
-    }, after === undefined ? "retained" : { epoch, seq: after });
-    const watch: Watch = { content };
-    if (role === "operator") {
-      watch.sync = new Subscription(fanout, signageSyncKey(channel), {
-        message: (m) => this.sendTo(client, ServerMessageType.REQUEST_SYNC, m.payload),
-        gap: () => {},
-        reset: () => {},
-      }, "latest");
-    }
-    watches.set(channel, watch);
+    watches.add(channel);
+    void this.content.join(signageChannelKey(channel), client.sessionId, after === undefined ? "retained" : { epoch, seq: after });
+    if (role === "operator") void this.syncRequests.join(signageSyncKey(channel), client.sessionId, "latest");
+  }
+
+  private contentOutput(key: string): AudienceOutput {
+    const channel = signageChannelOf(key)!;
+    const { broadcasts } = this.context;
+    return {
+      encode: (m) => broadcasts.bytesOf(m),
+      write: (sessionId, bytes) => this.sessions.sendEncoded(sessionId, ServerMessageType.BROADCAST, bytes),
+      gap: (sessionId, after) => this.sessions.send(sessionId, ServerMessageType.GAP, { channel, after } satisfies GapNotice),
+      reset: (sessionId, epoch) => this.sessions.send(sessionId, ServerMessageType.RESET, { channel, epoch } satisfies ResetNotice),
+      delivered: (m, count) => this.relays.record(m.ts, count),
+    };
+  }
+
+  private syncOutput(): AudienceOutput {
+    return {
+      encode: (m) => roomMessageBytes(ServerMessageType.REQUEST_SYNC, m.payload),
+      write: (sessionId, bytes) => this.sessions.sendEncoded(sessionId, ServerMessageType.REQUEST_SYNC, bytes),
+      gap: () => {},
+      reset: () => {},
+    };
   }
 
   private onUnsubscribe(client: Client, message: unknown): void {
     const parsed = ChannelRequest.safeParse(message);
     if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `unsubscribe refused: ${describeIssues(parsed.error)}`);
-    const watches = this.watches.get(client.sessionId);
-    const watch = watches?.get(parsed.data.channel);
-    if (!watch) return;
-    this.close(watch);
-    watches!.delete(parsed.data.channel);
+    if (this.watches.get(client.sessionId)?.delete(parsed.data.channel)) this.unwatch(client.sessionId, parsed.data.channel);
   }
 
   private async onPublish(client: Client, message: unknown): Promise<void> {
@@ -180,13 +197,14 @@ export class LobbyRoom extends ArenaRoom {
     requestSync(this.context.fanout, parsed.data.channel, { id: client.sessionId, name: who.name });
   }
 
-  private close(watch: Watch): void {
-    watch.content.close();
-    watch.sync?.close();
+  private unwatch(sessionId: string, channel: string): void {
+    this.content.leave(signageChannelKey(channel), sessionId);
+    this.syncRequests.leave(signageSyncKey(channel), sessionId);
   }
 
   private closeAll(sessionId: string): void {
-    for (const watch of this.watches.get(sessionId)?.values() ?? []) this.close(watch);
+    for (const channel of this.watches.get(sessionId) ?? []) this.unwatch(sessionId, channel);
     this.watches.delete(sessionId);
+    this.listeners.delete(sessionId);
   }
 }

@@ -1,7 +1,7 @@
-import { getMessageBytes, Protocol } from "@colyseus/core";
 import type { ChannelPosition, Fanout, FanoutMessage } from "../fanout/Fanout";
 import { signageChannelKey, signageChannelOf, signageSyncKey } from "../fanout/keys";
 import { Broadcast, PolledBroadcasts, Published, ServerMessageType, SyncRequest } from "../../schema/serverMessages";
+import { roomMessageBytes } from "../../server/runtime/roomMessage";
 import type { BroadcastSigner } from "../../server/signing";
 
 
@@ -37,7 +37,7 @@ export class BroadcastEncoder {
   bytesOf(message: FanoutMessage): Buffer {
     let bytes = this.framed.get(message);
     if (!bytes) {
-      bytes = getMessageBytes.raw(Protocol.ROOM_DATA, ServerMessageType.BROADCAST, this.broadcastOf(message));
+      bytes = roomMessageBytes(ServerMessageType.BROADCAST, this.broadcastOf(message));
       this.framed.set(message, bytes);
     }
     return bytes;
@@ -61,7 +61,7 @@ export function requestSync(fanout: Fanout, channel: string, from: { id: string;
 
 /** Local subscribers per signage channel (the `arena_signage_subscribers` gauge). */
 export function* signageSubscribers(fanout: Fanout): IterableIterator<[string, number]> {
-  for (const [key, n] of fanout.subscriberCounts()) {
+  for (const [key, n] of fanout.memberCounts()) {
     const channel = signageChannelOf(key);
     if (channel !== undefined) yield [channel, n];
   }

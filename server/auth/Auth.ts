@@ -1,4 +1,4 @@
-import { createPublicKey, KeyObject, randomUUID } from "node:crypto";
+import { createPublicKey, createSecretKey, KeyObject, randomUUID } from "node:crypto";
 import { createRemoteJWKSet, errors, JWTVerifyGetKey, JWTVerifyOptions, jwtVerify, SignJWT } from "jose";
 import { ErrorCode } from "../../schema/codes";
 import { ApiError } from "../ApiError";
@@ -20,7 +20,8 @@ export class Auth {
   /** Set only in dev mode: nothing configured, so this process made its own secret. */
   readonly devSecret: string | undefined;
   readonly guestsEnabled: boolean;
-  private readonly secret: Uint8Array | undefined;
+  /** A KeyObject made once: jose imports a Uint8Array secret again on every verification. */
+  private readonly secret: KeyObject | undefined;
   private readonly publicKey: KeyObject | undefined;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   private readonly verifyOptions: JWTVerifyOptions;
@@ -29,7 +30,7 @@ export class Auth {
     const configured = config.ARENA_JWT_SECRET ?? config.ARENA_JWT_PUBLIC_KEY ?? config.ARENA_JWT_JWKS_URL;
     this.devSecret = configured === undefined ? createDevSecret() : undefined;
     const secret = config.ARENA_JWT_SECRET ?? this.devSecret;
-    this.secret = secret === undefined ? undefined : new TextEncoder().encode(secret);
+    this.secret = secret === undefined ? undefined : createSecretKey(Buffer.from(secret, "utf8"));
     // createPublicKey throws on a bad PEM now, at start, rather than on the first join.
     this.publicKey = config.ARENA_JWT_PUBLIC_KEY === undefined ? undefined : createPublicKey(config.ARENA_JWT_PUBLIC_KEY);
     this.jwks = config.ARENA_JWT_JWKS_URL === undefined ? undefined : createRemoteJWKSet(new URL(config.ARENA_JWT_JWKS_URL));
@@ -107,7 +108,7 @@ export class Auth {
 
 /** HS256 with Arena's claims; shared by the server (guests) and `npm run token`. */
 export function signToken(
-  secret: Uint8Array,
+  secret: Uint8Array | KeyObject,
   claims: { sub?: string; name: string; role: Role },
   ttlSeconds: number,
   config: Pick<ArenaConfig, "ARENA_JWT_ISSUER" | "ARENA_JWT_AUDIENCE">,

@@ -1,10 +1,13 @@
 import { Client, Protocol } from "@colyseus/core";
+import { CloseCode } from "../../schema/codes";
 import type WebSocket from "ws";
 import type { HotCounter } from "../metrics";
 import { binaryFrame, writeFrame } from "./wsFrame";
 
 // Read once: @colyseus/core's exports are getters, and these are read on every send.
 const { ROOM_STATE, ROOM_STATE_PATCH, ROOM_DATA } = Protocol;
+/** After the SLOW_CONSUMER close frame, how long a client has to read it before its socket is destroyed. */
+const SLOW_CONSUMER_GRACE_MS = 1000;
 
 type Raw = Client["raw"];
 
@@ -21,8 +24,18 @@ export class CountingRaws {
   /** The last encoded state framed: Colyseus hands the same encoded patch to every client that shares it. */
   private lastEncoded: Uint8Array | undefined;
   private lastFrame: Buffer | undefined;
+  private readonly slowConsumers = new WeakSet<Client>();
 
-  constructor(private readonly bytesSent: HotCounter) {}
+  constructor(
+    private readonly bytesSent: HotCounter,
+    /** ARENA_MAX_CLIENT_BUFFER_BYTES: unsent bytes one client may hold before it is closed. */
+    private readonly maxBufferedBytes: number,
+  ) {}
+
+  /** Whether `client` was closed for holding more than the bound unsent (SLOW_CONSUMER). */
+  wasSlowConsumer(client: Client): boolean {
+    return this.slowConsumers.has(client);
+  }
 
   for(roomType: string, transportRaw: Raw): Raw {
     let counting = this.byRoomType.get(roomType);
@@ -34,12 +47,26 @@ export class CountingRaws {
       counting = function (this: Client, data, options, cb) {
         const kind = data[0];
         (kind === ROOM_STATE_PATCH ? patches : kind === ROOM_DATA ? messages : protocol).value += data.byteLength;
-        if (cb === undefined && (kind === ROOM_STATE_PATCH || kind === ROOM_STATE)) writeFrame(this.ref as WebSocket, frames.stateFrame(data), data.byteLength);
+        const ws = this.ref as WebSocket;
+        if (cb === undefined && (kind === ROOM_STATE_PATCH || kind === ROOM_STATE)) writeFrame(ws, frames.stateFrame(data), data.byteLength);
         else transportRaw.call(this, data, options, cb);
+        if (ws.bufferedAmount > frames.maxBufferedBytes) frames.closeSlowConsumer(this, ws);
       };
       this.byRoomType.set(roomType, counting);
     }
     return counting;
+  }
+
+  /**
+   * Closes a client whose socket holds more than the bound unsent: nothing more
+   * is written to it (the socket is no longer open), and what it holds is freed
+   * when the socket is destroyed, a second later if it does not close first.
+   */
+  private closeSlowConsumer(client: Client, ws: WebSocket): void {
+    if (this.slowConsumers.has(client)) return;
+    this.slowConsumers.add(client);
+    ws.close(CloseCode.SLOW_CONSUMER, "slow consumer");
+    setTimeout(() => ws.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
   }
 
   /**

@@ -137,6 +137,11 @@ describe("benchmark harness (tiny size)", function () {
     for (const n of arena.nodes) {
       assert.equal(n.fanout.count, 20, `${n.node}: receipts`);
       assert.ok(Number.isFinite(n.fanout.p99), `${n.node}: fan-out p99 = ${n.fanout.p99}`);
+      // A 6v6 match of bots on each node during the publishes, its ticks measured on that node.
+      assert.ok(n.colocatedMatch, `${n.node}: no co-located match`);
+      assert.ok(n.colocatedMatch.ticksPerSecond > 30, `${n.node}: co-located match ticked ${n.colocatedMatch.ticksPerSecond}/s`);
+      assert.ok(Number.isFinite(n.colocatedMatch.tickIntervalP99Ms), `${n.node}: tick interval p99 = ${n.colocatedMatch.tickIntervalP99Ms}`);
+      assert.equal(n.colocatedMatch.disconnects, 0, `${n.node}: match bots disconnected`);
     }
     assert.equal(arena.missing, 0);
     assert.equal(arena.duplicates, 0);
@@ -184,6 +189,7 @@ describe("benchmark harness (tiny size)", function () {
     for (const f of DISPLAY_FIGURES) assert.match(single.stdout, new RegExp(escape(f.label)));
     assert.match(single.stdout, /Arena, views off \/ Arena/);
     assert.match(twoNodes.stdout, /Match scenario: skipped \(--matches 0\)/);
+    assert.match(twoNodes.stdout, /Co-located 6v6 match of bots during the publishes \(nominal tick 16.7 ms\): node A \(publish\): tick interval p99 [\d.]+ ms, [\d.]+ ticks\/s; node B: tick interval p99/);
     for (const f of USER_FIGURES) assert.match(users.stdout, new RegExp(escape(f.label)));
     assert.match(users.stdout, /Delivered (\d+)\/\1 \(warm-up included\): missing 0, duplicates 0, foreign 0, out of order 0/);
     assert.match(single.stdout, /User channel scenario: skipped \(--users 0\)/);

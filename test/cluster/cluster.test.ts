@@ -103,7 +103,7 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
 
   it("joins by id across nodes and lists every node's matches in any lobby", async () => {
     const host = await (await client(b, "player", "host")).create<MatchState>("match", { team: "red" });
-    const lobby = await (await client(a, "display")).joinOrCreate("lobby");
+    const lobby = await (await client(a, "display")).joinOrCreate("lobby", { listing: true });
     const listed = new Set<string>();
     lobby.onMessage("rooms", (rooms: { roomId: string }[]) => rooms.forEach((r) => listed.add(r.roomId)));
     lobby.onMessage("+", ([id]: [string]) => listed.add(id));
@@ -215,7 +215,7 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
     const killedAt = Date.now();
     await publish(a, channel, "while failing over");
 
-    const lobby = await (await client(a, "display")).joinOrCreate("lobby");
+    const lobby = await (await client(a, "display")).joinOrCreate("lobby", { listing: true });
     let listed = true;
     lobby.onMessage("rooms", (rooms: { roomId: string }[]) => (listed = rooms.some((r) => r.roomId === roomId)));
     lobby.onMessage("-", (id: string) => id === roomId && (listed = false));

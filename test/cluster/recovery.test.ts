@@ -77,7 +77,7 @@ describe("recovery: dead nodes and a Redis that restarts (real redis-server, nod
       await waitFor("the host counted", async () => Object.values((await store.hgetall(ROOM_COUNT_KEY)) ?? {}).includes("1,1"));
       // A short IPC timeout on the live node: its health check of the dead node ends well before Arena's sweep.
       const live = await startNode(2791, { COLYSEUS_PRESENCE_SHORT_TIMEOUT: "500" });
-      const lobby = await (await nodeClient(live, "display")).joinOrCreate("lobby");
+      const lobby = await (await nodeClient(live, "display")).joinOrCreate("lobby", { listing: true });
       assert.equal(portOf(lobby), live.port, "the lobby is on the live node");
       const listed = listedBy(lobby);
       await waitFor("the match in the live node's lobby", () => listed.has(host.roomId));
@@ -109,7 +109,7 @@ describe("recovery: dead nodes and a Redis that restarts (real redis-server, nod
       const blue = await (await nodeClient(a, "player", "blue")).joinById<MatchState>(red.roomId, { team: "blue" });
       await waitFor("both seated", () => red.state.players?.size === 2);
       const b = await startNode(ports[1]);
-      const oldLobby = listedBy(await (await nodeClient(b, "display")).joinOrCreate("lobby"));
+      const oldLobby = listedBy(await (await nodeClient(b, "display")).joinOrCreate("lobby", { listing: true }));
       await waitFor("the match in node B's lobby", () => oldLobby.has(red.roomId));
       const ended = await leaveEndedMatchCache(redis.url, a);
       await waitFor("the ended match listed", () => oldLobby.has(ended));
@@ -122,7 +122,7 @@ describe("recovery: dead nodes and a Redis that restarts (real redis-server, nod
       assert.equal(portOf(back), a.port, "on the node that runs the match");
       await waitFor("seated and connected again", () => back.state.players?.get(back.sessionId)?.connected === true && back.state.tick > tickAfterRestart);
 
-      const newLobby = listedBy(await (await nodeClient(b, "display")).joinOrCreate("lobby"));
+      const newLobby = listedBy(await (await nodeClient(b, "display")).joinOrCreate("lobby", { listing: true }));
       await waitFor("the match in a new lobby", () => newLobby.has(red.roomId), 10_000);
       await waitFor("the match still in the old lobby", () => oldLobby.has(red.roomId), 10_000);
       await waitFor("the ended match gone from the old lobby", () => !oldLobby.has(ended), 10_000);

@@ -4,7 +4,7 @@ import type { ChannelStore } from "../../rooms/fanout/ChannelStore";
 import { Fanout, FanoutMessage } from "../../rooms/fanout/Fanout";
 import { Subscription } from "../../rooms/fanout/Subscription";
 import { presenceTopic } from "../../rooms/fanout/keys";
-import { waitFor } from "../helpers";
+import { sleep, waitFor } from "../helpers";
 
 export interface BackendNode {
   presence: Presence;
@@ -188,6 +188,94 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       assert.equal(await nodeB.head(key), undefined);
       assert.deepEqual((await nodeB.history(key, { seq: 0 })).messages, []);
     });
+    it("a subscription is ready only once its node receives the stream: a publish right after reaches it, however slow the SUBSCRIBE", async () => {
+      // A node whose subscriber connection answers later than its command connection (still connecting, or busy).
+      const node = factory.node();
+      const slowSubscribe: Presence = Object.create(node.presence, {
+        subscribe: { value: async (topic: string, cb: (...args: any[]) => void) => (await sleep(100), node.presence.subscribe(topic, cb)) },
+      });
+      const slow = fanoutOn({ presence: slowSubscribe, store: node.store });
+      const key = channel();
+      const got = recorder();
+      const sub = new Subscription(slow, key, got.sink, "latest");
+      await sub.ready;
+      await nodeA.publish(key, "only");
+      await waitFor("the one message", () => got.seqs.length === 1, 1000).catch(() => {});
+      assert.deepEqual(got.seqs, [1], "a message published once the subscription was ready is delivered");
+      sub.close();
+    });
+
+    it("a burst larger than the backlog during a catch-up still reaches the subscriber whole, in order", async () => {
+      // The backlog holds 5: what arrives live while a catch-up reads must not depend on it.
+      const node = factory.node();
+      let slowReads = false;
+      let slowReadTaken = false;
+      const slowStore: ChannelStore = Object.create(node.store, {
+        read: {
+          value: async (key: string, after: number) => {
+            const log = await node.store.read(key, after);
+            if (slowReads) {
+              slowReadTaken = true;
+              await sleep(100);
+            }
+            return log;
+          },
+        },
+      });
+      const fanout = fanoutOn({ presence: node.presence, store: slowStore });
+      const key = channel();
+      const got = recorder();
+      const sub = new Subscription(fanout, key, got.sink, "latest");
+      await sub.ready;
+      sub.pause();
+      await nodeA.publish(key, "missed while paused");
+      slowReads = true;
+      const resumed = sub.resume(); // reads seq 1 from the backlog, answers 100 ms later
+      await waitFor("the catch-up's read", () => slowReadTaken);
+      for (let i = 0; i < 8; i++) await nodeA.publish(key, { i }); // seqs 2..9 arrive live meanwhile; the backlog keeps 5..9
+      await resumed;
+      await waitFor("all 9", () => got.seqs.length >= 9, 2000).catch(() => {});
+      assert.deepEqual(got.seqs, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      assert.deepEqual(got.gaps, [], "no gap: nothing was lost");
+      sub.close();
+    });
+
+    it("a message published while a catch-up reads a store that lost the channel is delivered, announced by a reset", async () => {
+      const node = factory.node();
+      let slowReads = false;
+      let slowReadTaken = false;
+      const slowStore: ChannelStore = Object.create(node.store, {
+        read: {
+          value: async (key: string, after: number) => {
+            const log = await node.store.read(key, after);
+            if (slowReads) {
+              slowReadTaken = true;
+              await sleep(100);
+            }
+            return log;
+          },
+        },
+      });
+      const fanout = fanoutOn({ presence: node.presence, store: slowStore });
+      const key = channel();
+      const got = recorder();
+      const sub = new Subscription(fanout, key, got.sink, "latest");
+      await sub.ready;
+      await nodeA.publish(key, "old");
+      await waitFor("the old message", () => got.seqs.length === 1);
+      sub.pause();
+      await nodeA.drop(key); // Redis restarted empty
+      slowReads = true;
+      const resumed = sub.resume(); // reads the empty store, answers 100 ms later
+      await waitFor("the catch-up's read", () => slowReadTaken);
+      const fresh = await nodeA.publish(key, "new"); // arrives live during the read
+      await resumed;
+      await waitFor("the new epoch's message", () => got.seqs.length === 2, 2000).catch(() => {});
+      assert.deepEqual(got.seqs, [1, 1]);
+      assert.deepEqual(got.resets, [fresh.epoch]);
+      sub.close();
+    });
+
     it("delivers bursts of concurrent publishes from both nodes to every subscriber once each, in seq order", async () => {
       const key = channel();
       const onA = recorder();

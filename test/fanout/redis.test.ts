@@ -1,6 +1,7 @@
 import { RedisPresence } from "@colyseus/redis-presence";
 import { channelStoreFor } from "../../rooms/fanout";
-import { fanoutContract } from "./contract";
+import { audienceContract } from "./audience";
+import { fanoutContract, PresenceFactory } from "./contract";
 import { RedisServer } from "../redisServer";
 
 describe("fan-out on Redis", () => {
@@ -10,7 +11,7 @@ describe("fan-out on Redis", () => {
   });
   after(() => redis.stop());
 
-  fanoutContract("Redis presence", async () => {
+  const onRedis = async (): Promise<PresenceFactory> => {
     const nodes: RedisPresence[] = [];
     return {
       node: () => {
@@ -22,5 +23,7 @@ describe("fan-out on Redis", () => {
         for (const presence of nodes) presence.shutdown();
       },
     };
-  });
+  };
+  fanoutContract("Redis presence", onRedis);
+  audienceContract("Redis presence", onRedis);
 });

@@ -203,7 +203,7 @@ describe("lobby: match listing and signage channels", () => {
   });
 
   it("lists matches as they appear, change and disappear", async () => {
-    const watcher = await clientWith(arena.server, displayToken).joinOrCreate("lobby");
+    const watcher = await clientWith(arena.server, displayToken).joinOrCreate("lobby", { listing: true });
     const listing = new Map<string, { metadata: { red: number; blue: number; phase: string; node: string } }>();
     watcher.onMessage("rooms", (rooms: { roomId: string; metadata: never }[]) => rooms.forEach((r) => listing.set(r.roomId, r)));
     watcher.onMessage("+", ([id, room]: [string, never]) => listing.set(id, room));
@@ -217,5 +217,25 @@ describe("lobby: match listing and signage channels", () => {
     await first.leave();
     await second.leave();
     await waitFor("match gone from the listing", () => !listing.has(first.roomId));
+  });
+
+  it("sends a display no match listing unless it asks for one; players get it", async () => {
+    const kinds = (room: Room) => {
+      const got: string[] = [];
+      for (const type of ["rooms", "+", "-"]) room.onMessage(type, () => got.push(type));
+      return got;
+    };
+    const display = await clientWith(arena.server, displayToken).joinOrCreate("lobby", { channels: [] });
+    const asking = await clientWith(arena.server, displayToken).joinOrCreate("lobby", { listing: true });
+    const player = await (await playerClient(arena.server, "lister")).joinOrCreate("lobby");
+    const [toDisplay, toAsking, toPlayer] = [kinds(display), kinds(asking), kinds(player)];
+    const match = await (await playerClient(arena.server, "c")).joinOrCreate<MatchState>("match", { team: "red" });
+    await waitFor("the match listed to the player and the asking display", () => toPlayer.includes("+") && toAsking.includes("+"));
+    await match.leave();
+    await waitFor("the match unlisted", () => toPlayer.includes("-") && toAsking.includes("-"));
+    assert.deepEqual(toDisplay, [], "a display that did not ask gets no listing message");
+    const refused = await clientWith(arena.server, displayToken).joinOrCreate("lobby", { listing: "yes" }).then(() => "joined", (e: Error) => e.message);
+    assert.match(refused, /listing/, "a malformed listing option is refused with a message naming it");
+    await Promise.all([display.leave(), asking.leave(), player.leave()]);
   });
 });

@@ -38,6 +38,11 @@ export function renderTable(report: BenchReport): string {
       out.push("Per node (Arena):");
       out.push(...grid(perNodeCells(arena)), "");
     }
+    const matches = arena.nodes.filter((n) => n.colocatedMatch);
+    if (matches.length) {
+      out.push(`Co-located 6v6 match of bots during the publishes (nominal tick 16.7 ms): ${matches.map((n) =>
+        `${n.node}: tick interval p99 ${n.colocatedMatch!.tickIntervalP99Ms.toFixed(1)} ms, ${n.colocatedMatch!.ticksPerSecond.toFixed(1)} ticks/s`).join("; ")}`, "");
+    }
   } else {
     out.push(`Display scenario: skipped (${report.scenarios.displays.reason})`, "");
   }

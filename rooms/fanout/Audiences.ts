@@ -1,0 +1,56 @@
+import { ChannelAudience, AudienceOutput } from "./ChannelAudience";
+import type { ChannelPosition, Fanout } from "./Fanout";
+
+/** How a room reaches one of its clients by sessionId (nothing is sent to one not connected). */
+export interface SessionWriter {
+  send(sessionId: string, type: string, message: unknown): void;
+  /** Bytes encoded once for many clients (`roomMessageBytes`). */
+  sendEncoded(sessionId: string, type: string, bytes: Buffer): void;
+}
+
+/**
+ * A room's audiences, one per channel it has members on: made at the first
+ * member, closed with the last (its presence subscription goes with it).
+ */
+export class Audiences {
+  private readonly byKey = new Map<string, ChannelAudience>();
+
+  constructor(
+    private readonly fanout: Fanout,
+    /** How the room writes a channel's messages to its members. */
+    private readonly outputFor: (key: string) => AudienceOutput,
+  ) {}
+
+  /** Adds member `id` to channel `key` from `from` (see ChannelAudience.join); settles once it is live. */
+  join(key: string, id: string, from: ChannelPosition | "latest" | "retained"): Promise<void> {
+    let audience = this.byKey.get(key);
+    if (!audience) this.byKey.set(key, (audience = new ChannelAudience(this.fanout, key, this.outputFor(key))));
+    return audience.join(id, from);
+  }
+
+  pause(key: string, id: string): void {
+    this.byKey.get(key)?.pause(id);
+  }
+
+  resume(key: string, id: string, from?: ChannelPosition): Promise<void> {
+    return this.byKey.get(key)?.resume(id, from) ?? Promise.resolve();
+  }
+
+  positionOf(key: string, id: string): ChannelPosition | undefined {
+    return this.byKey.get(key)?.positionOf(id);
+  }
+
+  leave(key: string, id: string): void {
+    const audience = this.byKey.get(key);
+    if (!audience) return;
+    audience.leave(id);
+    if (audience.size > 0) return;
+    audience.close();
+    this.byKey.delete(key);
+  }
+
+  close(): void {
+    for (const audience of this.byKey.values()) audience.close();
+    this.byKey.clear();
+  }
+}

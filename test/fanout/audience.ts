@@ -1,0 +1,174 @@
+import assert from "node:assert/strict";
+import { ChannelAudience } from "../../rooms/fanout/ChannelAudience";
+import { DELIVERY_SLICE, Fanout, FanoutMessage } from "../../rooms/fanout/Fanout";
+import type { PresenceFactory } from "./contract";
+import { waitFor } from "../helpers";
+
+/** What members of an audience were written, gaps and resets included, per member. */
+function audienceRecorder() {
+  const seqs = new Map<string, number[]>();
+  const gaps = new Map<string, number[]>();
+  const resets = new Map<string, string[]>();
+  let encoded = 0;
+  const push = <T>(map: Map<string, T[]>, id: string, value: T) => {
+    let list = map.get(id);
+    if (!list) map.set(id, (list = []));
+    list.push(value);
+  };
+  const output = {
+    encode: (m: FanoutMessage) => {
+      encoded++;
+      return Buffer.from(String(m.seq));
+    },
+    write: (id: string, bytes: Buffer) => push(seqs, id, Number(bytes.toString())),
+    gap: (id: string, after: number) => push(gaps, id, after),
+    reset: (id: string, epoch: string) => push(resets, id, epoch),
+  };
+  return { output, seqs: (id: string) => seqs.get(id) ?? [], gaps: (id: string) => gaps.get(id) ?? [], resets: (id: string) => resets.get(id) ?? [], encodedCount: () => encoded };
+}
+
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/**
+ * A room's audience on a channel, over every backend: one subscription and one
+ * encoding per message, each member written every message after its start
+ * once, in order, in slices.
+ */
+export function audienceContract(backend: string, makeFactory: () => Promise<PresenceFactory>): void {
+  describe(`channel audience on ${backend}`, () => {
+    let factory: PresenceFactory;
+    let publisher: Fanout;
+    let local: Fanout;
+    let n = 0;
+    const channel = () => `audience-${process.pid}-${Date.now()}-${n++}`;
+
+    beforeEach(async () => {
+      factory = await makeFactory();
+      const a = factory.node();
+      const b = factory.node();
+      publisher = new Fanout(a.store, a.presence);
+      local = new Fanout(b.store, b.presence);
+    });
+    afterEach(() => factory.cleanup());
+
+    it(`writes bursts of concurrent publishes to more members than a slice (${DELIVERY_SLICE}) once each, in order, encoding each message once`, async () => {
+      const key = channel();
+      const got = audienceRecorder();
+      const audience = new ChannelAudience(local, key, got.output);
+      const ids = range(1, DELIVERY_SLICE * 2 + 7).map((i) => `m${i}`);
+      await Promise.all(ids.map((id) => audience.join(id, "latest")));
+      const c = factory.node();
+      const other = new Fanout(c.store, c.presence);
+      for (let burst = 0; burst < 3; burst++) {
+        await Promise.all(range(1, 8).map((i) => (i % 2 ? publisher : other).publish(key, { burst, i })));
+      }
+      await waitFor("every member has all 24", () => ids.every((id) => got.seqs(id).length >= 24));
+      for (const id of ids) assert.deepEqual(got.seqs(id), range(1, 24), `member ${id}`);
+      assert.equal(got.encodedCount(), 24, "each message encoded once for all members");
+      audience.close();
+    });
+
+    it(`lets the event loop run after at most ${DELIVERY_SLICE} writes of a large delivery, over every room's audience of the node together`, async () => {
+      const key = channel();
+      let writes = 0;
+      let writesBeforeOtherWork = -1;
+      const counting = () => {
+        const got = audienceRecorder();
+        got.output.write = () => {
+          if (writes++ === 0) setImmediate(() => (writesBeforeOtherWork = writes)); // a room's tick waiting its turn
+        };
+        return got.output;
+      };
+      const rooms = [new ChannelAudience(local, key, counting()), new ChannelAudience(local, key, counting())];
+      const ids = range(1, DELIVERY_SLICE * 2).map((i) => `m${i}`);
+      await Promise.all(rooms.flatMap((audience) => ids.map((id) => audience.join(id, "latest"))));
+      await publisher.publish(key, "large");
+      await waitFor("every member of both rooms has it", () => writes === 2 * ids.length);
+      assert.ok(writesBeforeOtherWork > 0 && writesBeforeOtherWork <= DELIVERY_SLICE, `other work ran after ${writesBeforeOtherWork} writes`);
+      rooms.forEach((audience) => audience.close());
+    });
+
+    it("starts members at the retained message, at a position or from now on, during a burst, each getting what follows its start once", async () => {
+      const key = channel();
+      for (let i = 1; i <= 3; i++) await publisher.publish(key, i);
+      const got = audienceRecorder();
+      const audience = new ChannelAudience(local, key, got.output);
+      await audience.join("live", "latest");
+      const publishing = (async () => {
+        for (let i = 4; i <= 12; i++) await publisher.publish(key, i);
+      })();
+      await Promise.all([audience.join("retained", "retained"), audience.join("after-1", { seq: 1 })]);
+      await publishing;
+      await waitFor("all caught up", () => got.seqs("live").at(-1) === 12 && got.seqs("retained").at(-1) === 12 && got.seqs("after-1").at(-1) === 12);
+      assert.deepEqual(got.seqs("live"), range(4, 12));
+      assert.deepEqual(got.seqs("after-1"), range(2, 12));
+      const retained = got.seqs("retained");
+      assert.deepEqual(retained, range(retained[0], 12), "from the message retained when it joined, in order, once");
+      assert.ok(retained[0] <= 4);
+      audience.close();
+    });
+
+    it("resumes a paused member with exactly what it missed while the others went on", async () => {
+      const key = channel();
+      const got = audienceRecorder();
+      const audience = new ChannelAudience(local, key, got.output);
+      await Promise.all([audience.join("away", "latest"), audience.join("here", "latest")]);
+      await publisher.publish(key, 1);
+      await waitFor("first", () => got.seqs("away").length === 1);
+      audience.pause("away");
+      for (let i = 2; i <= 4; i++) await publisher.publish(key, i);
+      await waitFor("the other member goes on", () => got.seqs("here").length === 4);
+      assert.deepEqual(got.seqs("away"), [1]);
+      assert.deepEqual(audience.positionOf("away")?.seq, 1);
+      await audience.resume("away");
+      await publisher.publish(key, 5);
+      await waitFor("both have 5", () => got.seqs("away").at(-1) === 5 && got.seqs("here").at(-1) === 5);
+      assert.deepEqual(got.seqs("away"), range(1, 5));
+      assert.deepEqual(got.seqs("here"), range(1, 5));
+      audience.close();
+    });
+
+    it("tells a member starting behind the backlog one gap, then writes what is kept", async () => {
+      const key = channel();
+      for (let i = 1; i <= 8; i++) await publisher.publish(key, i);
+      const got = audienceRecorder();
+      const audience = new ChannelAudience(local, key, got.output);
+      await audience.join("behind", { seq: 1 });
+      assert.deepEqual(got.gaps("behind"), [1]);
+      assert.deepEqual(got.seqs("behind"), range(4, 8), "the 5 the backlog keeps");
+      audience.close();
+    });
+
+    it("tells each member one reset when the store lost the channel, then the new epoch from its start", async () => {
+      const key = channel();
+      const got = audienceRecorder();
+      const audience = new ChannelAudience(local, key, got.output);
+      await Promise.all([audience.join("a", "latest"), audience.join("b", "latest")]);
+      await publisher.publish(key, "old");
+      await waitFor("old", () => got.seqs("a").length === 1 && got.seqs("b").length === 1);
+      await publisher.drop(key);
+      const fresh = await publisher.publish(key, "new 1");
+      await publisher.publish(key, "new 2");
+      await waitFor("the new epoch", () => got.seqs("a").length === 3 && got.seqs("b").length === 3);
+      for (const id of ["a", "b"]) {
+        assert.deepEqual(got.seqs(id), [1, 1, 2], `member ${id}: the old message, then the new epoch from seq 1`);
+        assert.deepEqual(got.resets(id), [fresh.epoch], `member ${id}: one reset`);
+      }
+      audience.close();
+    });
+
+    it("skips a member a message is not for without holding up its next one", async () => {
+      const key = channel();
+      const got = audienceRecorder();
+      const audience = new ChannelAudience(local, key, { ...got.output, wants: (id, m) => (m.payload as { from: string }).from !== id });
+      await Promise.all([audience.join("a", "latest"), audience.join("b", "latest")]);
+      await publisher.publish(key, { from: "a" });
+      await publisher.publish(key, { from: "b" });
+      await publisher.publish(key, { from: "server" });
+      await waitFor("both have the server's", () => got.seqs("a").at(-1) === 3 && got.seqs("b").at(-1) === 3);
+      assert.deepEqual(got.seqs("a"), [2, 3]);
+      assert.deepEqual(got.seqs("b"), [1, 3]);
+      audience.close();
+    });
+  });
+}
