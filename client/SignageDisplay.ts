@@ -22,6 +22,8 @@ export interface SignageDisplayOptions {
   pollIntervalMs?: number;
   /** Socket retries; after `giveUpAfterMs` of failures the display polls and keeps retrying. */
   reconnect?: Partial<ReconnectPolicy>;
+  /** Also read the identity's user channel (`onUserMessage`); off by default: a screen that only shows signage holds nothing for it. */
+  userChannel?: boolean;
 }
 
 /** How long `start` waits to learn where its user channel stands before it joins without. */
@@ -89,6 +91,7 @@ export class SignageDisplay {
 
   /** Messages on the identity's user channel (`user-<sub>`), each once, in order. */
   onUserMessage(listener: (message: UserMessage) => void): () => void {
+    if (!this.options.userChannel) throw new Error("onUserMessage needs a SignageDisplay made with userChannel: true");
     return this.user.onMessage(listener);
   }
 
@@ -98,7 +101,7 @@ export class SignageDisplay {
       // The user channel starts here, backlog unseen; without a position, a socket lost before
       // its first user message would resume from the rejoin. Bounded: a store that is down
       // would hold the read for ioredis's retry window, and the display starts without it.
-      this.user.startFromNow(this.endpoint, this.options.token, AbortSignal.timeout(USER_START_TIMEOUT_MS)).catch(() => {}),
+      this.options.userChannel && this.user.startFromNow(this.endpoint, this.options.token, AbortSignal.timeout(USER_START_TIMEOUT_MS)).catch(() => {}),
     ]);
     this.verify = broadcastVerifier(await res.json());
     await this.connect();
@@ -131,7 +134,12 @@ export class SignageDisplay {
   private async connect(): Promise<void> {
     if (this.status === "stopped") return;
     try {
-      const room = await this.endpoints.current.client.joinOrCreate("lobby", { channels: this.options.channels, after: this.resumePoints(), epochs: { ...this.positions.epochs } });
+      const room = await this.endpoints.current.client.joinOrCreate("lobby", {
+        channels: this.options.channels,
+        userChannel: this.options.userChannel ?? false,
+        after: this.resumePoints(),
+        epochs: { ...this.positions.epochs },
+      });
       // stop() may have run while joining.
       if ((this.status as DisplayStatus) === "stopped") return void room.leave(true);
       this.room = room;
@@ -178,7 +186,8 @@ export class SignageDisplay {
     this.setStatus("polling");
     const poll = async () => {
       if (this.status !== "polling") return;
-      const polls = [...this.options.channels.map((channel) => this.pollChannel(channel)), this.user.poll(this.endpoint, this.options.token)];
+      const polls = this.options.channels.map((channel) => this.pollChannel(channel));
+      if (this.options.userChannel) polls.push(this.user.poll(this.endpoint, this.options.token));
       await Promise.all(polls.map((poll) => poll.catch(() => {})));
       if (this.status === "polling") this.pollTimer = setTimeout(poll, this.options.pollIntervalMs ?? 2000);
     };

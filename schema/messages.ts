@@ -83,6 +83,8 @@ const Seq = z.number().int().min(0).max(0xffff_ffff);
 export const LobbyJoinOptions = z.object({
   /** Whether to get the match listing (`rooms`, `+`, `-`): by default players and operators do, displays do not. */
   listing: z.boolean().optional(),
+  /** Whether to get the identity's user channel (`user` messages): by default players and operators do, displays do not. */
+  userChannel: z.boolean().optional(),
   channels: z.array(SignageChannelName).max(256).optional(),
   after: z.record(PositionChannel, Seq).optional(),
   epochs: z.record(PositionChannel, Epoch).optional(),

@@ -8,7 +8,7 @@ import type { UserDeviceLedger } from "./UserDeviceLedger";
  * each `user` message in `ledger`. Returns how to close it.
  */
 export async function joinUserDevice(endpoint: string, token: string, ledger: UserDeviceLedger): Promise<{ close(): Promise<void> }> {
-  const room = await clientWithToken(endpoint, token).joinOrCreate("lobby");
+  const room = await clientWithToken(endpoint, token).joinOrCreate("lobby", { userChannel: true });
   room.onMessage("user", (m: UserMessage) => ledger.received(m));
   for (const type of ["gap", "reset"]) room.onMessage(type, () => ledger.tally.notices++);
   // The match listing (`rooms`, `+`, `-`) is not measured.

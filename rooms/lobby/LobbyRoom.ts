@@ -65,6 +65,7 @@ export class LobbyRoom extends ArenaRoom {
       const after = parsed.data.after?.[channel];
       this.subscribe(client, { channel, after, epoch: parsed.data.epochs?.[channel] });
     }
+    if (!(parsed.data.userChannel ?? this.identity(client).role !== "display")) return;
     // A device that was away passes its user channel's position like a signage one.
     const own = userChannel(this.identity(client).sub);
     const after = parsed.data.after?.[own];

@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import type { IncomingMessage } from "node:http";
 import { matchMaker } from "@colyseus/core";
 import { ErrorCode, ERROR_STATUS } from "../../schema/codes";
@@ -35,10 +36,20 @@ export function guardUpgrades(connections: ConnectionLimiter, trustProxy: boolea
         }
         // A socket that closed while the (possibly remote) counter answered must not hold its count.
         if (req.socket.destroyed) return void connections.release(ip);
-        req.socket.once("close", () => void connections.release(ip));
+        releaseOnClose(req.socket, connections, ip);
         done(true);
       },
       () => done(false, ERROR_STATUS[ErrorCode.INTERNAL], ErrorCode.INTERNAL),
     );
   };
+}
+
+/**
+ * Gives the connection's count back when its socket closes. A function of its
+ * own so that the listener holds only `connections` and `ip`: a closure inside
+ * the guard would hold `done`, and through it ws's whole upgrade (the request,
+ * its headers, the first packet) for as long as the socket lives.
+ */
+function releaseOnClose(socket: Socket, connections: ConnectionLimiter, ip: string): void {
+  socket.once("close", () => void connections.release(ip));
 }

@@ -15,7 +15,7 @@ const token = (sub: string, role: Role = "display") => testToken({ name: sub.sli
 
 /** A lobby connection of identity `sub` through `node`, recording its user channel. */
 async function device(node: ArenaNode, sub: string) {
-  const room: Room = await clientWithToken(node, await token(sub)).joinOrCreate("lobby");
+  const room: Room = await clientWithToken(node, await token(sub)).joinOrCreate("lobby", { userChannel: true });
   const got: UserMessage[] = [];
   room.onMessage("user", (m: UserMessage) => got.push(m));
   for (const type of ["rooms", "+", "-", "gap", "reset", "error"]) room.onMessage(type, () => {});
@@ -79,6 +79,7 @@ describe("user channels across two nodes (real redis-server, node processes)", f
     await aliceTv.room.leave();
     for (const [node, payload] of [[a, "m1"], [b, "m2"], [a, "m3"]] as const) await push(node, alice, payload);
     const room: Room = await clientWithToken(a, await token(alice)).joinOrCreate("lobby", {
+      userChannel: true,
       after: { [`user-${alice}`]: seq }, epochs: { [`user-${alice}`]: epoch },
     });
     const back: UserMessage[] = [];

@@ -25,7 +25,7 @@ describe("user channels: every connection of one identity, in any room", () => {
   const token = (sub: string, role: Role = "player") => testToken({ name: sub.slice(0, 20), role, sub });
 
   async function inLobby(sub: string, options: object = {}) {
-    return device(await clientWith(arena.server, await token(sub, "display")).joinOrCreate("lobby", options));
+    return device(await clientWith(arena.server, await token(sub, "display")).joinOrCreate("lobby", { userChannel: true, ...options }));
   }
 
   async function inMatch(sub: string) {
@@ -66,6 +66,21 @@ describe("user channels: every connection of one identity, in any room", () => {
     assert.equal(value(/^arena_user_connections (\d+)/m), 3, "three connections");
     assert.ok(value(/^arena_fanout_relayed_total\{kind="user"\} (\d+)/m) >= 2, "relays counted by kind");
     assert.ok(value(/^arena_fanout_latency_seconds_count\{kind="user"\} (\d+)/m) >= 2, "relay latency by kind");
+  });
+
+  it("a display gets its user channel only when it asks (join option userChannel); players always", async () => {
+    const sub = fresh("screen");
+    const asking = await inLobby(sub);
+    const silent = device(await clientWith(arena.server, await token(sub, "display")).joinOrCreate("lobby", {}));
+    const player = device(await clientWith(arena.server, await token(sub)).joinOrCreate("lobby", {}));
+    assert.equal((await push(sub, "hello")).status, 201);
+    await waitFor("the asking display and the player get it", () => asking.got.length === 1 && player.got.length === 1);
+    assert.equal((await push(sub, "again")).status, 201);
+    await waitFor("the second", () => asking.got.length === 2 && player.got.length === 2);
+    assert.deepEqual(silent.got, [], "a display that did not ask gets no user message");
+    const refused = await clientWith(arena.server, await token(sub, "display")).joinOrCreate("lobby", { userChannel: 1 }).then(() => "joined", (e: Error) => e.message);
+    assert.match(refused, /userChannel/);
+    await Promise.all([asking, silent, player].map((d) => d.room.leave()));
   });
 
   it("a device's post reaches its identity's other devices, not itself (device handoff)", async () => {

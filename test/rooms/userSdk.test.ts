@@ -94,7 +94,7 @@ describe("SDK user channels: sessions, displays, polling, operator pushes", () =
   it("sendToMyDevices reaches the identity's other devices and never comes back to the sender", async () => {
     const alice = fresh("alice");
     const pc = await MatchSession.join(arenaClient(arena.server.httpUrl, await token(alice)), {}, fastRetry);
-    const tv = new SignageDisplay({ endpoint: arena.server.httpUrl, token: await token(alice, "display"), channels: [] });
+    const tv = new SignageDisplay({ endpoint: arena.server.httpUrl, token: await token(alice, "display"), channels: [], userChannel: true });
     const stranger = await MatchSession.join(arenaClient(arena.server.httpUrl, await token(fresh("bob"))), {}, fastRetry);
     const [atPc, atTv, atStranger] = [recorded(pc.user), recorded(tv.user), recorded(stranger.user)];
     await tv.start();
@@ -115,7 +115,7 @@ describe("SDK user channels: sessions, displays, polling, operator pushes", () =
   it("a display reads its user channel from its start on, and resumes it after dropped sockets with nothing lost or repeated", async () => {
     const alice = fresh("alice");
     await push(alice, "before the display started");
-    const tv = new SignageDisplay({ endpoint: arena.server.httpUrl, token: await token(alice, "display"), channels: [], reconnect: { initialDelayMs: 100, maxDelayMs: 200 } });
+    const tv = new SignageDisplay({ endpoint: arena.server.httpUrl, token: await token(alice, "display"), channels: [], userChannel: true, reconnect: { initialDelayMs: 100, maxDelayMs: 200 } });
     const got = recorded(tv.user);
     const room = () => (tv as unknown as { room?: Room }).room;
     await tv.start();
