@@ -1,6 +1,7 @@
 import { matchMaker } from "@colyseus/core";
 import config from "@colyseus/tools";
 import { WebSocketTransport } from "@colyseus/ws-transport";
+import type { WebSocketServer } from "ws";
 import type { ArenaContext } from "./rooms/ArenaContext";
 import { withContext } from "./rooms/ArenaRoom";
 import { MatchRoom } from "./rooms/MatchRoom";
@@ -28,6 +29,7 @@ import { limitMatchmakeBodies } from "./server/limits/matchmakeBodyLimit";
 import { guardUpgrades } from "./server/limits/upgradeGuard";
 import { ArenaMetrics } from "./server/metrics";
 import { CountingRaws } from "./server/runtime/clientRaw";
+import { Heartbeat } from "./server/runtime/Heartbeat";
 import { createBroadcastSigner } from "./server/signing";
 import { mountWebPages } from "./server/webPages";
 
@@ -74,17 +76,21 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
       // Colyseus's own messages (e.g. a frame it could not unpack) go through our structured logger.
       logger,
     },
-    initializeTransport: (options) =>
-      new WebSocketTransport({
+    initializeTransport: (options) => {
+      const transport = new WebSocketTransport({
         ...options,
         // Frames above this are refused by the socket layer before any room sees them (close 1009).
         maxPayload: settings.ARENA_MAX_MESSAGE_BYTES * 4,
-        // Half-open sockets (a display whose network vanished) are dropped within (missed + 1) intervals.
-        pingInterval: settings.ARENA_PING_INTERVAL_SECONDS * 1000,
-        pingMaxRetries: settings.ARENA_PING_MAX_MISSED,
+        // Liveness is Heartbeat's (below): the transport's own would ping every socket in one loop.
+        pingInterval: 0,
         // Seat and per-IP cap checked on the HTTP upgrade, before a socket or room object exists.
         verifyClient: guardUpgrades(connections, settings.ARENA_TRUST_PROXY, metrics),
-      }),
+      });
+      // Half-open sockets (a display whose network vanished) are dropped within (missed + 1) intervals.
+      const sockets = (transport as unknown as { wss: WebSocketServer }).wss;
+      new Heartbeat(sockets, settings.ARENA_PING_INTERVAL_SECONDS * 1000, settings.ARENA_PING_MAX_MISSED).attach(transport.server!);
+      return transport;
+    },
     initializeGameServer: (gameServer) => {
       context.admission.auth.announceDevSecret();
       limitMatchmakeBodies(gameServer.transport.server!, settings.ARENA_MAX_HTTP_BODY_BYTES);

@@ -17,6 +17,7 @@ export interface DisplayFigures {
   heapPerDisplayKB: number;
   serverRssMB: number;
   serverCpuPercent: number;
+  serverCpuPerPublishMs: number;
   connectSeconds: number;
   botCpuPercent: number;
   softirqCpuPercent: number;
@@ -34,6 +35,7 @@ export const DISPLAY_FIGURES: readonly FigureInfo<keyof DisplayFigures>[] = [
   { key: "heapPerDisplayKB", label: "  JS heap + external per idle display", unit: "KB", digits: 1 },
   { key: "serverRssMB", label: "server RSS with displays (after GC)", unit: "MB", digits: 1 },
   { key: "serverCpuPercent", label: "server CPU during the window", unit: "% of a core", digits: 1 },
+  { key: "serverCpuPerPublishMs", label: "server CPU per publish (window minus as long without publishes)", unit: "ms", digits: 2 },
   { key: "connectSeconds", label: "time to connect every display (context)", unit: "s", digits: 1, context: true },
   { key: "botCpuPercent", label: "display bot processes CPU (context)", unit: "% of a core", digits: 1, context: true },
   { key: "softirqCpuPercent", label: "network soft interrupts (context)", unit: "% of a core", digits: 1, context: true },
@@ -57,8 +59,10 @@ export interface DisplayNodeRun {
   rssPerDisplayKB: number;
   heapPerDisplayKB: number;
   serverCpuPercent: number;
-  /** Arena with a co-located match (the default): that match's figures. */
+  /** Arena with a co-located match (the default): that match's figures during the publishes, */
   colocatedMatch?: ColocatedMatch;
+  /** and over as long a window just before them, without publishes. */
+  quietMatch?: ColocatedMatch;
 }
 
 export interface DisplayRun {

@@ -106,7 +106,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const rounds = new Map<string, TargetRun[]>(matchTargets.map((t) => [t.id, []]));
   const placement = options.pin ? cpuPlacement() : { unavailable: "--no-pin" };
   // The harness is load too: it keeps off the server's CPU from here on.
-  if ("load" in placement && matchTargets.length > 0) pinSelf(placement.load);
+  if ("load" in placement && (matchTargets.length > 0 || options.displays > 0)) pinSelf(placement.load);
   // One window at a time: windows never compete for the cores (a paired window's two targets share
   // them alike). Rounds interleave the windows, so a drift of the machine over minutes falls on every
   // target alike.
@@ -149,6 +149,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         fleets: options.displayProcesses,
         cpuProfile: options.cpuProfile,
         colocatedMatch: options.colocatedMatch,
+        placement: "load" in placement ? placement : undefined,
         runDir,
         secret,
         onProgress: options.onProgress,

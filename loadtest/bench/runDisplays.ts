@@ -17,6 +17,7 @@ import { cpuPercent, machinePercent, sampleMachine, sampleProcess } from "./proc
 import { Buckets, bucketsBetween, histogramBuckets, histogramQuantile, scrapeMetrics, sumBuckets } from "./promText";
 import { split } from "./spread";
 import { arenaEnv } from "./targets";
+import type { CpuPlacement } from "./cpuPlacement";
 import type { FleetConfig, FromFleet, ToFleet } from "./fleetProtocol";
 
 /** The display scenario's servers: Arena (one node, or several on Redis) and the signage peer. */
@@ -46,6 +47,8 @@ export interface DisplayOptions {
   cpuProfile: boolean;
   /** Arena: a live 6v6 match of bots on every node while the publishes go out (its tick interval is reported). */
   colocatedMatch: boolean;
+  /** Servers on `server`, bot processes on `load` (as in the match scenario); undefined: every CPU for all. */
+  placement?: CpuPlacement;
   runDir: string;
   secret: string;
   onProgress(line: string): void;
@@ -85,7 +88,7 @@ async function startColocatedMatches(nodes: ServerNode[], options: DisplayOption
   const fleets: ChildProcess[] = [];
   for (const [i, node] of nodes.entries()) {
     const config: FleetConfig = { protocol: "arena", endpoint: `ws://127.0.0.1:${node.port}`, bots: MATCH_BOTS, secret: options.secret, fireMode: "bursts" };
-    const fleet = await forkWithIpc("loadtest/bench/fleet.ts", [JSON.stringify(config)], path.join(options.runDir, `displays-match-bots-${i + 1}.log`));
+    const fleet = await forkWithIpc("loadtest/bench/fleet.ts", [JSON.stringify(config)], path.join(options.runDir, `displays-match-bots-${i + 1}.log`), options.placement?.load);
     fleets.push(fleet);
     await nextMessage<FromFleet, "connected">(fleet, "connected", 60_000);
     fleet.send({ type: "measure" } satisfies ToFleet);
@@ -128,7 +131,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       const entry = target.id === "arena" ? "main.ts" : "loadtest/peers/signage/server.ts";
       const log = path.join(options.runDir, `displays-${target.id}${nodeCount > 1 ? `-${i + 1}` : ""}.log`);
       const profile = options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir(i)}`] : [];
-      const child = await startServer(entry, env, log, { nodeFlags: [inspectFlag(options.inspectPorts[i]), ...profile] });
+      const child = await startServer(entry, env, log, { nodeFlags: [inspectFlag(options.inspectPorts[i]), ...profile], cpus: options.placement?.server });
       children.push(child);
       return { name: nodeCount > 1 ? nodeName(i) : target.label, port, inspectPort: options.inspectPorts[i], child, pid: child.pid!, displays };
     }));
@@ -152,7 +155,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
         warmup: f === 0 ? WARMUP_DISPLAYS : 0,
       };
       firstIndex += groups.reduce((n, g) => n + g.count, 0);
-      const fleet = await forkWithIpc("loadtest/bench/displayFleet.ts", [JSON.stringify(config)], path.join(options.runDir, `displays-${target.id}-bots-${f + 1}.log`));
+      const fleet = await forkWithIpc("loadtest/bench/displayFleet.ts", [JSON.stringify(config)], path.join(options.runDir, `displays-${target.id}-bots-${f + 1}.log`), options.placement?.load);
       fleet.on("message", (m: FromDisplayFleet) => {
         if (m.type !== "progress") return;
         connected[f] = m.connected;
@@ -184,6 +187,16 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       progress(`starting a 6v6 match of bots on each node`);
       matchFleets = await startColocatedMatches(nodes, options);
     }
+    // As long a window without publishes: what the servers cost with the displays (and the match)
+    // alone, so that the publishes' own CPU and their effect on the match's ticks can be told apart.
+    progress(`measuring ${options.publishes} s without publishes`);
+    const quietFrom = nodes.map((n) => sampleProcess(n.pid));
+    const ticksQuietFrom = colocated ? await Promise.all(nodes.map(tickIntervalBuckets)) : [];
+    await sleep(options.publishes * 1000);
+    const quietTo = nodes.map((n) => sampleProcess(n.pid));
+    const quietTicks = colocated ? (await Promise.all(nodes.map(tickIntervalBuckets))).map((after, i) => bucketsBetween(ticksQuietFrom[i], after)) : [];
+    const quietSeconds = (quietTo[0].at - quietFrom[0].at) / 1000;
+    const quietCpuSeconds = nodes.map((_, i) => quietTo[i].cpuSeconds - quietFrom[i].cpuSeconds);
 
     const publishUrl = `http://127.0.0.1:${nodes[0].port}/api/channels/${CHANNEL}/messages`;
     const operator = target.id === "arena" ? await botToken(options.secret, "operator", "bench-operator") : "";
@@ -247,7 +260,10 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
         rssPerDisplayKB: (loaded[i].rssBytes - idle[i].rssBytes) / 1024 / n.displays,
         heapPerDisplayKB: (loaded[i].heapBytes - idle[i].heapBytes) / 1024 / n.displays,
         serverCpuPercent: cpuPercent(startServers[i], endServers[i]),
-        ...(colocated ? { colocatedMatch: colocatedFigures(bucketsBetween(ticksBefore[i], ticksAfter[i]), windowSeconds, matchResults[i].disconnects) } : {}),
+        ...(colocated ? {
+          colocatedMatch: colocatedFigures(bucketsBetween(ticksBefore[i], ticksAfter[i]), windowSeconds, matchResults[i].disconnects),
+          quietMatch: colocatedFigures(quietTicks[i], quietSeconds, 0),
+        } : {}),
       };
     });
     const all = results.flat();
@@ -268,6 +284,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       heapPerDisplayKB: (sum(loaded.map((m) => m.heapBytes)) - sum(idle.map((m) => m.heapBytes))) / 1024 / options.displays,
       serverRssMB: sum(loaded.map((m) => m.rssBytes)) / 2 ** 20,
       serverCpuPercent: serverCpu,
+      serverCpuPerPublishMs: (1000 * sum(nodes.map((_, i) => endServers[i].cpuSeconds - startServers[i].cpuSeconds - (quietCpuSeconds[i] * windowSeconds) / quietSeconds))) / options.publishes,
       connectSeconds,
       botCpuPercent: botCpu,
       softirqCpuPercent: machine.softirq,

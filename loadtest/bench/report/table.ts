@@ -1,4 +1,4 @@
-import { DISPLAY_FIGURES, displayWarnings } from "../displayFigures";
+import { ColocatedMatch, DISPLAY_FIGURES, displayWarnings } from "../displayFigures";
 import { FIGURES, runWarnings } from "../figures";
 import type { BenchReport } from "../runBench";
 import { USER_FIGURES, userWarnings } from "../userFigures";
@@ -40,8 +40,9 @@ export function renderTable(report: BenchReport): string {
     }
     const matches = arena.nodes.filter((n) => n.colocatedMatch);
     if (matches.length) {
+      const ticks = (m: ColocatedMatch) => `tick interval p99 ${m.tickIntervalP99Ms.toFixed(1)} ms, ${m.ticksPerSecond.toFixed(1)} ticks/s`;
       out.push(`Co-located 6v6 match of bots during the publishes (nominal tick 16.7 ms): ${matches.map((n) =>
-        `${n.node}: tick interval p99 ${n.colocatedMatch!.tickIntervalP99Ms.toFixed(1)} ms, ${n.colocatedMatch!.ticksPerSecond.toFixed(1)} ticks/s`).join("; ")}`, "");
+        `${n.node}: ${ticks(n.colocatedMatch!)} (just before, without publishes: ${ticks(n.quietMatch!)})`).join("; ")}`, "");
     }
   } else {
     out.push(`Display scenario: skipped (${report.scenarios.displays.reason})`, "");
