@@ -37,7 +37,7 @@ const USER_POST_RATE: RateLimit = { perSecond: 10, burst: 20 };
  * _onLeave) because 0.16 exposes no public per-frame or per-socket hook.
  */
 export abstract class ArenaRoom<State extends object = any> extends Room<State> {
-  /** Connected clients by sessionId (a held seat has none until it reconnects): `this.clients.getById` scans the room. */
+  /** Connected clients by sessionId (a held seat has none until it reconnects): `this.clients.getById` scans the room, per call. */
   private readonly connected = new Map<string, Client>();
   /** Roles whose tokens this room admits; least privilege unless a room says otherwise. */
   static allowedRoles: readonly Role[] = ["player"];
@@ -281,7 +281,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     this.userFeeds.pause(client.sessionId);
     // onLeave settles once the seat is decided: back (a reconnection, resumed by the room) or gone.
     await super._onLeave(client, code);
-    if (!this.clients.getById(client.sessionId)) this.userFeeds.close(client.sessionId);
+    if (!this.connected.has(client.sessionId)) this.userFeeds.close(client.sessionId);
   }
 
   protected override _dispose(): Promise<unknown> {
