@@ -13,17 +13,19 @@ type Raw = Client["raw"];
 
 /**
  * The `raw` every client of a room type sends through: counts the bytes by kind;
- * encoded state (patches, the full state) goes out as one framed copy written
- * to the socket (server/runtime/wsFrame.ts), everything else through the
- * transport's own `raw`. One function per room type, shared by its clients: a
+ * encoded state (patches, the full state) and room messages go out as one framed
+ * copy, built once for all the clients the same bytes go to in a row, written to
+ * the socket in one write (server/runtime/wsFrame.ts); protocol frames (join,
+ * errors) through the transport's own `raw`. One function per room type, shared by its clients: a
  * closure per client over a bound `raw` made every send an uninlinable call (it
  * showed in the benchmark's CPU profile). One set per server.
  */
 export class CountingRaws {
   private readonly byRoomType = new Map<string, Raw>();
-  /** The last encoded state framed: Colyseus hands the same encoded patch to every client that shares it. */
-  private lastEncoded: Uint8Array | undefined;
-  private lastFrame: Buffer | undefined;
+  /** Colyseus hands the same encoded patch to every client that shares it. */
+  private readonly stateFrames = new LastFrame();
+  /** A message encoded once for many clients (a broadcast, a chat line) comes as the same bytes to each. */
+  private readonly messageFrames = new LastFrame();
   private readonly slowConsumers = new WeakSet<Client>();
 
   constructor(
@@ -48,8 +50,8 @@ export class CountingRaws {
         const kind = data[0];
         (kind === ROOM_STATE_PATCH ? patches : kind === ROOM_DATA ? messages : protocol).value += data.byteLength;
         const ws = this.ref as WebSocket;
-        if (cb === undefined && (kind === ROOM_STATE_PATCH || kind === ROOM_STATE)) writeFrame(ws, frames.stateFrame(data), data.byteLength);
-        else transportRaw.call(this, data, options, cb);
+        if (cb !== undefined || (kind !== ROOM_STATE_PATCH && kind !== ROOM_STATE && kind !== ROOM_DATA)) transportRaw.call(this, data, options, cb);
+        else writeFrame(ws, (kind === ROOM_DATA ? frames.messageFrames : frames.stateFrames).of(data), data.byteLength);
         if (ws.bufferedAmount > frames.maxBufferedBytes) frames.closeSlowConsumer(this, ws);
       };
       this.byRoomType.set(roomType, counting);
@@ -68,18 +70,24 @@ export class CountingRaws {
     ws.close(CloseCode.SLOW_CONSUMER, "slow consumer");
     setTimeout(() => ws.terminate(), SLOW_CONSUMER_GRACE_MS).unref();
   }
+}
 
-  /**
-   * The WebSocket frame of an encoded state (a patch, or the full state on join),
-   * built once per encoding. It is also a copy: Colyseus encodes into buffers it
-   * reuses, so bytes a stalled client's socket still holds would otherwise change
-   * under it when the next tick is encoded (test/rooms/stalledClient.test.ts).
-   */
-  private stateFrame(encoded: Uint8Array): Buffer {
-    if (encoded !== this.lastEncoded || this.lastFrame === undefined) {
-      this.lastEncoded = encoded;
-      this.lastFrame = binaryFrame(encoded);
+/**
+ * The WebSocket frame of the last bytes framed, built once for as many clients
+ * as they go to in a row. It is also a copy: Colyseus encodes patches into
+ * buffers it reuses, so bytes a stalled client's socket still holds would
+ * otherwise change under it when the next tick is encoded
+ * (test/rooms/stalledClient.test.ts).
+ */
+class LastFrame {
+  private encoded: Uint8Array | undefined;
+  private frame: Buffer | undefined;
+
+  of(encoded: Uint8Array): Buffer {
+    if (encoded !== this.encoded || this.frame === undefined) {
+      this.encoded = encoded;
+      this.frame = binaryFrame(encoded);
     }
-    return this.lastFrame;
+    return this.frame;
   }
 }
