@@ -1,5 +1,5 @@
 import type { Room } from "colyseus.js";
-import type { Broadcast, Published, SyncRequest } from "../schema/serverMessages";
+import type { Broadcast, Published, SyncRequest, UserBatchAnswer } from "../schema/serverMessages";
 import type { ErrorMessage } from "../schema/codes";
 import { arenaClient } from "./arenaClient";
 import { arenaFetch } from "./http";
@@ -34,6 +34,16 @@ export class Operator {
       token: this.options.token,
       body: { payload },
     });
+  }
+
+  /**
+   * `POST /api/users/messages`: up to 100 pushes, each to its identity, in one
+   * request, published in order. Each result says where its message landed, or
+   * carries `error` (Redis lost mid-batch: send that one again); throws
+   * ArenaHttpError when the whole batch is refused (503: nothing was delivered).
+   */
+  pushToUsers(messages: { sub: string; payload: unknown }[]): Promise<UserBatchAnswer> {
+    return arenaFetch(`${this.options.endpoint}/api/users/messages`, { token: this.options.token, body: { messages } });
   }
 
   /** Joins the lobby subscribed to `channels`: their retained content first, then every broadcast and sync request. */

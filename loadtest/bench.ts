@@ -6,6 +6,7 @@
  *   npm run bench -- --matches 10 --duration 30 --warmup 5 --displays 1000 --port 2600 --profile
  *   npm run bench -- --matches 0 --displays 0 --users 1000 --devices 3 --user-rate 10000 --user-seconds 10
  */
+import { USER_BATCH_MAX } from "../schema/messages";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     "user-seconds": { type: "string", default: "10" },
     "device-procs": { type: "string", default: "1" },
     pushers: { type: "string", default: "1" },
+    "user-batch": { type: "string", default: "1" },
     port: { type: "string", default: "2600" },
     out: { type: "string", default: path.join(ROOT, "bench-reports") },
     profile: { type: "boolean", default: false },
@@ -48,7 +50,7 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--variants LIST] [--skip-peers] [--rounds N] [--fire MODE] [--no-pin] [--paired]
                  [--displays N] [--publishes N] [--nodes 1|2] [--display-procs N] [--no-display-match]
-                 [--users N] [--devices N] [--user-rate N] [--user-seconds S] [--device-procs N] [--pushers N] [--port P] [--out DIR] [--profile]
+                 [--users N] [--devices N] [--user-rate N] [--user-seconds S] [--device-procs N] [--pushers N] [--user-batch N] [--port P] [--out DIR] [--profile]
 Match scenario (Arena, stock Colyseus, JSON broadcast):
   --matches        matches of 12 bots per target; 0 skips the scenario (default 10)
   --duration       measured seconds per target (default 30)
@@ -73,6 +75,8 @@ User channel scenario (Arena, one node):
   --user-seconds   seconds of pushing, measured (default 10)
   --device-procs   device bot processes (default 1)
   --pushers        pusher processes, the users and the rate split evenly (default 1)
+  --user-batch     messages per push request: 1 posts each to /api/users/:sub/messages, more (at most 100)
+                   go in batches to /api/users/messages (default 1)
 All:
   --port           first of ${PORTS_USED} consecutive ports the run uses (default 2600)
   --out            folder for the reports (default bench-reports/)
@@ -127,6 +131,10 @@ if (nodes > 2) {
 
 const users = positiveInt("users", values.users, true);
 const pushers = positiveInt("pushers", values.pushers);
+if (positiveInt("user-batch", values["user-batch"]) > USER_BATCH_MAX) {
+  console.error(`--user-batch must not exceed ${USER_BATCH_MAX}: the server takes at most that many messages a request`);
+  process.exit(2);
+}
 if (users > 0 && pushers > users) {
   console.error("--pushers must not exceed --users: each pusher takes a share of the users");
   process.exit(2);
@@ -158,6 +166,7 @@ if (rounds > 1 && values.profile) {
     userSeconds: positiveInt("user-seconds", values["user-seconds"]),
     deviceProcesses: positiveInt("device-procs", values["device-procs"]),
     pushers,
+    userBatch: positiveInt("user-batch", values["user-batch"]),
     port: positiveInt("port", values.port),
     outDir: path.resolve(values.out),
     cpuProfile: values.profile,

@@ -114,5 +114,16 @@ export const UserPost = z.object({
   payload: z.unknown().refine((v) => v !== undefined, "payload is required"),
 });
 
+/** A token subject: what a token's `sub` claim accepts, and so what names a user channel. */
+export const UserSub = z.string().min(1).max(128);
+
+/** Messages one batch push (`POST /api/users/messages`) takes at most. */
+export const USER_BATCH_MAX = 100;
+
+/** `POST /api/users/messages`: several identities' pushes in one request, published in order. */
+export const UserBatch = z.object({
+  messages: z.array(UserPost.extend({ sub: UserSub })).min(1).max(USER_BATCH_MAX),
+});
+
 /** The client -> server message type every room takes for UserPost. */
 export const USER_POST = "user";

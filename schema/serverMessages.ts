@@ -74,6 +74,14 @@ export interface Published {
   seq: number;
 }
 
+/** One message of a batch push: where it landed, or why it was not published (send it again). */
+export type UserBatchResult = Published | { channel: string; error: { code: string; message: string } };
+
+/** The 201 body of `POST /api/users/messages`: one result per message, in the request's order. */
+export interface UserBatchAnswer {
+  results: UserBatchResult[];
+}
+
 /** `user`: a message on the identity's own user channel (from a backend, or from another of its devices). */
 export interface UserMessage {
   /** `user-<sub>`. */

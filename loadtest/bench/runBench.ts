@@ -40,6 +40,8 @@ export interface BenchOptions {
   /** Its device bot processes and pusher processes. */
   deviceProcesses: number;
   pushers: number;
+  /** User scenario: messages per push request. */
+  userBatch: number;
   /** First of the run's ports (PORT_LAYOUT). */
   port: number;
   /** Folder that receives this run's folder. */
@@ -164,6 +166,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
       seconds: options.userSeconds,
       deviceProcesses: options.deviceProcesses,
       pushers: options.pushers,
+      batch: options.userBatch,
       port: options.port + PORT_LAYOUT.users,
       runDir,
       secret,

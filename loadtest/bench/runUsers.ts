@@ -23,6 +23,8 @@ export interface UserOptions {
   /** Device bot processes and pusher processes. */
   deviceProcesses: number;
   pushers: number;
+  /** Messages per push request (see PusherConfig.batch). */
+  batch: number;
   port: number;
   runDir: string;
   secret: string;
@@ -119,7 +121,7 @@ export async function runUserScenario(options: UserOptions): Promise<UserRun> {
     let firstUser = 0;
     for (const [p, users] of split(options.users, options.pushers).entries()) {
       const config: PusherConfig = {
-        base: `http://127.0.0.1:${options.port}`, token, firstUser, users, rate: (options.rate * users) / options.users, seconds: options.seconds, inFlight: PUSHES_IN_FLIGHT,
+        base: `http://127.0.0.1:${options.port}`, token, firstUser, users, rate: (options.rate * users) / options.users, seconds: options.seconds, inFlight: PUSHES_IN_FLIGHT, batch: options.batch,
       };
       firstUser += users;
       const pusher = await forkWithIpc("loadtest/bench/userPusher.ts", [JSON.stringify(config)], path.join(options.runDir, `users-pusher-${p + 1}.log`), cpus?.load);
@@ -239,6 +241,7 @@ export async function runUserScenario(options: UserOptions): Promise<UserRun> {
       rate: options.rate,
       seconds: options.seconds,
       pushers: options.pushers,
+      batch: options.batch,
       deviceProcesses: options.deviceProcesses,
       unsent: sum(measured.map((r) => r.unsent)),
       windowSeconds,

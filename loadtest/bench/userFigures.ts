@@ -90,6 +90,8 @@ export interface UserRun {
   rate: number;
   seconds: number;
   pushers: number;
+  /** Messages per push request (1: one per request to /api/users/:sub/messages; more: batches to /api/users/messages). */
+  batch: number;
   deviceProcesses: number;
   /** Pushes the schedule had for the window that were never sent: the server answered too slowly for the rate. */
   unsent: number;

@@ -36,6 +36,8 @@ export interface PusherConfig {
   seconds: number;
   /** Requests in flight at most (one keep-alive connection each). */
   inFlight: number;
+  /** Messages per request: 1 posts each to /api/users/:sub/messages, more go in batches to /api/users/messages. */
+  batch: number;
 }
 
 /** `warm`: one push to each user (n = 0), not measured; `push`: the measured window. */

@@ -1,13 +1,15 @@
 /**
  * Child process of the user channel scenario: a backend pushing to its share
- * of the users over HTTP (`POST /api/users/:sub/messages`, `service` token),
- * round robin over them at a fixed rate, on keep-alive connections with a
- * bounded number of requests in flight. Config as JSON in argv[2]; driven over IPC.
+ * of the users over HTTP (`POST /api/users/:sub/messages`, or batches of up to
+ * `batch` messages to `POST /api/users/messages`; `service` token), round robin
+ * over them at a fixed rate, on keep-alive connections with a bounded number of
+ * requests in flight. Config as JSON in argv[2]; driven over IPC.
  */
 import http from "node:http";
 import { userSub, UserPushPayload } from "../bot/UserDeviceLedger";
 import { wallClockMs } from "../bot/wallClock";
 import type { FromPusher, PusherConfig, PushRound, ToPusher } from "./userProtocol";
+import type { UserBatchAnswer } from "../../schema/serverMessages";
 
 const config = JSON.parse(process.argv[2]) as PusherConfig;
 const url = new URL(config.base);
@@ -21,11 +23,14 @@ function newRound(): PushRound {
   return { accepted: new Array<number>(config.users).fill(0), failed: 0, startedAt: wallClockMs(), endedAt: 0, responseMs: [], unsent: 0 };
 }
 
-/** One push to user `slot` of this pusher, its n-th; resolves when answered, whatever the answer. */
-function push(round: PushRound, slot: number, n: number): Promise<void> {
+/** One request: the n-th push to user `slot` of this pusher, for each item; resolves when answered, whatever the answer. */
+function push(round: PushRound, items: { slot: number; n: number }[]): Promise<void> {
   const sentAt = wallClockMs();
-  const payload: UserPushPayload = { user: config.firstUser + slot, n, sentAt, body: BODY };
-  const body = JSON.stringify({ payload });
+  const payloadOf = ({ slot, n }: { slot: number; n: number }): UserPushPayload => ({ user: config.firstUser + slot, n, sentAt, body: BODY });
+  const batched = config.batch > 1;
+  const body = batched
+    ? JSON.stringify({ messages: items.map((item) => ({ sub: userSub(config.firstUser + item.slot), payload: payloadOf(item) })) })
+    : JSON.stringify({ payload: payloadOf(items[0]) });
   return new Promise((resolve) => {
     const fail = (why: string) => {
       round.failed++;
@@ -34,7 +39,7 @@ function push(round: PushRound, slot: number, n: number): Promise<void> {
     };
     const req = http.request(
       {
-        agent, host: url.hostname, port: url.port, method: "POST", path: paths[slot],
+        agent, host: url.hostname, port: url.port, method: "POST", path: batched ? "/api/users/messages" : paths[items[0].slot],
         headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), Authorization: `Bearer ${config.token}` },
       },
       (res) => {
@@ -42,7 +47,11 @@ function push(round: PushRound, slot: number, n: number): Promise<void> {
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () => {
           if (res.statusCode !== 201) return fail(`${res.statusCode} ${Buffer.concat(chunks).toString().slice(0, 200)}`);
-          round.accepted[slot]++;
+          const published = batched ? (JSON.parse(Buffer.concat(chunks).toString()) as UserBatchAnswer).results.map((r) => "seq" in r) : [true];
+          published.forEach((ok, i) => {
+            if (ok) round.accepted[items[i].slot]++;
+            else round.failed++;
+          });
           round.responseMs.push(wallClockMs() - sentAt);
           resolve();
         });
@@ -85,11 +94,15 @@ function pushRound(total: number, warming: boolean): Promise<PushRound> {
       if (answered === total) return finish();
       const due = Math.min(total, Math.floor(((now - start) * config.rate) / 1000) + 1);
       while (issued < due && out < config.inFlight) {
-        const i = issued++;
+        const items = Array.from({ length: Math.min(config.batch, due - issued) }, (_, k) => {
+          const i = issued + k;
+          return { slot: i % config.users, n: warming ? 0 : Math.floor(i / config.users) + 1 };
+        });
+        issued += items.length;
         out++;
-        void push(round, i % config.users, warming ? 0 : Math.floor(i / config.users) + 1).then(() => {
+        void push(round, items).then(() => {
           out--;
-          answered++;
+          answered += items.length;
           pump();
         });
       }

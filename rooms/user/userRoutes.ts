@@ -2,8 +2,8 @@ import { matchMaker } from "@colyseus/core";
 import { Router } from "express";
 import { z } from "zod";
 import { ErrorCode } from "../../schema/codes";
-import { describeIssues, UserPost } from "../../schema/messages";
-import type { UserMessage } from "../../schema/serverMessages";
+import { describeIssues, UserBatch, UserPost, UserSub } from "../../schema/messages";
+import type { UserBatchAnswer, UserMessage } from "../../schema/serverMessages";
 import { ApiError } from "../../server/ApiError";
 import { idempotentPublish } from "../../server/idempotency";
 import { identityOf, requireRole } from "../../server/auth/requireRole";
@@ -13,16 +13,13 @@ import type { ArenaContext } from "../ArenaContext";
 import { userChannel, userChannelKey } from "../fanout/keys";
 import { pushToUser, UserPostPayload } from "./UserFeeds";
 
-/** A token subject as a path parameter: what the token's `sub` claim accepts. */
-const Sub = z.string().min(1).max(128);
-
 const PollQuery = z.object({
   after: z.coerce.number().int().min(0).max(0xffff_ffff).default(0),
   epoch: z.string().min(1).max(32).optional(),
 });
 
 function subParam(raw: string): string {
-  const parsed = Sub.safeParse(raw);
+  const parsed = UserSub.safeParse(raw);
   if (!parsed.success) throw new ApiError(ErrorCode.INVALID_REQUEST, `user: ${describeIssues(parsed.error)}`);
   return parsed.data;
 }
@@ -49,6 +46,19 @@ export function userRoutes({ config, admission, fanout }: ArenaContext): Router 
     },
   );
 
+  // A backend's batch: each message to its identity, in order. A batch the store refused whole answers
+  // 503 (nothing published: send it again); one cut short by a lost store lists what did not go out.
+  router.post(
+    "/api/users/messages",
+    requireRole(admission, "service", "operator"),
+    rateLimitPerIp("publish", config.ARENA_PUBLISH_REQUESTS_PER_MINUTE, config.ARENA_TRUST_PROXY),
+    (req, res, next) => {
+      const body = UserBatch.safeParse(req.body ?? {});
+      if (!body.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(body.error)));
+      publishOnce(req, res, () => pushBatch(fanout, body.data.messages)).then((answer) => res.status(201).json(answer), next);
+    },
+  );
+
   router.get("/api/users/:sub/messages", requireRole(admission, ...ROLES), (req, res, next) => {
     const sub = subParam(req.params.sub);
     if (identityOf(res).sub !== sub) return next(new ApiError(ErrorCode.FORBIDDEN_CHANNEL, "a user channel is read by its own identity only"));
@@ -63,4 +73,19 @@ export function userRoutes({ config, admission, fanout }: ArenaContext): Router 
   });
 
   return router;
+}
+
+/** Publishes each message in order (one connection to the store keeps them in order); throws only when none went out. */
+async function pushBatch(fanout: ArenaContext["fanout"], messages: { sub: string; payload: unknown }[]): Promise<UserBatchAnswer> {
+  const settled = await Promise.allSettled(messages.map(({ sub, payload }) => pushToUser(fanout, sub, payload)));
+  const refused = settled.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (refused && settled.every((s) => s.status === "rejected")) throw refused.reason;
+  return {
+    results: settled.map((s, i) => {
+      const channel = userChannel(messages[i].sub);
+      if (s.status === "fulfilled") return { channel, epoch: s.value.epoch, seq: s.value.seq };
+      const error = s.reason instanceof ApiError ? s.reason : new ApiError(ErrorCode.INTERNAL, "not published");
+      return { channel, error: { code: error.code, message: error.message } };
+    }),
+  };
 }

@@ -1,4 +1,4 @@
-import { createPublicKey, createSecretKey, KeyObject, randomUUID } from "node:crypto";
+import { createPublicKey, KeyObject, randomUUID } from "node:crypto";
 import { createRemoteJWKSet, errors, JWTVerifyGetKey, JWTVerifyOptions, jwtVerify, SignJWT } from "jose";
 import { ErrorCode } from "../../schema/codes";
 import { ApiError } from "../ApiError";
@@ -20,8 +20,11 @@ export class Auth {
   /** Set only in dev mode: nothing configured, so this process made its own secret. */
   readonly devSecret: string | undefined;
   readonly guestsEnabled: boolean;
-  /** A KeyObject made once: jose imports a Uint8Array secret again on every verification. */
-  private readonly secret: KeyObject | undefined;
+  /**
+   * A WebCrypto key imported once: jose (its Web API build) imports a Uint8Array
+   * or KeyObject secret into WebCrypto again on every verification.
+   */
+  private readonly secret: Promise<CryptoKey> | undefined;
   private readonly publicKey: KeyObject | undefined;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   private readonly verifyOptions: JWTVerifyOptions;
@@ -30,7 +33,9 @@ export class Auth {
     const configured = config.ARENA_JWT_SECRET ?? config.ARENA_JWT_PUBLIC_KEY ?? config.ARENA_JWT_JWKS_URL;
     this.devSecret = configured === undefined ? createDevSecret() : undefined;
     const secret = config.ARENA_JWT_SECRET ?? this.devSecret;
-    this.secret = secret === undefined ? undefined : createSecretKey(Buffer.from(secret, "utf8"));
+    this.secret = secret === undefined
+      ? undefined
+      : crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
     // createPublicKey throws on a bad PEM now, at start, rather than on the first join.
     this.publicKey = config.ARENA_JWT_PUBLIC_KEY === undefined ? undefined : createPublicKey(config.ARENA_JWT_PUBLIC_KEY);
     this.jwks = config.ARENA_JWT_JWKS_URL === undefined ? undefined : createRemoteJWKSet(new URL(config.ARENA_JWT_JWKS_URL));
@@ -102,13 +107,13 @@ export class Auth {
   /** Signs an HS256 token with the configured or dev secret. */
   async sign(claims: { sub?: string; name: string; role: Role }, ttlSeconds: number): Promise<string> {
     if (!this.secret) throw new Error("no HS256 secret to sign with: set ARENA_JWT_SECRET");
-    return signToken(this.secret, claims, ttlSeconds, this.config);
+    return signToken(await this.secret, claims, ttlSeconds, this.config);
   }
 }
 
 /** HS256 with Arena's claims; shared by the server (guests) and `npm run token`. */
 export function signToken(
-  secret: Uint8Array | KeyObject,
+  secret: Uint8Array | CryptoKey,
   claims: { sub?: string; name: string; role: Role },
   ttlSeconds: number,
   config: Pick<ArenaConfig, "ARENA_JWT_ISSUER" | "ARENA_JWT_AUDIENCE">,

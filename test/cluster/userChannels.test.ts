@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
-import type { UserMessage } from "../../schema/serverMessages";
+import type { UserBatchAnswer, UserMessage } from "../../schema/serverMessages";
 import type { Role } from "../../server/auth/identity";
+import { Operator } from "../../client/Operator";
+import type { ArenaHttpError } from "../../client/http";
+import { ErrorCode } from "../../schema/codes";
 import { sleep, testToken, waitFor } from "../helpers";
+import type { RedisServer } from "../redisServer";
 import { ArenaNode, clusterEnv, clusterForSuite } from "./ArenaNode";
 import { clientWithToken, portOf } from "./clients";
 
@@ -51,7 +55,8 @@ describe("user channels across two nodes (real redis-server, node processes)", f
   const cluster = clusterForSuite([2751, 2752], NODE_ENV);
   let a: ArenaNode;
   let b: ArenaNode;
-  before(() => ({ a, b } = cluster));
+  let redis: RedisServer;
+  before(() => ({ a, b, redis } = cluster));
 
   it("pushes reach exactly the identity's devices on both nodes once; a device's post reaches its sibling on the other node, not itself; an away device resumes in order", async () => {
     const [alice, bob] = [`alice-${Date.now()}`, `bob-${Date.now()}`];
@@ -88,5 +93,30 @@ describe("user channels across two nodes (real redis-server, node processes)", f
     await waitFor("caught up", () => back.length === 3);
     assert.deepEqual(back.map((m) => [m.seq, m.payload]), [[seq + 1, "m1"], [seq + 2, "m2"], [seq + 3, "m3"]]);
     await Promise.all([alicePhone.room.leave(), bobPhone.room.leave(), bobTv.room.leave(), room.leave()]);
+  });
+
+  it("a batch through one node reaches devices on both in order; while Redis is down the batch answers 503 whole and nothing of it is delivered", async () => {
+    const alice = `alice-batch-${Date.now()}`;
+    const phone = await device(a, alice);
+    const tv = await deviceAwayFrom(phone.room, b, alice);
+    await sleep(300);
+    const backend = new Operator({ endpoint: b.url, token: await token("backend", "service") });
+    const sent = await backend.pushToUsers([{ sub: alice, payload: 1 }, { sub: alice, payload: 2 }]);
+    assert.deepEqual(sent.results.map((r) => ("seq" in r ? r.seq : r)), [1, 2]);
+    await waitFor("both devices have both", () => phone.got.length === 2 && tv.got.length === 2);
+    assert.deepEqual([phone.payloads(), tv.payloads()], [[1, 2], [1, 2]]);
+
+    const outage = redis.restart(3000, { keepData: true }); // down 3 s, back with its data
+    await waitFor("node B to see Redis down", async () => (await fetch(`${b.url}/readyz`)).status === 503);
+    const refused = await backend.pushToUsers([{ sub: alice, payload: "during" }]).then(() => undefined, (e: ArenaHttpError) => e);
+    assert.equal(refused!.status, 503);
+    assert.equal(refused!.code, ErrorCode.STORE_UNAVAILABLE);
+    await outage;
+    let after: UserBatchAnswer | undefined;
+    await waitFor("the store back", async () => (after = await backend.pushToUsers([{ sub: alice, payload: 3 }]).catch(() => undefined)) !== undefined, 20_000);
+    assert.equal("seq" in after!.results[0] && after!.results[0].seq, 3, "the refused batch took no seq");
+    await waitFor("the push after the outage", () => phone.got.length === 3 && tv.got.length === 3, 10_000);
+    assert.deepEqual(phone.payloads(), [1, 2, 3]);
+    await Promise.all([phone.room.leave(), tv.room.leave()]);
   });
 });

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Operator } from "../../client/Operator";
 import type { Room } from "colyseus.js";
 import { ErrorCode } from "../../schema/codes";
 import type { MatchState } from "../../schema/MatchState";
@@ -163,5 +164,34 @@ describe("user channels: every connection of one identity, in any room", () => {
     await waitFor("the operator's and the keyed push", () => phone.got.length === 2);
     await sleep(100);
     assert.deepEqual(phone.payloads(), ["by an operator", "keyed"]);
+  });
+
+  it("a batch push reaches each identity's devices in the batch's order, answers each message's seq, and refuses a bad batch whole", async () => {
+    const [alice, bob] = [fresh("alice"), fresh("bob")];
+    const [alicePhone, bobTv] = [await inLobby(alice), await inLobby(bob)];
+    await sleep(100);
+    const backend = new Operator({ endpoint: arena.server.httpUrl, token: await token("backend", "service") });
+    const answer = await backend.pushToUsers([
+      { sub: alice, payload: "a1" }, { sub: bob, payload: "b1" }, { sub: alice, payload: "a2" }, { sub: alice, payload: "a3" },
+    ]);
+    assert.deepEqual(answer.results.map((r) => ("seq" in r ? [r.channel, r.seq] : r)), [
+      [`user-${alice}`, 1], [`user-${bob}`, 1], [`user-${alice}`, 2], [`user-${alice}`, 3],
+    ]);
+    await waitFor("every message", () => alicePhone.got.length === 3 && bobTv.got.length === 1);
+    assert.deepEqual(alicePhone.payloads(), ["a1", "a2", "a3"]);
+    assert.deepEqual(bobTv.payloads(), ["b1"]);
+    const refuse = async (body: unknown, role: Role = "service") => fetch(`${arena.server.httpUrl}/api/users/messages`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${await token("backend", role)}` },
+      body: JSON.stringify(body),
+    });
+    for (const bad of [{}, { messages: [] }, { messages: [{ sub: alice }] }, { messages: [{ sub: "", payload: 1 }] }, { messages: Array.from({ length: 101 }, () => ({ sub: alice, payload: 1 })) }]) {
+      const res = await refuse(bad);
+      assert.equal(res.status, 400, JSON.stringify(bad).slice(0, 80));
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, ErrorCode.INVALID_REQUEST);
+    }
+    assert.equal((await refuse({ messages: [{ sub: alice, payload: "from a player" }] }, "player")).status, 403);
+    await sleep(100);
+    assert.deepEqual(alicePhone.payloads(), ["a1", "a2", "a3"], "nothing of a refused batch delivered");
   });
 });

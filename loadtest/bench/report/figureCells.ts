@@ -76,7 +76,7 @@ export function howTargetsRan(report: BenchReport): string[] {
 
 /** The user channel scenario in one sentence: what ran, and where its processes could run. */
 export function userScenarioLine(run: UserRun): string {
-  return `User channel scenario: ${run.users} users x ${run.devicesPerUser} devices in the lobby, ${run.rate} pushes/s over HTTP for ${run.seconds} s ` +
+  return `User channel scenario: ${run.users} users x ${run.devicesPerUser} devices in the lobby, ${run.rate} pushes/s over HTTP ${run.batch > 1 ? `in batches of up to ${run.batch} ` : ""}for ${run.seconds} s ` +
     `from ${run.pushers} pusher process${run.pushers > 1 ? "es" : ""}, ${run.deviceProcesses} device process${run.deviceProcesses > 1 ? "es" : ""}; ` +
     `CPUs allowed, read from /proc in the window: server ${run.cpus.server}, devices and pushers ${run.cpus.load}`;
 }
