@@ -26,6 +26,24 @@ function recorder() {
   return { seqs, resets, gaps, sink };
 }
 
+/** `store` whose reads, once `on`, answer 100 ms after they were taken (`taken` tells when one was). */
+function slowReadsOf(store: ChannelStore) {
+  const slow = { on: false, taken: false, store };
+  slow.store = Object.create(store, {
+    read: {
+      value: async (key: string, after: number) => {
+        const log = await store.read(key, after);
+        if (slow.on) {
+          slow.taken = true;
+          await sleep(100);
+        }
+        return log;
+      },
+    },
+  });
+  return slow;
+}
+
 /**
  * The fan-out contract, run against every presence backend (in-process and Redis).
  * Two Fanout instances with their own presence connections stand for two nodes.
@@ -208,30 +226,17 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
     it("a burst larger than the backlog during a catch-up still reaches the subscriber whole, in order", async () => {
       // The backlog holds 5: what arrives live while a catch-up reads must not depend on it.
       const node = factory.node();
-      let slowReads = false;
-      let slowReadTaken = false;
-      const slowStore: ChannelStore = Object.create(node.store, {
-        read: {
-          value: async (key: string, after: number) => {
-            const log = await node.store.read(key, after);
-            if (slowReads) {
-              slowReadTaken = true;
-              await sleep(100);
-            }
-            return log;
-          },
-        },
-      });
-      const fanout = fanoutOn({ presence: node.presence, store: slowStore });
+      const slow = slowReadsOf(node.store);
+      const fanout = fanoutOn({ presence: node.presence, store: slow.store });
       const key = channel();
       const got = recorder();
       const sub = new Subscription(fanout, key, got.sink, "latest");
       await sub.ready;
       sub.pause();
       await nodeA.publish(key, "missed while paused");
-      slowReads = true;
+      slow.on = true;
       const resumed = sub.resume(); // reads seq 1 from the backlog, answers 100 ms later
-      await waitFor("the catch-up's read", () => slowReadTaken);
+      await waitFor("the catch-up's read", () => slow.taken);
       for (let i = 0; i < 8; i++) await nodeA.publish(key, { i }); // seqs 2..9 arrive live meanwhile; the backlog keeps 5..9
       await resumed;
       await waitFor("all 9", () => got.seqs.length >= 9, 2000).catch(() => {});
@@ -242,21 +247,8 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
 
     it("a message published while a catch-up reads a store that lost the channel is delivered, announced by a reset", async () => {
       const node = factory.node();
-      let slowReads = false;
-      let slowReadTaken = false;
-      const slowStore: ChannelStore = Object.create(node.store, {
-        read: {
-          value: async (key: string, after: number) => {
-            const log = await node.store.read(key, after);
-            if (slowReads) {
-              slowReadTaken = true;
-              await sleep(100);
-            }
-            return log;
-          },
-        },
-      });
-      const fanout = fanoutOn({ presence: node.presence, store: slowStore });
+      const slow = slowReadsOf(node.store);
+      const fanout = fanoutOn({ presence: node.presence, store: slow.store });
       const key = channel();
       const got = recorder();
       const sub = new Subscription(fanout, key, got.sink, "latest");
@@ -265,9 +257,9 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       await waitFor("the old message", () => got.seqs.length === 1);
       sub.pause();
       await nodeA.drop(key); // Redis restarted empty
-      slowReads = true;
+      slow.on = true;
       const resumed = sub.resume(); // reads the empty store, answers 100 ms later
-      await waitFor("the catch-up's read", () => slowReadTaken);
+      await waitFor("the catch-up's read", () => slow.taken);
       const fresh = await nodeA.publish(key, "new"); // arrives live during the read
       await resumed;
       await waitFor("the new epoch's message", () => got.seqs.length === 2, 2000).catch(() => {});
