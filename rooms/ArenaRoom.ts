@@ -57,6 +57,10 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
       const client = this.connected.get(sessionId);
       if (client) this.sendEncoded(client, type, bytes);
     },
+    whenWritable: (sessionId) => {
+      const client = this.connected.get(sessionId);
+      return client && this.context.raws.whenWritable(client);
+    },
   };
   /** Each connection's feed of its identity's user channel; rooms open it as a client joins (`openUserFeed`). */
   protected readonly userFeeds = new UserFeeds(this.context.fanout, this.sessions, new RelayRecorder(this.metrics, "user"), this.metrics.userConnections);

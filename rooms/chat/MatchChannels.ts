@@ -175,6 +175,7 @@ export class MatchChannels {
       },
       wants: (sessionId, m) => m.seq !== 0 || (m.payload as TypingNotice).from !== sessionId,
       write: (sessionId, bytes, m) => this.sessions.sendEncoded(sessionId, typeOf(m), bytes),
+      whenWritable: (sessionId) => this.sessions.whenWritable(sessionId),
       gap: (sessionId, after) => this.sessions.send(sessionId, ServerMessageType.GAP, { channel: name, after } satisfies GapNotice),
       reset: (sessionId, epoch) => this.sessions.send(sessionId, ServerMessageType.RESET, { channel: name, epoch } satisfies ResetNotice),
       delivered: (m, count) => {

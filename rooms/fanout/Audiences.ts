@@ -6,6 +6,8 @@ export interface SessionWriter {
   send(sessionId: string, type: string, message: unknown): void;
   /** Bytes encoded once for many clients (`roomMessageBytes`). */
   sendEncoded(sessionId: string, type: string, bytes: Buffer): void;
+  /** Undefined when the client can take more now; else settles once its socket has drained or closed. */
+  whenWritable(sessionId: string): Promise<void> | undefined;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface AudienceOutput {
   encode(message: FanoutMessage): Buffer;
   /** Writes `bytes` (of `message`) to member `id`, if it is connected. */
   write(id: string, bytes: Buffer, message: FanoutMessage): void;
+  /** Undefined when member `id` can take more now; else settles once it has read what it holds (a catch-up's pace). */
+  whenWritable(id: string): Promise<void> | undefined;
   /** Whether member `id` gets `message` (not a device's own post, nor a player's own typing); all do when absent. */
   wants?(id: string, message: FanoutMessage): boolean;
   /** Messages after `afterSeq` were evicted from the backlog before member `id` could get them. */
@@ -178,6 +180,12 @@ export class ChannelAudience implements DeliveryWork {
         if (history.gap) this.output.gap(member.id, member.seq);
         for (const m of history.messages) {
           if (m.seq <= member.seq) continue;
+          // A slice at a time: what the member has not read yet stays in the store, not in its socket.
+          const backedUp = this.output.whenWritable(member.id);
+          if (backedUp) {
+            await backedUp;
+            if (!current()) return;
+          }
           member.seq = m.seq;
           if (this.output.wants?.(member.id, m) ?? true) this.output.write(member.id, this.output.encode(m), m);
         }

@@ -154,6 +154,7 @@ export class LobbyRoom extends ArenaRoom {
     return {
       encode: (m) => broadcasts.bytesOf(m),
       write: (sessionId, bytes) => this.sessions.sendEncoded(sessionId, ServerMessageType.BROADCAST, bytes),
+      whenWritable: (sessionId) => this.sessions.whenWritable(sessionId),
       gap: (sessionId, after) => this.sessions.send(sessionId, ServerMessageType.GAP, { channel, after } satisfies GapNotice),
       reset: (sessionId, epoch) => this.sessions.send(sessionId, ServerMessageType.RESET, { channel, epoch } satisfies ResetNotice),
       delivered: (m, count) => this.relays.record(m.ts, count),
@@ -164,6 +165,7 @@ export class LobbyRoom extends ArenaRoom {
     return {
       encode: (m) => roomMessageBytes(ServerMessageType.REQUEST_SYNC, m.payload),
       write: (sessionId, bytes) => this.sessions.sendEncoded(sessionId, ServerMessageType.REQUEST_SYNC, bytes),
+      whenWritable: (sessionId) => this.sessions.whenWritable(sessionId),
       gap: () => {},
       reset: () => {},
     };

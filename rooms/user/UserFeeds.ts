@@ -82,6 +82,7 @@ export class UserFeeds {
       },
       wants: (sessionId, m) => (m.payload as UserPostPayload).fromSession !== sessionId,
       write: (sessionId, bytes) => this.sessions.sendEncoded(sessionId, ServerMessageType.USER, bytes),
+      whenWritable: (sessionId) => this.sessions.whenWritable(sessionId),
       gap: (sessionId, after) => this.sessions.send(sessionId, ServerMessageType.GAP, { channel, after } satisfies GapNotice),
       reset: (sessionId, epoch) => this.sessions.send(sessionId, ServerMessageType.RESET, { channel, epoch } satisfies ResetNotice),
       delivered: (m, count) => this.relays.record(m.ts, count),

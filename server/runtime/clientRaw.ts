@@ -1,3 +1,4 @@
+import type { Socket } from "node:net";
 import { Client, Protocol } from "@colyseus/core";
 import { CloseCode } from "../../schema/codes";
 import type WebSocket from "ws";
@@ -8,6 +9,7 @@ import { binaryFrame, writeFrame } from "./wsFrame";
 const { ROOM_STATE, ROOM_STATE_PATCH, ROOM_DATA } = Protocol;
 /** After the SLOW_CONSUMER close frame, how long a client has to read it before its socket is destroyed. */
 const SLOW_CONSUMER_GRACE_MS = 1000;
+const WS_OPEN = 1;
 
 type Raw = Client["raw"];
 
@@ -27,6 +29,8 @@ export class CountingRaws {
   /** A message encoded once for many clients (a broadcast, a chat line) comes as the same bytes to each. */
   private readonly messageFrames = new LastFrame();
   private readonly slowConsumers = new WeakSet<Client>();
+  /** One wait per socket, however many catch-ups wait on it. */
+  private readonly drains = new WeakMap<WebSocket, Promise<void>>();
 
   constructor(
     private readonly bytesSent: HotCounter,
@@ -37,6 +41,34 @@ export class CountingRaws {
   /** Whether `client` was closed for holding more than the bound unsent (SLOW_CONSUMER). */
   wasSlowConsumer(client: Client): boolean {
     return this.slowConsumers.has(client);
+  }
+
+  /**
+   * Undefined while `client`'s socket holds less than half the bound unsent:
+   * a catch-up may write more. Otherwise a promise settled once the socket
+   * has written it all or closed: a catch-up (a display's `after: 0`, a
+   * reconnection's missed chat) goes out in slices at the pace the client
+   * reads, instead of being buffered whole and closing a client that is only slow.
+   */
+  whenWritable(client: Client): Promise<void> | undefined {
+    const ws = client.ref as WebSocket;
+    if (ws.readyState !== WS_OPEN || ws.bufferedAmount <= this.maxBufferedBytes / 2) return undefined;
+    let drained = this.drains.get(ws);
+    if (!drained) {
+      const socket = (ws as unknown as { _socket: Socket })._socket;
+      drained = new Promise<void>((resolve) => {
+        const settle = () => {
+          socket.off("drain", settle);
+          socket.off("close", settle);
+          this.drains.delete(ws);
+          resolve();
+        };
+        socket.on("drain", settle);
+        socket.on("close", settle);
+      });
+      this.drains.set(ws, drained);
+    }
+    return drained;
   }
 
   for(roomType: string, transportRaw: Raw): Raw {

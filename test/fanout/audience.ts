@@ -10,6 +10,8 @@ function audienceRecorder() {
   const gaps = new Map<string, number[]>();
   const resets = new Map<string, string[]>();
   let encoded = 0;
+  /** Members whose socket is backed up, with what lets them read again. */
+  const backedUp = new Map<string, { until: Promise<void>; release: () => void }>();
   const push = <T>(map: Map<string, T[]>, id: string, value: T) => {
     let list = map.get(id);
     if (!list) map.set(id, (list = []));
@@ -23,8 +25,16 @@ function audienceRecorder() {
     write: (id: string, bytes: Buffer) => push(seqs, id, Number(bytes.toString())),
     gap: (id: string, after: number) => push(gaps, id, after),
     reset: (id: string, epoch: string) => push(resets, id, epoch),
+    whenWritable: (id: string) => backedUp.get(id)?.until,
   };
-  return { output, seqs: (id: string) => seqs.get(id) ?? [], gaps: (id: string) => gaps.get(id) ?? [], resets: (id: string) => resets.get(id) ?? [], encodedCount: () => encoded };
+  /** Member `id`'s socket holds too much unsent until the returned function is called. */
+  const backUp = (id: string) => {
+    let release!: () => void;
+    const until = new Promise<void>((resolve) => (release = resolve));
+    backedUp.set(id, { until, release: () => (backedUp.delete(id), release()) });
+    return () => backedUp.get(id)?.release();
+  };
+  return { output, backUp, seqs: (id: string) => seqs.get(id) ?? [], gaps: (id: string) => gaps.get(id) ?? [], resets: (id: string) => resets.get(id) ?? [], encodedCount: () => encoded };
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
@@ -125,6 +135,31 @@ export function audienceContract(backend: string, makeFactory: () => Promise<Pre
       await waitFor("both have 5", () => got.seqs("away").at(-1) === 5 && got.seqs("here").at(-1) === 5);
       assert.deepEqual(got.seqs("away"), range(1, 5));
       assert.deepEqual(got.seqs("here"), range(1, 5));
+      audience.close();
+    });
+
+    it("paces a catch-up to a member that does not read: nothing more is written to it until it has read, then the rest in order", async () => {
+      const key = channel();
+      const got = audienceRecorder();
+      for (let i = 1; i <= 5; i++) await publisher.publish(key, i);
+      const audience = new ChannelAudience(local, key, got.output);
+      await audience.join("reader", "latest");
+      // Its socket backs up after its third message.
+      const originalWrite = got.output.write;
+      let release: (() => void) | undefined;
+      got.output.write = (id, bytes) => {
+        originalWrite(id, bytes);
+        if (got.seqs(id).length === 3) release = got.backUp(id);
+      };
+      const joined = audience.join("slow", { seq: 0 });
+      await waitFor("the first slice written", () => release !== undefined);
+      await publisher.publish(key, 6);
+      await waitFor("the live member has the new message", () => got.seqs("reader").at(-1) === 6);
+      assert.deepEqual(got.seqs("slow"), [1, 2, 3], "nothing more while it has not read");
+      release!();
+      await joined;
+      await waitFor("the slow member caught up", () => got.seqs("slow").at(-1) === 6);
+      assert.deepEqual(got.seqs("slow"), range(1, 6));
       audience.close();
     });
 

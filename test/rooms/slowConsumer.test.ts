@@ -74,4 +74,36 @@ describe("a display that does not read what it is sent", () => {
     await waitFor("the socket destroyed", () => ws._socket.destroyed, 3000);
     await waitFor("the lobby let it go", () => lobby.clients.length === 0);
   });
+
+  it("a display catching up more than the bound (after: 0) is sent it at the pace it reads: all of it, in order, and not closed", async () => {
+    const [operatorToken, displayToken] = await Promise.all([testToken({ name: "ops", role: "operator" }), testToken({ name: "screen", role: "display" })]);
+    const channel = `catchup-${process.pid}`;
+    const stored = 20; // 20 x 10 KB: three times the 64 KB bound
+    for (let i = 0; i < stored; i++) {
+      const res = await fetch(`${arena.server.httpUrl}/api/channels/${channel}/messages`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", Authorization: `Bearer ${operatorToken}` },
+        body: JSON.stringify({ payload: { slide: "z".repeat(10_000) } }),
+      });
+      assert.equal(res.status, 201);
+    }
+    const room: Room = await clientWith(arena.server, displayToken).joinOrCreate("lobby", {});
+    const got: number[] = [];
+    room.onMessage("broadcast", (b: Broadcast) => got.push(b.seq));
+    let leftWith: number | undefined;
+    room.onLeave((code) => (leftWith = code));
+    const lobby = arena.server.getRoomById(room.roomId) as unknown as LobbyRoom;
+    const ws = lobby.clients.getById(room.sessionId)!.ref as unknown as { _socket: Socket; bufferedAmount: number; readyState: number };
+    ws._socket.cork(); // it reads nothing for now
+    room.send("subscribe", { channel, after: 0 });
+    await waitFor("the catch-up started", () => ws.bufferedAmount > BOUND / 2);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.ok(ws.bufferedAmount <= BOUND, `it holds at most the bound unsent (${ws.bufferedAmount} bytes)`);
+    assert.equal(ws.readyState, 1, "still open");
+    ws._socket.uncork();
+    await waitFor("the whole backlog read", () => got.length === stored);
+    assert.deepEqual(got, Array.from({ length: stored }, (_, i) => i + 1));
+    assert.equal(leftWith, undefined);
+    await room.leave();
+  });
 });
