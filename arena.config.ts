@@ -27,6 +27,7 @@ import { mountHttpApi } from "./server/http";
 import { InProcessConnectionLimiter, SharedConnectionLimiter } from "./server/limits/ConnectionLimiter";
 import { limitMatchmakeBodies } from "./server/limits/matchmakeBodyLimit";
 import { guardUpgrades } from "./server/limits/upgradeGuard";
+import { guardReconnections } from "./server/limits/reconnectGuard";
 import { ArenaMetrics } from "./server/metrics";
 import { CountingRaws } from "./server/runtime/clientRaw";
 import { Heartbeat } from "./server/runtime/Heartbeat";
@@ -93,6 +94,8 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
     },
     initializeGameServer: (gameServer) => {
       context.admission.auth.announceDevSecret();
+      // Bodies are bounded before anything reads them, reconnections included.
+      guardReconnections(gameServer.transport.server!, context.admission);
       limitMatchmakeBodies(gameServer.transport.server!, settings.ARENA_MAX_HTTP_BODY_BYTES);
       localRooms.track(gameServer.define("match", withContext(MatchRoom, context)));
       localRooms.track(gameServer.define("lobby", withContext(LobbyRoom, context)));

@@ -10,6 +10,7 @@ import { RateLimit, TokenBucket } from "../server/runtime/TokenBucket";
 import { ArenaMetrics, RelayRecorder, Tally } from "../server/metrics";
 import { logger } from "../server/logger";
 import { contextIp } from "../server/limits/clientIp";
+import type { SeatOwners } from "../server/limits/reconnectGuard";
 import type { ArenaContext } from "./ArenaContext";
 import type { ChannelPosition } from "./fanout/Fanout";
 import type { SessionWriter } from "./fanout/Audiences";
@@ -36,9 +37,11 @@ const USER_POST_RATE: RateLimit = { perSecond: 10, burst: 20 };
  * It hooks three protected Colyseus 0.16 internals (_onJoin, _onMessage,
  * _onLeave) because 0.16 exposes no public per-frame or per-socket hook.
  */
-export abstract class ArenaRoom<State extends object = any> extends Room<State> {
+export abstract class ArenaRoom<State extends object = any> extends Room<State> implements SeatOwners {
   /** Connected clients by sessionId (a held seat has none until it reconnects): `this.clients.getById` scans the room, per call. */
   private readonly connected = new Map<string, Client>();
+  /** The identity (`sub`) of each seat, connected or held for a reconnection. */
+  private readonly seatSubs = new Map<string, string>();
   /** Roles whose tokens this room admits; least privilege unless a room says otherwise. */
   static allowedRoles: readonly Role[] = ["player"];
   /** This server's shared context; set on the class each definition registers (`withContext`). */
@@ -245,6 +248,14 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
       this.forget(client);
       throw error;
     }
+    this.seatSubs.set(client.sessionId, this.identity(client).sub);
+  }
+
+  seatOwner(reconnectionToken: string): string | undefined {
+    // Colyseus 0.16 keeps the held seats by reconnection token; nothing public reads them.
+    const held = (this as unknown as { _reconnections: Record<string, [sessionId: string, unknown] | undefined> })._reconnections;
+    const sessionId = held[reconnectionToken]?.[0];
+    return sessionId === undefined ? undefined : this.seatSubs.get(sessionId);
   }
 
   private forget(client: Client): void {
@@ -285,7 +296,9 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     this.userFeeds.pause(client.sessionId);
     // onLeave settles once the seat is decided: back (a reconnection, resumed by the room) or gone.
     await super._onLeave(client, code);
-    if (!this.connected.has(client.sessionId)) this.userFeeds.close(client.sessionId);
+    if (this.connected.has(client.sessionId)) return;
+    this.userFeeds.close(client.sessionId);
+    this.seatSubs.delete(client.sessionId);
   }
 
   protected override _dispose(): Promise<unknown> {

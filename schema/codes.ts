@@ -109,6 +109,8 @@ export const ErrorCode = {
   TOO_MANY_CONNECTIONS: "too_many_connections",
   /** A WebSocket upgrade without a live seat reservation (the ticket matchmaking hands out). */
   SEAT_INVALID: "seat_invalid",
+  /** A reconnection to a seat held for another identity (or a token of none): the seat is not taken. */
+  RECONNECT_FORBIDDEN: "reconnect_forbidden",
   /** An HTTP body over ARENA_MAX_HTTP_BODY_BYTES. */
   PAYLOAD_TOO_LARGE: "payload_too_large",
   /** An HTTP request whose body or parameters fail validation. */
@@ -145,6 +147,7 @@ export const ERROR_STATUS = {
   [ErrorCode.SEAT_INVALID]: 401,
   [ErrorCode.ROLE_FORBIDDEN]: 403,
   [ErrorCode.FORBIDDEN_CHANNEL]: 403,
+  [ErrorCode.RECONNECT_FORBIDDEN]: 403,
   [ErrorCode.GUESTS_DISABLED]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.IDEMPOTENCY_CONFLICT]: 409,

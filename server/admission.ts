@@ -3,7 +3,7 @@ import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { ErrorCode } from "../schema/codes";
 import { ApiError } from "./ApiError";
 import { Auth } from "./auth/Auth";
-import type { Identity, Role } from "./auth/identity";
+import { Identity, Role } from "./auth/identity";
 import type { ArenaConfig } from "./config";
 import type { ConnectionLimiter } from "./limits/ConnectionLimiter";
 import { contextIp } from "./limits/clientIp";
@@ -29,6 +29,29 @@ export class Admission {
   /** The identity a matchmaking request is admitted as, or an ApiError saying why not. */
   async admit(token: string | undefined, context: AuthContext, allowedRoles: readonly Role[]): Promise<Identity> {
     const ip = contextIp(context, this.config.ARENA_TRUST_PROXY);
+    await this.withinMatchmakeRate(ip);
+    if ((await this.connections.count(ip)) >= this.config.ARENA_MAX_CONNECTIONS_PER_IP) {
+      this.metrics.connectionsRefused.labels(ErrorCode.TOO_MANY_CONNECTIONS).inc();
+      throw new ApiError(ErrorCode.TOO_MANY_CONNECTIONS, `this address already holds ${this.config.ARENA_MAX_CONNECTIONS_PER_IP} connections`);
+    }
+    return this.authorize(token, allowedRoles);
+  }
+
+  /**
+   * A reconnection to a held seat: within the same matchmaking rate, with a
+   * token of the identity that held it (`seatOwner`, its `sub`). A reconnection
+   * token alone, or another identity's token, takes no seat.
+   */
+  async admitReconnection(token: string | undefined, ip: string, seatOwner: () => Promise<string | undefined>): Promise<void> {
+    await this.withinMatchmakeRate(ip);
+    const identity = await this.authorize(token, Role.options);
+    const owner = await seatOwner();
+    if (owner === undefined || owner === identity.sub) return;
+    this.metrics.connectionsRefused.labels(ErrorCode.RECONNECT_FORBIDDEN).inc();
+    throw new ApiError(ErrorCode.RECONNECT_FORBIDDEN, "this seat belongs to another identity: reconnect with the token of the player who held it");
+  }
+
+  private async withinMatchmakeRate(ip: string): Promise<void> {
     try {
       await this.matchmakeRate.consume(ip);
     } catch (rejection) {
@@ -37,11 +60,6 @@ export class Admission {
       this.metrics.connectionsRefused.labels(ErrorCode.RATE_LIMITED).inc();
       throw new ApiError(ErrorCode.RATE_LIMITED, `more than ${this.config.ARENA_MATCHMAKE_REQUESTS_PER_MINUTE} matchmaking requests a minute; retry in ${retryAfter} s`, retryAfter);
     }
-    if ((await this.connections.count(ip)) >= this.config.ARENA_MAX_CONNECTIONS_PER_IP) {
-      this.metrics.connectionsRefused.labels(ErrorCode.TOO_MANY_CONNECTIONS).inc();
-      throw new ApiError(ErrorCode.TOO_MANY_CONNECTIONS, `this address already holds ${this.config.ARENA_MAX_CONNECTIONS_PER_IP} connections`);
-    }
-    return this.authorize(token, allowedRoles);
   }
 
   /** The identity of a bearer `token` whose role is among `roles` (matchmaking and HTTP routes), or why not. */

@@ -27,7 +27,9 @@ describe("match channels and reconnection", () => {
 
   /** Two reds and two blues in one match, each with an inbox. */
   async function fourPlayers() {
-    const red1 = await (await playerClient(arena.server, "red1")).joinOrCreate<MatchState>("match", { team: "red" });
+    // Kept: a reconnection presents the token of the player who held the seat.
+    const red1Client = await playerClient(arena.server, "red1");
+    const red1 = await red1Client.joinOrCreate<MatchState>("match", { team: "red" });
     const others = [
       await (await playerClient(arena.server, "red2")).joinById<MatchState>(red1.roomId, { team: "red" }),
       await (await playerClient(arena.server, "blue1")).joinById<MatchState>(red1.roomId, { team: "blue" }),
@@ -36,7 +38,7 @@ describe("match channels and reconnection", () => {
     const [red2, blue1, blue2] = others;
     const all = [red1, red2, blue1, blue2];
     await waitFor("everyone seated", () => all.every((c) => c.state.players?.size === 4));
-    return { red1, red2, blue1, blue2, boxes: new Map(all.map((c) => [c, inbox(c)])) };
+    return { red1, red1Client, red2, blue1, blue2, boxes: new Map(all.map((c) => [c, inbox(c)])) };
   }
 
   it("team chat reaches every teammate and no enemy; `all` reaches everyone", async () => {
@@ -143,7 +145,7 @@ describe("match channels and reconnection", () => {
   });
 
   it("a dropped player resumes with every missed message once, in order, seat and team kept", async () => {
-    const { red1, red2, blue1, boxes } = await fourPlayers();
+    const { red1, red1Client, red2, blue1, boxes } = await fourPlayers();
     red2.send("chat", { channel: "team", text: "before" });
     await waitFor("before", () => boxes.get(red1)!.chat.length === 1);
     await sleep(250); // red2's chat bucket (burst 10) refills for the 10 below
@@ -156,7 +158,7 @@ describe("match channels and reconnection", () => {
       blue1.send("chat", { channel: "player", to: id, text: `direct ${i}` });
     }
     await sleep(200);
-    const back = await (await playerClient(arena.server)).reconnect<MatchState>(token);
+    const back = await red1Client.reconnect<MatchState>(token);
     const box = inbox(back);
     back.send("resume", { channels: { "team-red": 1 } });
     await waitFor("20 missed messages", () => box.chat.length >= 20);
@@ -176,12 +178,12 @@ describe("match channels and reconnection", () => {
   });
 
   it("frees the seat after the grace window, tells the team, and refuses a late reconnection", async () => {
-    const { red1, red2, boxes } = await fourPlayers();
+    const { red1, red1Client, red2, boxes } = await fourPlayers();
     const token = red1.reconnectionToken;
     const id = red1.sessionId;
     dropSocket(red1);
     await waitFor("seat freed", () => !red2.state.players.has(id), 5000);
     await waitFor("team told", () => boxes.get(red2)!.chat.some((m) => m.from === "server" && m.text === "red1 left the match"));
-    await assert.rejects((await playerClient(arena.server)).reconnect(token), /expired|not found|invalid/i);
+    await assert.rejects(red1Client.reconnect(token), /expired|not found|invalid/i);
   });
 });
