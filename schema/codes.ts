@@ -113,6 +113,8 @@ export const ErrorCode = {
   RECONNECT_FORBIDDEN: "reconnect_forbidden",
   /** An HTTP body over ARENA_MAX_HTTP_BODY_BYTES. */
   PAYLOAD_TOO_LARGE: "payload_too_large",
+  /** An HTTP body with a Content-Encoding or charset other than plain UTF-8. */
+  UNSUPPORTED_ENCODING: "unsupported_encoding",
   /** An HTTP request whose body or parameters fail validation. */
   INVALID_REQUEST: "invalid_request",
   /** No such HTTP route or resource. */
@@ -153,6 +155,7 @@ export const ERROR_STATUS = {
   [ErrorCode.IDEMPOTENCY_CONFLICT]: 409,
   [ErrorCode.IDEMPOTENCY_IN_PROGRESS]: 409,
   [ErrorCode.PAYLOAD_TOO_LARGE]: 413,
+  [ErrorCode.UNSUPPORTED_ENCODING]: 415,
   [ErrorCode.RATE_LIMITED]: 429,
   [ErrorCode.TOO_MANY_CONNECTIONS]: 429,
   [ErrorCode.INTERNAL]: 500,

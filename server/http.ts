@@ -1,4 +1,4 @@
-import express, { Express, Router } from "express";
+import type { Express, Router } from "express";
 import type { Admission } from "./admission";
 import { authRoutes } from "./auth/routes";
 import type { NodeRegistry } from "./cluster/NodeRegistry";
@@ -20,7 +20,6 @@ export interface HttpApi {
 
 /** The HTTP API mounted on the game server's Express app. */
 export function mountHttpApi(app: Express, { admission, metrics, isReady, nodeRegistry, routes }: HttpApi): void {
-  app.use(express.json({ limit: admission.config.ARENA_MAX_HTTP_BODY_BYTES }));
   app.use(healthRoutes(isReady));
 
   app.get("/metrics", async (_req, res) => {

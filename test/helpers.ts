@@ -6,6 +6,7 @@ import { withoutTokenInUrl } from "../client/withoutTokenInUrl";
 import type { MatchState } from "../schema/MatchState";
 import { signToken } from "../server/auth/Auth";
 import type { Role } from "../server/auth/identity";
+import { logger } from "../server/logger";
 
 /** Polls until `predicate` holds; fails with `what` after `timeoutMs`. */
 export async function waitFor(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
@@ -125,4 +126,13 @@ export async function joinLiveMatch(arena: ArenaTestServer, players: [name: stri
 /** Kills the client's TCP socket: no WebSocket close frame, as when a phone loses signal. */
 export function dropSocket(room: Room): void {
   (room.connection.transport as unknown as { ws: { _socket: { destroy(): void } } }).ws._socket.destroy();
+}
+
+/** Records what the structured logger is asked to write at warn and error (the suites run it silent) until `restore`. */
+export function spyOnLogger() {
+  const calls = { warn: [] as unknown[][], error: [] as unknown[][] };
+  const original = { warn: logger.warn, error: logger.error };
+  logger.warn = ((...args: unknown[]) => void calls.warn.push(args)) as typeof logger.warn;
+  logger.error = ((...args: unknown[]) => void calls.error.push(args)) as typeof logger.error;
+  return { ...calls, restore: () => Object.assign(logger, original) };
 }

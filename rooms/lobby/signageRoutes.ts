@@ -7,6 +7,7 @@ import { ApiError } from "../../server/ApiError";
 import { requireRole } from "../../server/auth/requireRole";
 import { idempotentPublish } from "../../server/idempotency";
 import { rateLimitPerIp } from "../../server/limits/httpRateLimit";
+import { jsonBody } from "../../server/limits/jsonBody";
 import type { ArenaContext } from "../ArenaContext";
 import { broadcastsAfter, publishBroadcast } from "./signage";
 
@@ -33,8 +34,9 @@ export function signageRoutes({ config, admission, fanout, broadcasts }: ArenaCo
 
   router.post(
     "/api/channels/:channel/messages",
-    requireRole(admission, "operator"),
     rateLimitPerIp("publish", config.ARENA_PUBLISH_REQUESTS_PER_MINUTE, config.ARENA_TRUST_PROXY),
+    requireRole(admission, "operator"),
+    jsonBody(config.ARENA_MAX_HTTP_BODY_BYTES),
     (req, res, next) => {
       const body = PublishMessage.safeParse({ ...req.body, channel: req.params.channel });
       if (!body.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(body.error)));

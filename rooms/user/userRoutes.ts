@@ -9,6 +9,7 @@ import { idempotentPublish } from "../../server/idempotency";
 import { identityOf, requireRole } from "../../server/auth/requireRole";
 import { ROLES } from "../../server/auth/identity";
 import { rateLimitPerIp } from "../../server/limits/httpRateLimit";
+import { jsonBody } from "../../server/limits/jsonBody";
 import type { ArenaContext } from "../ArenaContext";
 import { userChannel, userChannelKey } from "../fanout/keys";
 import { pushToUser, UserPostPayload } from "./UserFeeds";
@@ -35,8 +36,9 @@ export function userRoutes({ config, admission, fanout }: ArenaContext): Router 
 
   router.post(
     "/api/users/:sub/messages",
-    requireRole(admission, "service", "operator"),
     rateLimitPerIp("publish", config.ARENA_PUBLISH_REQUESTS_PER_MINUTE, config.ARENA_TRUST_PROXY),
+    requireRole(admission, "service", "operator"),
+    jsonBody(config.ARENA_MAX_HTTP_BODY_BYTES),
     (req, res, next) => {
       const sub = subParam(req.params.sub);
       const body = UserPost.safeParse(req.body ?? {});
@@ -50,8 +52,9 @@ export function userRoutes({ config, admission, fanout }: ArenaContext): Router 
   // 503 (nothing published: send it again); one cut short by a lost store lists what did not go out.
   router.post(
     "/api/users/messages",
-    requireRole(admission, "service", "operator"),
     rateLimitPerIp("publish", config.ARENA_PUBLISH_REQUESTS_PER_MINUTE, config.ARENA_TRUST_PROXY),
+    requireRole(admission, "service", "operator"),
+    jsonBody(config.ARENA_MAX_HTTP_BODY_BYTES),
     (req, res, next) => {
       const body = UserBatch.safeParse(req.body ?? {});
       if (!body.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(body.error)));

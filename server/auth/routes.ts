@@ -5,6 +5,7 @@ import { describeIssues } from "../../schema/messages";
 import { ApiError } from "../ApiError";
 import type { Admission } from "../admission";
 import { rateLimitPerIp } from "../limits/httpRateLimit";
+import { jsonBody } from "../limits/jsonBody";
 import { DisplayName, ROLES } from "./identity";
 import { identityOf, requireRole } from "./requireRole";
 
@@ -16,7 +17,8 @@ export function authRoutes(admission: Admission): Router {
   const { auth, config } = admission;
   const router = Router();
 
-  router.post("/api/auth/guest", rateLimitPerIp("auth", config.ARENA_AUTH_REQUESTS_PER_MINUTE, config.ARENA_TRUST_PROXY), (req, res, next) => {
+  const limit = rateLimitPerIp("auth", config.ARENA_AUTH_REQUESTS_PER_MINUTE, config.ARENA_TRUST_PROXY);
+  router.post("/api/auth/guest", limit, jsonBody(config.ARENA_MAX_HTTP_BODY_BYTES), (req, res, next) => {
     if (!auth.guestsEnabled) return next(new ApiError(ErrorCode.GUESTS_DISABLED, "guest tokens are off on this server (ARENA_GUEST_AUTH)"));
     const body = GuestRequest.safeParse(req.body);
     if (!body.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(body.error)));

@@ -2,17 +2,7 @@ import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
 import type { MatchState } from "../../schema/MatchState";
 import { ErrorCode } from "../../schema/codes";
-import { logger } from "../../server/logger";
-import { arenaForSuite, joinMatch, waitFor } from "../helpers";
-
-/** Records what the structured logger is asked to write at warn and error (the suites run it silent). */
-function spyOnLogger() {
-  const calls = { warn: [] as unknown[][], error: [] as unknown[][] };
-  const original = { warn: logger.warn, error: logger.error };
-  logger.warn = ((...args: unknown[]) => void calls.warn.push(args)) as typeof logger.warn;
-  logger.error = ((...args: unknown[]) => void calls.error.push(args)) as typeof logger.error;
-  return { ...calls, restore: () => Object.assign(logger, original) };
-}
+import { arenaForSuite, joinMatch, spyOnLogger, waitFor } from "../helpers";
 
 describe("frame checks at the room boundary", () => {
   const arena = arenaForSuite(2668);
