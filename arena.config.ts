@@ -33,6 +33,9 @@ import { CountingRaws } from "./server/runtime/clientRaw";
 import { Heartbeat } from "./server/runtime/Heartbeat";
 import { createBroadcastSigner } from "./server/signing";
 import { mountWebPages } from "./server/webPages";
+import { startAdminServer } from "./server/adminServer";
+import { CrossOrigin } from "./server/crossOrigin";
+import { securityHeaders } from "./server/securityHeaders";
 
 /**
  * Composition root: one Arena server from `env` (docs/operations.md lists every
@@ -63,6 +66,9 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
   const localRooms = new LocalRooms();
   let registry: NodeRegistry | undefined;
   const signageGaugeSource = () => signageSubscribers(context.fanout);
+  const isReady = () => readiness(drain, () => storeReachable(backend));
+  /** What stops with the game server. */
+  const shutdownHooks: Array<() => void> = [];
 
   return config({
     options: {
@@ -110,19 +116,27 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
         drain.finish();
         registry?.stop();
         metrics.signageSubscriberSources.delete(signageGaugeSource);
+        for (const stop of shutdownHooks) stop();
       });
     },
     initializeExpress: async (app) => {
+      app.disable("x-powered-by");
+      app.use(securityHeaders());
+      new CrossOrigin(settings.ARENA_ALLOWED_ORIGINS).apply(app);
       mountHttpApi(app, {
         admission: context.admission,
         metrics,
-        isReady: () => readiness(drain, () => storeReachable(backend)),
+        isReady,
         nodeRegistry: () => registry,
         routes: [signageRoutes(context), userRoutes(context)],
       });
       if (settings.ARENA_WEB_PAGES) await mountWebPages(app);
     },
     beforeListen: async () => {
+      if (settings.ARENA_ADMIN_PORT !== undefined) {
+        const admin = await startAdminServer(settings.ARENA_ADMIN_HOST, settings.ARENA_ADMIN_PORT, metrics, isReady);
+        shutdownHooks.push(() => admin.close());
+      }
       const started = await startNodeRegistry(settings, localRooms);
       registry = started;
       if (connections instanceof SharedConnectionLimiter) started.onDeadNode((id) => connections.forgetNode(id));

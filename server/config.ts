@@ -65,6 +65,16 @@ const EnvSchema = z.object({
 
   // Abuse limits.
   ARENA_TRUST_PROXY: optional(flag).transform((v) => v ?? false),
+  /**
+   * Origins whose pages may make credentialed cross-origin requests (comma-separated, e.g.
+   * https://game.example.com). Any origin may call the API without credentials (it takes bearer tokens).
+   */
+  ARENA_ALLOWED_ORIGINS: optional(z.string())
+    .transform((v) => (v ?? "").split(",").map((o) => o.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, "origins are scheme://host[:port], comma-separated"))),
+  /** Set: /metrics and the health checks without a token on this internal port. The public /metrics takes an operator token. */
+  ARENA_ADMIN_PORT: optional(z.coerce.number().int().min(1).max(65535)),
+  ARENA_ADMIN_HOST: z.string().default("127.0.0.1"),
   ARENA_MAX_CONNECTIONS_PER_IP: count(25),
   ARENA_MAX_HTTP_BODY_BYTES: count(16 * 1024),
   /** Bytes the server holds unsent for one client (its socket not read fast enough); past it the client is closed (4413). */

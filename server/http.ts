@@ -2,6 +2,8 @@ import type { Express, Router } from "express";
 import type { Admission } from "./admission";
 import { authRoutes } from "./auth/routes";
 import type { NodeRegistry } from "./cluster/NodeRegistry";
+import { metricsRoute } from "./adminServer";
+import { requireRole } from "./auth/requireRole";
 import { healthRoutes, Readiness } from "./health";
 import { nodeRoutes } from "./nodeRoutes";
 import { jsonErrors, notFound } from "./httpErrors";
@@ -22,9 +24,8 @@ export interface HttpApi {
 export function mountHttpApi(app: Express, { admission, metrics, isReady, nodeRegistry, routes }: HttpApi): void {
   app.use(healthRoutes(isReady));
 
-  app.get("/metrics", async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-  });
+  // For operators only here; Prometheus without a token scrapes the admin listener (ARENA_ADMIN_PORT).
+  app.get("/metrics", requireRole(admission, "operator"), metricsRoute(metrics));
 
   app.use(authRoutes(admission));
   for (const router of routes) app.use(router);

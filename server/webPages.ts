@@ -10,7 +10,7 @@ const PAGES_DIR = path.join(__dirname, "..", "client", "pages");
 /** Each page's script: client/pages/<name>.ts, served as /js/<name>.js. */
 const SCRIPTS = ["play", "lobby", "spectate", "display", "operator"];
 
-type Scripts = Map<string, { type: string; body: Buffer }>;
+type Scripts = Map<string, Buffer>;
 let built: Promise<Scripts> | undefined;
 
 /**
@@ -30,14 +30,14 @@ export function buildPageScripts(): Promise<Scripts> {
     platform: "browser",
     target: "es2020",
     minify: true,
-    sourcemap: "linked",
+    // No source maps: they would serve the whole client source to anyone.
+    sourcemap: false,
     tsconfig: path.join(__dirname, "..", "tsconfig.json"),
     logLevel: "silent",
   }).then((result) => {
     const scripts: Scripts = new Map();
     for (const file of result.outputFiles) {
-      const type = file.path.endsWith(".map") ? "application/json" : "text/javascript";
-      scripts.set(path.basename(file.path), { type, body: Buffer.from(file.contents) });
+      scripts.set(path.basename(file.path), Buffer.from(file.contents));
     }
     return scripts;
   });
@@ -76,7 +76,7 @@ export async function mountWebPages(app: Express): Promise<void> {
   app.get("/js/:file", (req, res, next) => {
     const script = scripts.get(req.params.file);
     if (!script) return next();
-    res.type(script.type).set("Cache-Control", "no-cache").send(script.body);
+    res.type("text/javascript").set("Cache-Control", "no-cache").send(script);
   });
   app.get(["/", "/:page"], (req, res, next) => {
     const page = pages.get(req.params.page?.replace(/\.html$/, "") ?? "index");

@@ -136,3 +136,10 @@ export function spyOnLogger() {
   logger.error = ((...args: unknown[]) => void calls.error.push(args)) as typeof logger.error;
   return { ...calls, restore: () => Object.assign(logger, original) };
 }
+
+/** What `arena` answers on its public /metrics, read as an operator (it takes an operator token). */
+export async function metricsText(arena: ArenaTestServer): Promise<string> {
+  const res = await fetch(`${arena.httpUrl}/metrics`, { headers: { Authorization: `Bearer ${await testToken({ name: "ops", role: "operator" })}` } });
+  if (res.status !== 200) throw new Error(`/metrics answered ${res.status}`);
+  return res.text();
+}

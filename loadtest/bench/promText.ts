@@ -1,3 +1,5 @@
+import { botToken } from "../bot/token";
+
 /**
  * Just enough of the Prometheus text format to read counters and histograms
  * back from /metrics (Arena's and the peers').
@@ -77,7 +79,11 @@ export function histogramQuantile(q: number, buckets: Buckets): number {
   return lowerBound;
 }
 
-/** What the server on loopback `port` answers on /metrics, parsed. */
-export async function scrapeMetrics(port: number): Promise<Sample[]> {
-  return parsePrometheusText(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+/**
+ * What the server on loopback `port` answers on /metrics, parsed. Arena's public /metrics takes an operator
+ * token, signed with the run's `secret`; the peers ignore it.
+ */
+export async function scrapeMetrics(port: number, secret: string): Promise<Sample[]> {
+  const headers = { Authorization: `Bearer ${await botToken(secret, "operator", "bench-metrics")}` };
+  return parsePrometheusText(await (await fetch(`http://127.0.0.1:${port}/metrics`, { headers })).text());
 }

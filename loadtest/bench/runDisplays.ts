@@ -76,8 +76,8 @@ const nodeName = (i: number) => `node ${String.fromCharCode(65 + i)}`;
 /** Players in the co-located match: one 6v6. */
 const MATCH_BOTS = 12;
 
-async function tickIntervalBuckets(node: ServerNode) {
-  return histogramBuckets(await scrapeMetrics(node.port), "arena_tick_interval_seconds", { type: "match" });
+async function tickIntervalBuckets(node: ServerNode, secret: string) {
+  return histogramBuckets(await scrapeMetrics(node.port, secret), "arena_tick_interval_seconds", { type: "match" });
 }
 
 /**
@@ -96,8 +96,8 @@ async function startColocatedMatches(nodes: ServerNode[], options: DisplayOption
   return fleets;
 }
 
-async function serverFanoutBuckets(nodes: ServerNode[]) {
-  const all = await Promise.all(nodes.map(async (n) => histogramBuckets(await scrapeMetrics(n.port), "arena_fanout_latency_seconds")));
+async function serverFanoutBuckets(nodes: ServerNode[], secret: string) {
+  const all = await Promise.all(nodes.map(async (n) => histogramBuckets(await scrapeMetrics(n.port, secret), "arena_fanout_latency_seconds")));
   return sumBuckets(all);
 }
 
@@ -191,10 +191,10 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     // alone, so that the publishes' own CPU and their effect on the match's ticks can be told apart.
     progress(`measuring ${options.publishes} s without publishes`);
     const quietFrom = nodes.map((n) => sampleProcess(n.pid));
-    const ticksQuietFrom = colocated ? await Promise.all(nodes.map(tickIntervalBuckets)) : [];
+    const ticksQuietFrom = colocated ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret))) : [];
     await sleep(options.publishes * 1000);
     const quietTo = nodes.map((n) => sampleProcess(n.pid));
-    const quietTicks = colocated ? (await Promise.all(nodes.map(tickIntervalBuckets))).map((after, i) => bucketsBetween(ticksQuietFrom[i], after)) : [];
+    const quietTicks = colocated ? (await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret)))).map((after, i) => bucketsBetween(ticksQuietFrom[i], after)) : [];
     const quietSeconds = (quietTo[0].at - quietFrom[0].at) / 1000;
     const quietCpuSeconds = nodes.map((_, i) => quietTo[i].cpuSeconds - quietFrom[i].cpuSeconds);
 
@@ -216,8 +216,8 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     await sleep(1000);
 
     const expected = options.displays * options.publishes;
-    const fanoutBefore = await serverFanoutBuckets(nodes);
-    const ticksBefore = colocated ? await Promise.all(nodes.map(tickIntervalBuckets)) : [];
+    const fanoutBefore = await serverFanoutBuckets(nodes, options.secret);
+    const ticksBefore = colocated ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret))) : [];
     const startServers = nodes.map((n) => sampleProcess(n.child.pid!));
     const startFleets = fleets.map((f) => sampleProcess(f.pid!));
     const startMachine = sampleMachine();
@@ -235,8 +235,8 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     const endServers = nodes.map((n) => sampleProcess(n.child.pid!));
     const endFleets = fleets.map((f) => sampleProcess(f.pid!));
     const endMachine = sampleMachine();
-    const fanoutAfter = await serverFanoutBuckets(nodes);
-    const ticksAfter = colocated ? await Promise.all(nodes.map(tickIntervalBuckets)) : [];
+    const fanoutAfter = await serverFanoutBuckets(nodes, options.secret);
+    const ticksAfter = colocated ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret))) : [];
     const matchResults = await Promise.all(matchFleets.map(async (fleet) => {
       const reply = nextMessage<FromFleet, "result">(fleet, "result", 30_000);
       fleet.send({ type: "report" } satisfies ToFleet);

@@ -9,7 +9,7 @@ import { nextMessage } from "./ipc";
 import { mainThreadProfile } from "./profileSummary";
 import { forkWithIpc, sleep, startServer, stopProcess, waitForHealthy } from "./processes";
 import { cpuPercent, machinePercent, ProcessSample, sampleMachine, sampleProcess, systemCpuPercent } from "./procStats";
-import { bucketsBetween, counterValue, histogramBuckets, histogramQuantile, parsePrometheusText, Sample } from "./promText";
+import { bucketsBetween, counterValue, histogramBuckets, histogramQuantile, Sample, scrapeMetrics } from "./promText";
 import { arenaEnv, Target } from "./targets";
 import type { FireMode } from "../bot/intentions";
 
@@ -64,6 +64,8 @@ class LiveTarget {
     private readonly port: number,
     private readonly server: ChildProcess,
     readonly clients: number,
+    /** The run's JWT secret: Arena's /metrics takes an operator token. */
+    private readonly secret: string,
   ) {
     this.latest = { connected: clients, latencyP50: null };
   }
@@ -80,8 +82,7 @@ class LiveTarget {
   }
 
   async edge(): Promise<Edge> {
-    const res = await fetch(`http://127.0.0.1:${this.port}/metrics`);
-    const metrics = parsePrometheusText(await res.text());
+    const metrics = await scrapeMetrics(this.port, this.secret);
     return { readAt: Date.now(), metrics, server: sampleProcess(this.server.pid!), fleet: sampleProcess(this.fleet!.pid!) };
   }
 
@@ -144,7 +145,7 @@ export async function runTargets(ported: PortedTarget[], options: WindowOptions)
       const nodeFlags = [...(target.nodeFlags ?? []), ...(options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir(target)}`] : [])];
       const env = { ...(target.arena ? arenaEnv(options.secret) : {}), ...target.env, PORT: String(port) };
       const server = await startServer(target.entry, env, path.join(options.runDir, `${target.id}.log`), { nodeFlags, runner: target.runner, cpus: options.placement?.server });
-      live.push(new LiveTarget(target, port, server, clients));
+      live.push(new LiveTarget(target, port, server, clients, options.secret));
     }
     progress(`connecting ${clients} bots` + (ported.length > 1 ? " to each" : ""));
     await Promise.all(

@@ -146,7 +146,7 @@ export async function runUserScenario(options: UserOptions): Promise<UserRun> {
     await until(() => sum(delivered) >= warmExpected, 30_000, () => progress(`warm-up: ${sum(delivered)}/${warmExpected} deliveries`));
     await sleep(500);
 
-    const before = await scrapeMetrics(options.port);
+    const before = await scrapeMetrics(options.port, options.secret);
     const serverAtStart = sampleProcess(serverPid);
     const startLoad = [...fleets, ...pushers].map((c) => sampleProcess(c.pid!));
     const startMachine = sampleMachine();
@@ -167,7 +167,7 @@ export async function runUserScenario(options: UserOptions): Promise<UserRun> {
     const endLoad = [...fleets, ...pushers].map((c) => sampleProcess(c.pid!));
     const endMachine = sampleMachine();
     peakRss = Math.max(peakRss, serverAtEnd.rssBytes);
-    const after = await scrapeMetrics(options.port);
+    const after = await scrapeMetrics(options.port, options.secret);
 
     const results = await Promise.all(fleets.map(async (fleet) => {
       const reply = nextMessage<FromDeviceFleet, "result">(fleet, "result", 30_000);

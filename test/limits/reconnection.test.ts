@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Client, Room } from "colyseus.js";
 import type { MatchState } from "../../schema/MatchState";
 import { ErrorCode } from "../../schema/codes";
-import { arenaForSuite, clientWith, dropSocket, testToken, waitFor } from "../helpers";
+import { arenaForSuite, clientWith, dropSocket, metricsText, testToken, waitFor } from "../helpers";
 
 const PER_MINUTE = 12;
 
@@ -63,7 +63,7 @@ describe("reconnecting to a held seat", () => {
   });
 
   async function refusedCount(): Promise<number> {
-    const text = await (await fetch(`${arena.server.httpUrl}/metrics`)).text();
+    const text = await metricsText(arena.server);
     const line = text.split("\n").find((l) => l.startsWith(`arena_connections_refused_total{code="${ErrorCode.RECONNECT_FORBIDDEN}"}`));
     return line ? Number(line.split(" ").pop()) : 0;
   }

@@ -2,14 +2,14 @@ import assert from "node:assert/strict";
 import { counterValue, histogramBuckets, parsePrometheusText, Sample } from "../../loadtest/bench/promText";
 import { QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
 import { encodeInputFrame } from "../../schema/inputFrame";
-import { arenaForSuite, joinMatch, waitFor } from "../helpers";
+import { arenaForSuite, joinMatch, testToken, waitFor } from "../helpers";
 
 /** What ops scrape: GET /metrics and /healthz while a match is played (figures are compared before and after). */
 describe("server metrics", () => {
   const arena = arenaForSuite(2579, { ARENA_COUNTDOWN_SECONDS: "30" });
 
   async function scrape(): Promise<Sample[]> {
-    const res = await fetch(`${arena.server.httpUrl}/metrics`);
+    const res = await fetch(`${arena.server.httpUrl}/metrics`, { headers: { Authorization: `Bearer ${await testToken({ name: "ops", role: "operator" })}` } });
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type") ?? "", /^text\/plain/);
     return parsePrometheusText(await res.text());

@@ -5,7 +5,7 @@ import { ErrorCode } from "../../schema/codes";
 import type { MatchState } from "../../schema/MatchState";
 import type { UserMessage } from "../../schema/serverMessages";
 import type { Role } from "../../server/auth/identity";
-import { arenaForSuite, clientWith, dropSocket, sleep, testToken, waitFor } from "../helpers";
+import { arenaForSuite, clientWith, dropSocket, metricsText, sleep, testToken, waitFor } from "../helpers";
 
 const PORT = 2770;
 
@@ -61,7 +61,7 @@ describe("user channels: every connection of one identity, in any room", () => {
     await sleep(100);
     for (const d of [phone, pc]) assert.deepEqual(d.got.map((m) => [m.channel, m.seq, m.payload]), [[`user-${alice}`, 1, { watched: "ep-4", at: 1312 }]]);
     assert.equal(other.got.length, 0, "another identity gets nothing");
-    const metrics = await (await fetch(`${arena.server.httpUrl}/metrics`)).text();
+    const metrics = await metricsText(arena.server);
     const value = (line: RegExp) => Number(metrics.match(line)?.[1]);
     assert.equal(value(/^arena_users_connected (\d+)/m), 2, "two identities connected");
     assert.equal(value(/^arena_user_connections (\d+)/m), 3, "three connections");

@@ -9,7 +9,7 @@ import { UserChannel } from "../../client/UserChannel";
 import { ErrorCode } from "../../schema/codes";
 import type { UserMessage } from "../../schema/serverMessages";
 import type { Role } from "../../server/auth/identity";
-import { arenaForSuite, dropSocket, testToken, waitFor } from "../helpers";
+import { arenaForSuite, dropSocket, metricsText, testToken, waitFor } from "../helpers";
 
 const PORT = 2771;
 const fastRetry = { initialDelayMs: 100, maxDelayMs: 400, giveUpAfterMs: 3000 };
@@ -26,7 +26,7 @@ describe("SDK user channels: sessions, displays, polling, operator pushes", () =
   }
 
   async function userRelays(): Promise<number> {
-    const metrics = await (await fetch(`${arena.server.httpUrl}/metrics`)).text();
+    const metrics = await metricsText(arena.server);
     return Number(metrics.match(/^arena_fanout_relayed_total\{kind="user"\} (\d+)/m)?.[1] ?? 0);
   }
 
