@@ -11,6 +11,8 @@ import { ArenaMetrics, RelayRecorder, Tally } from "../server/metrics";
 import { logger } from "../server/logger";
 import { contextIp } from "../server/limits/clientIp";
 import type { SeatOwners } from "../server/limits/reconnectGuard";
+import type { SeatHolder } from "../server/limits/SeatLimits";
+import type { Admitted } from "../server/admission";
 import type { ArenaContext } from "./ArenaContext";
 import type { ChannelPosition } from "./fanout/Fanout";
 import type { SessionWriter } from "./fanout/Audiences";
@@ -40,8 +42,8 @@ const USER_POST_RATE: RateLimit = { perSecond: 10, burst: 20 };
 export abstract class ArenaRoom<State extends object = any> extends Room<State> implements SeatOwners {
   /** Connected clients by sessionId (a held seat has none until it reconnects): `this.clients.getById` scans the room, per call. */
   private readonly connected = new Map<string, Client>();
-  /** The identity (`sub`) of each seat, connected or held for a reconnection. */
-  private readonly seatSubs = new Map<string, string>();
+  /** Whom each seat counts against (its address and identity), from its reservation until it is given up. */
+  private readonly seatHolders = new Map<string, SeatHolder>();
   /** Roles whose tokens this room admits; least privilege unless a room says otherwise. */
   static allowedRoles: readonly Role[] = ["player"];
   /** This server's shared context; set on the class each definition registers (`withContext`). */
@@ -88,7 +90,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
    * Refusals reach colyseus.js as a MatchMakeError: `code` the HTTP status,
    * `message` starting with the error code (`token_expired: ...`).
    */
-  static override async onAuth(token: string, _options: unknown, context: AuthContext): Promise<Identity> {
+  static override async onAuth(token: string, _options: unknown, context: AuthContext): Promise<Admitted> {
     try {
       return await contextOf(this).admission.admit(token, context, this.allowedRoles);
     } catch (error) {
@@ -99,6 +101,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
 
   constructor() {
     super();
+    this.setSeatReservationTime(this.config.ARENA_SEAT_RESERVATION_SECONDS);
     this.metrics.liveRooms.add(this);
     this.onMessage("*", (client, type) => {
       this.metrics.messagesIn.tally(this.roomName, "unknown").value++;
@@ -248,14 +251,49 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
       this.forget(client);
       throw error;
     }
-    this.seatSubs.set(client.sessionId, this.identity(client).sub);
   }
 
   seatOwner(reconnectionToken: string): string | undefined {
     // Colyseus 0.16 keeps the held seats by reconnection token; nothing public reads them.
     const held = (this as unknown as { _reconnections: Record<string, [sessionId: string, unknown] | undefined> })._reconnections;
     const sessionId = held[reconnectionToken]?.[0];
-    return sessionId === undefined ? undefined : this.seatSubs.get(sessionId);
+    return sessionId === undefined ? undefined : this.seatHolders.get(sessionId)?.sub;
+  }
+
+  /**
+   * A new seat counts against its address and identity before it is reserved (refused with 429
+   * too_many_connections past a cap), until it is given up: its connection gone for good, or the
+   * reservation expired unused (a room made and never joined costs its maker like a connection).
+   * A seat held for a reconnection keeps what it counted.
+   */
+  protected override async _reserveSeat(...args: Parameters<Room["_reserveSeat"]>): Promise<boolean> {
+    const [sessionId, , authData, seconds = this.seatReservationTime, allowReconnection] = args;
+    if (allowReconnection) return super._reserveSeat(...args);
+    const { address, sub } = authData as Admitted;
+    const holder = { address, sub };
+    try {
+      await this.context.admission.takeSeat(holder);
+    } catch (error) {
+      if (error instanceof ApiError) throw new ServerError(error.status, `${error.code}: ${error.message}`);
+      throw error;
+    }
+    if (!(await super._reserveSeat(...args))) {
+      void this.context.admission.seats.release(holder);
+      return false;
+    }
+    this.seatHolders.set(sessionId, holder);
+    // Colyseus forgets an unused reservation after `seconds`, without a hook: checked just after.
+    setTimeout(() => {
+      if (!this.connected.has(sessionId) && this.reservedSeats[sessionId] === undefined) this.giveUpSeat(sessionId);
+    }, seconds * 1000 + 500).unref();
+    return true;
+  }
+
+  private giveUpSeat(sessionId: string): void {
+    const holder = this.seatHolders.get(sessionId);
+    if (!holder) return;
+    this.seatHolders.delete(sessionId);
+    this.context.admission.seats.release(holder).catch((err: unknown) => logger.warn({ err, room: this.roomId }, "could not give a seat back to its caps"));
   }
 
   private forget(client: Client): void {
@@ -298,11 +336,12 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     await super._onLeave(client, code);
     if (this.connected.has(client.sessionId)) return;
     this.userFeeds.close(client.sessionId);
-    this.seatSubs.delete(client.sessionId);
+    this.giveUpSeat(client.sessionId);
   }
 
   protected override _dispose(): Promise<unknown> {
     this.metrics.liveRooms.delete(this);
+    for (const sessionId of [...this.seatHolders.keys()]) this.giveUpSeat(sessionId);
     return super._dispose();
   }
 }

@@ -85,7 +85,6 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       },
       onError: (error) => this.onUncaughtException(Object.assign(new Error("tick failed"), { cause: error }) as never, "setSimulationInterval"),
     });
-    this.loop.start();
   }
 
   onJoin(client: Client, options: unknown): void {
@@ -98,6 +97,8 @@ export class MatchRoom extends ArenaRoom<MatchState> {
     view.name = name;
     this.state.players.set(client.sessionId, view);
     copyPlayerState(player, view, this.sim.tick);
+    // A match ticks from its first player on: one made and never joined costs no CPU until Colyseus disposes it.
+    this.loop.start();
     this.channels.join(player);
     this.openUserFeed(client);
     this.refreshViews();

@@ -6,7 +6,8 @@ import { copyPublicState } from "./matchStateCopy";
 import { MatchState } from "../schema/MatchState";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import { describeIssues, SpectateJoinOptions } from "../schema/messages";
-import type { Identity, Role } from "../server/auth/identity";
+import type { Role } from "../server/auth/identity";
+import type { Admitted } from "../server/admission";
 
 /** Spectators need no 60 Hz: they are drawn interpolated, a render delay behind. */
 const PATCH_MS = 1000 / 30;
@@ -31,7 +32,7 @@ export class SpectateRoom extends ArenaRoom<MatchState> {
   private gone = false;
 
   /** Refuses an unknown match before any room is found or made for it. */
-  static override async onAuth(token: string, options: unknown, context: AuthContext): Promise<Identity> {
+  static override async onAuth(token: string, options: unknown, context: AuthContext): Promise<Admitted> {
     const identity = await super.onAuth(token, options, context);
     const parsed = SpectateJoinOptions.safeParse(options ?? {});
     if (!parsed.success) throw new ServerError(400, `invalid join options: ${describeIssues(parsed.error)}`);

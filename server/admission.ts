@@ -5,9 +5,12 @@ import { ApiError } from "./ApiError";
 import { Auth } from "./auth/Auth";
 import { Identity, Role } from "./auth/identity";
 import type { ArenaConfig } from "./config";
-import type { ConnectionLimiter } from "./limits/ConnectionLimiter";
+import type { SeatHolder, SeatLimits } from "./limits/SeatLimits";
 import { contextIp } from "./limits/clientIp";
 import type { ArenaMetrics } from "./metrics";
+
+/** What a room knows of a client it admitted (`client.auth`): its identity and the address its seat counts against. */
+export type Admitted = Identity & SeatHolder;
 
 /**
  * What a matchmaking request passes before any room is found, created or
@@ -20,21 +23,37 @@ export class Admission {
   constructor(
     readonly config: ArenaConfig,
     readonly auth: Auth,
-    readonly connections: ConnectionLimiter,
+    readonly seats: SeatLimits,
     private readonly metrics: ArenaMetrics,
   ) {
     this.matchmakeRate = new RateLimiterMemory({ keyPrefix: "matchmake", points: config.ARENA_MATCHMAKE_REQUESTS_PER_MINUTE, duration: 60 });
   }
 
-  /** The identity a matchmaking request is admitted as, or an ApiError saying why not. */
-  async admit(token: string | undefined, context: AuthContext, allowedRoles: readonly Role[]): Promise<Identity> {
-    const ip = contextIp(context, this.config.ARENA_TRUST_PROXY);
-    await this.withinMatchmakeRate(ip);
-    if ((await this.connections.count(ip)) >= this.config.ARENA_MAX_CONNECTIONS_PER_IP) {
-      this.metrics.connectionsRefused.labels(ErrorCode.TOO_MANY_CONNECTIONS).inc();
-      throw new ApiError(ErrorCode.TOO_MANY_CONNECTIONS, `this address already holds ${this.config.ARENA_MAX_CONNECTIONS_PER_IP} connections`);
+  /**
+   * Who a matchmaking request is admitted as (its identity and the address it came from, which its seat
+   * counts against: see `takeSeat`), or an ApiError saying why not.
+   */
+  async admit(token: string | undefined, context: AuthContext, allowedRoles: readonly Role[]): Promise<Admitted> {
+    const address = contextIp(context, this.config.ARENA_TRUST_PROXY);
+    await this.withinMatchmakeRate(address);
+    const identity = await this.authorize(token, allowedRoles);
+    await this.counted(this.seats.check({ address, sub: identity.sub }));
+    return { ...identity, address };
+  }
+
+  /** Counts a seat reserved for `holder` against its address and identity, or refuses it (too_many_connections). */
+  takeSeat(holder: SeatHolder): Promise<void> {
+    return this.counted(this.seats.take(holder));
+  }
+
+  /** A refusal of `check` counted in arena_connections_refused_total. */
+  private async counted(check: Promise<void>): Promise<void> {
+    try {
+      await check;
+    } catch (error) {
+      if (error instanceof ApiError) this.metrics.connectionsRefused.labels(error.code).inc();
+      throw error;
     }
-    return this.authorize(token, allowedRoles);
   }
 
   /**

@@ -75,7 +75,12 @@ const EnvSchema = z.object({
   /** Set: /metrics and the health checks without a token on this internal port. The public /metrics takes an operator token. */
   ARENA_ADMIN_PORT: optional(z.coerce.number().int().min(1).max(65535)),
   ARENA_ADMIN_HOST: z.string().default("127.0.0.1"),
+  /** Seats (connections and unused reservations) per client address; IPv6 addresses count by /64. */
   ARENA_MAX_CONNECTIONS_PER_IP: count(25),
+  /** Seats per identity (`sub`), every device and tab of it; 0 = no cap (e.g. many screens sharing one display token). */
+  ARENA_MAX_CONNECTIONS_PER_IDENTITY: z.coerce.number().int().min(0).default(50),
+  /** How long a seat reservation waits for its connection (Colyseus's COLYSEUS_SEAT_RESERVATION_TIME, per room here). */
+  ARENA_SEAT_RESERVATION_SECONDS: seconds(15),
   ARENA_MAX_HTTP_BODY_BYTES: count(16 * 1024),
   /** Bytes the server holds unsent for one client (its socket not read fast enough); past it the client is closed (4413). */
   ARENA_MAX_CLIENT_BUFFER_BYTES: z.coerce.number().int().min(64 * 1024).default(2 * 1024 * 1024),

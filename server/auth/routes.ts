@@ -33,7 +33,7 @@ export function authRoutes(admission: Admission): Router {
   });
 
   router.get("/api/connections", requireRole(admission, "operator"), (_req, res, next) => {
-    admission.connections.top(20).then(
+    admission.seats.byAddress.top(20).then(
       (top) => res.json({ maxPerIp: config.ARENA_MAX_CONNECTIONS_PER_IP, top }),
       next,
     );

@@ -6,6 +6,8 @@ export const nodeAliveKey = (nodeId: string): string => `arena:node:alive:${node
  * node's rooms were removed, or a node wrote its rooms again after the store came back.
  */
 export const RELIST_CHANNEL = "arena:listings:relist";
-/** Connections per client IP across all nodes, and each node's share of them. */
-export const CONNECTIONS_KEY = "arena:connections";
-export const nodeConnectionsKey = (nodeId: string): string => `arena:connections:${nodeId}`;
+/** Seats per client address (or per identity) across all nodes, and each node's share of them. */
+export type ConnectionScope = "address" | "identity";
+const CONNECTIONS_PREFIX: Record<ConnectionScope, string> = { address: "arena:connections", identity: "arena:identity-connections" };
+export const connectionsKey = (scope: ConnectionScope): string => CONNECTIONS_PREFIX[scope];
+export const nodeConnectionsKey = (scope: ConnectionScope, nodeId: string): string => `${CONNECTIONS_PREFIX[scope]}:${nodeId}`;

@@ -1,20 +1,22 @@
 import type { Presence } from "@colyseus/core";
-import { CONNECTIONS_KEY, nodeConnectionsKey } from "../cluster/keys";
+import { ConnectionScope, connectionsKey, nodeConnectionsKey } from "../cluster/keys";
 
 /**
- * Concurrent WebSocket connections per client IP. Narrow on purpose: a shared
+ * Seats held per key (a client address, or an identity). Narrow on purpose: a shared
  * implementation (Redis, for several nodes) replaces the in-process one without
  * touching its callers, hence the Promises.
  */
 export interface ConnectionLimiter {
-  /** Counts one more connection for `ip` unless it already holds the maximum; false = refuse it. */
+  /** Counts one more for `ip` unless it already holds the maximum; false = refuse it. */
   tryAcquire(ip: string): Promise<boolean>;
-  /** Forgets one connection of `ip` (its socket closed). */
+  /** Forgets one of `ip`'s. */
   release(ip: string): Promise<void>;
-  /** Connections `ip` holds now. */
+  /** What `ip` holds now. */
   count(ip: string): Promise<number>;
-  /** The `n` IPs holding the most connections, most first. */
+  /** The `n` keys holding the most, most first. */
   top(n: number): Promise<Array<{ ip: string; connections: number }>>;
+  /** Gives back what a dead node still held (shared limiters only). */
+  forgetNode?(deadNodeId: string): Promise<void>;
 }
 
 /** This node's connections only: right for a single node. */
@@ -55,29 +57,35 @@ export class SharedConnectionLimiter implements ConnectionLimiter {
     private readonly presence: Presence,
     readonly maxPerIp: number,
     private readonly nodeId: () => string,
+    /** What is counted: "address" (CONNECTIONS_KEY) or "identity". */
+    private readonly scope: ConnectionScope = "address",
   ) {}
 
+  private get totalKey(): string {
+    return connectionsKey(this.scope);
+  }
+
   async tryAcquire(ip: string): Promise<boolean> {
-    const held = await this.presence.hincrby(CONNECTIONS_KEY, ip, 1);
+    const held = await this.presence.hincrby(this.totalKey, ip, 1);
     if (held > this.maxPerIp) {
-      await this.presence.hincrby(CONNECTIONS_KEY, ip, -1);
+      await this.presence.hincrby(this.totalKey, ip, -1);
       return false;
     }
-    await this.presence.hincrby(nodeConnectionsKey(this.nodeId()), ip, 1);
+    await this.presence.hincrby(nodeConnectionsKey(this.scope, this.nodeId()), ip, 1);
     return true;
   }
 
   async release(ip: string): Promise<void> {
-    await this.presence.hincrby(CONNECTIONS_KEY, ip, -1);
-    await this.presence.hincrby(nodeConnectionsKey(this.nodeId()), ip, -1);
+    await this.presence.hincrby(this.totalKey, ip, -1);
+    await this.presence.hincrby(nodeConnectionsKey(this.scope, this.nodeId()), ip, -1);
   }
 
   async count(ip: string): Promise<number> {
-    return Number((await this.presence.hget(CONNECTIONS_KEY, ip)) ?? 0);
+    return Number((await this.presence.hget(this.totalKey, ip)) ?? 0);
   }
 
   async top(n: number): Promise<Array<{ ip: string; connections: number }>> {
-    const all = await this.presence.hgetall(CONNECTIONS_KEY);
+    const all = await this.presence.hgetall(this.totalKey);
     return Object.entries(all ?? {})
       .map(([ip, held]) => ({ ip, connections: Number(held) }))
       .filter((e) => e.connections > 0)
@@ -87,10 +95,11 @@ export class SharedConnectionLimiter implements ConnectionLimiter {
 
   /** Gives back every connection a dead node still held. */
   async forgetNode(deadNodeId: string): Promise<void> {
-    const held = await this.presence.hgetall(nodeConnectionsKey(deadNodeId));
+    const nodeKey = nodeConnectionsKey(this.scope, deadNodeId);
+    const held = await this.presence.hgetall(nodeKey);
     for (const [ip, n] of Object.entries(held ?? {})) {
-      if (Number(n) > 0) await this.presence.hincrby(CONNECTIONS_KEY, ip, -Number(n));
+      if (Number(n) > 0) await this.presence.hincrby(this.totalKey, ip, -Number(n));
     }
-    await this.presence.del(nodeConnectionsKey(deadNodeId));
+    await this.presence.del(nodeKey);
   }
 }

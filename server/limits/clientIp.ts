@@ -1,3 +1,4 @@
+import ipaddr from "ipaddr.js";
 import type { AuthContext } from "@colyseus/core";
 import type { IncomingMessage } from "node:http";
 
@@ -13,9 +14,16 @@ export function clientIp(req: IncomingMessage, trustProxy: boolean): string {
   return plainIp(forwarded || req.socket.remoteAddress || "unknown");
 }
 
-/** IPv4 clients of a dual-stack socket appear as ::ffff:a.b.c.d; count them once. */
+/**
+ * The key an address counts under: IPv4 as it is (a dual-stack socket's
+ * ::ffff:a.b.c.d counted once with a.b.c.d), IPv6 by its /64, the block one
+ * subscriber line gets: counted one by one, a single /64 would be 2^64 addresses.
+ */
 function plainIp(ip: string): string {
-  return ip.startsWith("::ffff:") ? ip.slice(7) : ip;
+  if (!ipaddr.isValid(ip)) return ip;
+  const parsed = ipaddr.process(ip);
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  return `${(parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16)).join(":")}::/64`;
 }
 
 /** The client address of a matchmaking request or a room join (Colyseus's auth context). */

@@ -136,6 +136,9 @@ describe("MatchSession over several endpoints (real redis-server, node processes
       team: "blue",
       reconnect: { initialDelayMs: 2500, maxDelayMs: 2500, giveUpAfterMs: 3000, jitter: 0 },
     });
+    // Someone stays in the match, so that the match outlives the seat (alone, it would be disposed: 4410).
+    const mate = await MatchSession.join({ endpoint: node.url, token: await playerToken("mate"), team: "red" });
+    assert.equal(mate.room.roomId, session.room.roomId);
     const firstSeat = session.sessionId;
     const statuses = statusesOf(session);
 
@@ -144,6 +147,6 @@ describe("MatchSession over several endpoints (real redis-server, node processes
 
     assert.deepEqual(statuses, [["reconnecting", 1006], ["rejoined", CloseCode.SEAT_LOST], ["connected", undefined]]);
     await waitFor("on its team", () => session.state.players?.get(session.sessionId)?.team === "blue");
-    await session.leave();
+    await Promise.all([session.leave(), mate.leave()]);
   });
 });

@@ -18,4 +18,12 @@ describe("client address for limits", () => {
   it("counts an IPv4 client of a dual-stack socket once", () => {
     assert.equal(clientIp(request("::ffff:127.0.0.1"), false), "127.0.0.1");
   });
+
+  it("counts IPv6 clients by their /64: every address of one subscriber's block is one key", () => {
+    const a = clientIp(request("2001:db8:1:2::1"), false);
+    assert.equal(a, "2001:db8:1:2::/64");
+    assert.equal(clientIp(request("2001:db8:1:2:ffff:eeee:dddd:cccc"), false), a);
+    assert.notEqual(clientIp(request("2001:db8:1:3::1"), false), a);
+    assert.equal(clientIp(request("::1"), false), "0:0:0:0::/64");
+  });
 });
