@@ -10,6 +10,7 @@ import { Fanout } from "./rooms/fanout/Fanout";
 import { channelStoreFor } from "./rooms/fanout";
 import { LobbyRoom } from "./rooms/lobby/LobbyRoom";
 import { BroadcastEncoder, signageSubscribers } from "./rooms/lobby/signage";
+import { SignageChannels } from "./rooms/lobby/SignageChannels";
 import { signageRoutes } from "./rooms/lobby/signageRoutes";
 import { userRoutes } from "./rooms/user/userRoutes";
 import { Admission } from "./server/admission";
@@ -25,6 +26,8 @@ import { onStoreBack } from "./server/cluster/storeBack";
 import { logger } from "./server/logger";
 import { mountHttpApi } from "./server/http";
 import { InProcessConnectionLimiter, SharedConnectionLimiter } from "./server/limits/ConnectionLimiter";
+import { SeatLimits } from "./server/limits/SeatLimits";
+import type { ConnectionScope } from "./server/cluster/keys";
 import { limitMatchmakeBodies } from "./server/limits/matchmakeBodyLimit";
 import { guardUpgrades } from "./server/limits/upgradeGuard";
 import { guardReconnections } from "./server/limits/reconnectGuard";
@@ -49,15 +52,25 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
   const settings = loadConfig(env);
   const metrics = new ArenaMetrics();
   const backend = createBackend(settings);
-  // With Redis, the per-IP cap holds across every node.
-  const connections = backend.kind === "in-process"
-    ? new InProcessConnectionLimiter(settings.ARENA_MAX_CONNECTIONS_PER_IP)
-    : new SharedConnectionLimiter(backend.presence, settings.ARENA_MAX_CONNECTIONS_PER_IP, () => matchMaker.processId);
+  // With Redis, the per-address and per-identity caps hold across every node.
+  const limiter = (scope: ConnectionScope, max: number) => backend.kind === "in-process"
+    ? new InProcessConnectionLimiter(max)
+    : new SharedConnectionLimiter(backend.presence, max, () => matchMaker.processId, scope);
+  const perIdentity = settings.ARENA_MAX_CONNECTIONS_PER_IDENTITY;
+  const seats = new SeatLimits(
+    limiter("address", settings.ARENA_MAX_CONNECTIONS_PER_IP),
+    settings.ARENA_MAX_CONNECTIONS_PER_IP,
+    perIdentity > 0 ? limiter("identity", perIdentity) : undefined,
+    perIdentity,
+  );
+  const fanout = new Fanout(channelStoreFor(backend.presence, settings.ARENA_CHANNEL_BACKLOG), backend.presence, metrics.fanoutPublishes);
+  const signageChannels = new SignageChannels(backend.presence, fanout, settings.ARENA_SIGNAGE_MAX_CHANNELS, settings.ARENA_SIGNAGE_IDLE_SECONDS);
   const context: ArenaContext = {
     config: settings,
-    admission: new Admission(settings, new Auth(settings), connections, metrics),
-    fanout: new Fanout(channelStoreFor(backend.presence, settings.ARENA_CHANNEL_BACKLOG), backend.presence, metrics.fanoutPublishes),
+    admission: new Admission(settings, new Auth(settings), seats, metrics),
+    fanout,
     broadcasts: new BroadcastEncoder(createBroadcastSigner(settings)),
+    signageChannels,
     metrics,
     raws: new CountingRaws(metrics.bytesSent, settings.ARENA_MAX_CLIENT_BUFFER_BYTES),
   };
@@ -91,7 +104,7 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
         // Liveness is Heartbeat's (below): the transport's own would ping every socket in one loop.
         pingInterval: 0,
         // Seat and per-IP cap checked on the HTTP upgrade, before a socket or room object exists.
-        verifyClient: guardUpgrades(connections, settings.ARENA_TRUST_PROXY, metrics),
+        verifyClient: guardUpgrades(metrics),
       });
       // Half-open sockets (a display whose network vanished) are dropped within (missed + 1) intervals.
       const sockets = (transport as unknown as { wss: WebSocketServer }).wss;
@@ -107,6 +120,8 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
       localRooms.track(gameServer.define("lobby", withContext(LobbyRoom, context)));
       localRooms.track(gameServer.define("spectate", withContext(SpectateRoom, context)).filterBy(["match"]));
       metrics.signageSubscriberSources.add(signageGaugeSource);
+      signageChannels.start();
+      shutdownHooks.push(() => signageChannels.stop());
       // SIGTERM: readiness fails and no new rooms come here; rooms drain in their onBeforeShutdown.
       gameServer.onBeforeShutdown(() => {
         drain.start();
@@ -139,7 +154,7 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
       }
       const started = await startNodeRegistry(settings, localRooms);
       registry = started;
-      if (connections instanceof SharedConnectionLimiter) started.onDeadNode((id) => connections.forgetNode(id));
+      started.onDeadNode((id) => seats.forgetNode(id));
       onStoreBack(Object.values(backend.redis), () => started.reregister());
       logger.info({ backend: backend.kind, node: started.nodeId }, "node registered");
     },

@@ -4,6 +4,7 @@ import type { ArenaMetrics } from "../server/metrics";
 import type { CountingRaws } from "../server/runtime/clientRaw";
 import type { Fanout } from "./fanout/Fanout";
 import type { BroadcastEncoder } from "./lobby/signage";
+import type { SignageChannels } from "./lobby/SignageChannels";
 
 /**
  * What the rooms and routes of one server share, built once by the composition
@@ -18,6 +19,8 @@ export interface ArenaContext {
   readonly fanout: Fanout;
   /** Signs and frames signage broadcasts as they are delivered, once per message on this node. */
   readonly broadcasts: BroadcastEncoder;
+  /** The signage channels in use, bounded in number and forgotten when idle. */
+  readonly signageChannels: SignageChannels;
   readonly metrics: ArenaMetrics;
   /** The counting, frame-writing `raw` of every client. */
   readonly raws: CountingRaws;

@@ -150,6 +150,7 @@ export const ERROR_STATUS = {
   [ErrorCode.ROLE_FORBIDDEN]: 403,
   [ErrorCode.FORBIDDEN_CHANNEL]: 403,
   [ErrorCode.RECONNECT_FORBIDDEN]: 403,
+  [ErrorCode.TOO_MANY_CHANNELS]: 403,
   [ErrorCode.GUESTS_DISABLED]: 403,
   [ErrorCode.NOT_FOUND]: 404,
   [ErrorCode.IDEMPOTENCY_CONFLICT]: 409,

@@ -38,6 +38,10 @@ const EnvSchema = z.object({
   ARENA_SIGNING_KEY: optional(z.string()),
   ARENA_SIGNING_KEY_FILE: optional(z.string()),
   ARENA_LOBBY_MAX_CHANNELS: count(50),
+  /** Signage channels holding a backlog, cluster-wide: stored signage is at most this x ARENA_CHANNEL_BACKLOG x body size. */
+  ARENA_SIGNAGE_MAX_CHANNELS: count(500),
+  /** A signage channel nobody published to for this long is forgotten (backlog and retained message); 0 = never. */
+  ARENA_SIGNAGE_IDLE_SECONDS: z.coerce.number().min(0).default(30 * 24 * 3600),
   ARENA_LOBBY_MAX_CLIENTS: count(500),
   /** The browser pages (play, lobby, spectate, display, operator) on the game port, bundled at start. */
   ARENA_WEB_PAGES: optional(flag).transform((v) => v ?? true),

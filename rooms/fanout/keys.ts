@@ -22,6 +22,8 @@ export const userChannelKey = (sub: string): string => `${USER_PREFIX}${sub}`;
 /** The user channel (as clients see it) of a key, or undefined for other channels. */
 export const userChannelOf = (key: string): string | undefined =>
   key.startsWith(USER_PREFIX) ? userChannel(key.slice(USER_PREFIX.length)) : undefined;
+/** Hash of the signage channels in use, each with the time of its last publish (rooms/lobby/SignageChannels.ts). */
+export const SIGNAGE_CHANNELS_KEY = "arena:signage:channels";
 /** Where displays' `request-sync` reaches the operators watching a signage channel. */
 export const signageSyncKey = (name: string): string => `signage-sync/${name}`;
 

@@ -182,7 +182,7 @@ export class LobbyRoom extends ArenaRoom {
     const parsed = PublishMessage.safeParse(message);
     if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `publish refused: ${describeIssues(parsed.error)}`);
     try {
-      this.sendTo(client, ServerMessageType.PUBLISHED, await publishBroadcast(this.context.fanout, parsed.data.channel, parsed.data.payload));
+      this.sendTo(client, ServerMessageType.PUBLISHED, await publishBroadcast(this.context.fanout, this.context.signageChannels, parsed.data.channel, parsed.data.payload));
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       // Not the operator's fault: an error to retry on, no strike.

@@ -3,44 +3,52 @@ import { signageChannelKey, signageChannelOf, signageSyncKey } from "../fanout/k
 import { Broadcast, PolledBroadcasts, Published, ServerMessageType, SyncRequest } from "../../schema/serverMessages";
 import { roomMessageBytes } from "../../server/runtime/roomMessage";
 import type { BroadcastSigner } from "../../server/signing";
+import type { SignageChannels } from "./SignageChannels";
 
 
 /** The one publish path for signage, whether from HTTP or an operator in the lobby. */
-export async function publishBroadcast(fanout: Fanout, channel: string, payload: unknown): Promise<Published> {
+export async function publishBroadcast(fanout: Fanout, channels: SignageChannels, channel: string, payload: unknown): Promise<Published> {
+  await channels.notePublish(channel);
   const message = await fanout.publish(signageChannelKey(channel), payload);
   return { channel, epoch: message.epoch, seq: message.seq };
 }
 
+/** How many messages' signed and framed forms a node keeps: the ones being delivered and caught up on now. */
+const RECENT_ENCODINGS = 256;
+
 /**
  * Signage messages as displays receive them, signed and framed once per message
  * on this node: the fan-out hands every local subscriber the same message
- * object, so every display gets the same bytes.
+ * object, so every display gets the same bytes. Only the most recent messages'
+ * forms are kept: tied to the stored message's lifetime they tripled what
+ * each message of every channel's backlog held (the payload, the JWS carrying
+ * it, the framed bytes carrying both).
  */
 export class BroadcastEncoder {
-  private readonly signed = new WeakMap<FanoutMessage, Broadcast>();
-  private readonly framed = new WeakMap<FanoutMessage, Buffer>();
+  private readonly recent = new Map<FanoutMessage, { broadcast: Broadcast; bytes?: Buffer }>();
 
   constructor(readonly signer: BroadcastSigner) {}
 
   broadcastOf(message: FanoutMessage): Broadcast {
-    let broadcast = this.signed.get(message);
-    if (!broadcast) {
-      const channel = signageChannelOf(message.key)!;
-      const { epoch, seq, payload } = message;
-      broadcast = { channel, epoch, seq, payload, jws: this.signer.sign({ channel, seq, payload }) };
-      this.signed.set(message, broadcast);
-    }
-    return broadcast;
+    return this.encodingOf(message).broadcast;
   }
 
   /** The `broadcast` room message, ready for the socket. */
   bytesOf(message: FanoutMessage): Buffer {
-    let bytes = this.framed.get(message);
-    if (!bytes) {
-      bytes = roomMessageBytes(ServerMessageType.BROADCAST, this.broadcastOf(message));
-      this.framed.set(message, bytes);
+    const encoding = this.encodingOf(message);
+    return (encoding.bytes ??= roomMessageBytes(ServerMessageType.BROADCAST, encoding.broadcast));
+  }
+
+  private encodingOf(message: FanoutMessage): { broadcast: Broadcast; bytes?: Buffer } {
+    let encoding = this.recent.get(message);
+    if (!encoding) {
+      const channel = signageChannelOf(message.key)!;
+      const { epoch, seq, payload } = message;
+      encoding = { broadcast: { channel, epoch, seq, payload, jws: this.signer.sign({ channel, seq, payload }) } };
+      this.recent.set(message, encoding);
+      if (this.recent.size > RECENT_ENCODINGS) this.recent.delete(this.recent.keys().next().value!);
     }
-    return bytes;
+    return encoding;
   }
 }
 

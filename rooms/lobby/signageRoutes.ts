@@ -28,7 +28,7 @@ function channelParam(raw: string): string {
  * `publish`), displays poll when their socket cannot connect, anyone fetches
  * the key that verifies broadcasts.
  */
-export function signageRoutes({ config, admission, fanout, broadcasts }: ArenaContext): Router {
+export function signageRoutes({ config, admission, fanout, broadcasts, signageChannels }: ArenaContext): Router {
   const router = Router();
   const publishOnce = idempotentPublish({ presence: () => matchMaker.presence, windowSeconds: config.ARENA_IDEMPOTENCY_SECONDS, scope: "channels" });
 
@@ -40,7 +40,7 @@ export function signageRoutes({ config, admission, fanout, broadcasts }: ArenaCo
     (req, res, next) => {
       const body = PublishMessage.safeParse({ ...req.body, channel: req.params.channel });
       if (!body.success) return next(new ApiError(ErrorCode.INVALID_REQUEST, describeIssues(body.error)));
-      publishOnce(req, res, () => publishBroadcast(fanout, body.data.channel, body.data.payload)).then((published) => res.status(201).json(published), next);
+      publishOnce(req, res, () => publishBroadcast(fanout, signageChannels, body.data.channel, body.data.payload)).then((published) => res.status(201).json(published), next);
     },
   );
 

@@ -8,12 +8,14 @@ import { signageChannelKey } from "../../rooms/fanout/keys";
 import type { Broadcast } from "../../schema/serverMessages";
 import { loadConfig } from "../../server/config";
 import { createBroadcastSigner } from "../../server/signing";
+import { SignageChannels } from "../../rooms/lobby/SignageChannels";
 import { broadcastVerifier } from "../../client/verifyBroadcast";
 
 describe("signed signage broadcasts", () => {
   const presence = new LocalPresence();
   const fanout = new Fanout(new InProcessChannelStore(presence, 10), presence);
   const broadcasts = new BroadcastEncoder(createBroadcastSigner(loadConfig({})));
+  const channels = new SignageChannels(presence, fanout, 100, 0);
 
   /** What a display on `channel` is handed for each message published from now on. */
   function delivered(channel: string): Broadcast[] {
@@ -30,7 +32,7 @@ describe("signed signage broadcasts", () => {
   it("signs {channel, seq, payload}; the display verifier accepts it and refuses tampering", async () => {
     const verify = broadcastVerifier(broadcasts.signer.jwks);
     const got = delivered("program-5");
-    const published = await publishBroadcast(fanout, "program-5", { title: "Now showing", slide: 3 });
+    const published = await publishBroadcast(fanout, channels, "program-5", { title: "Now showing", slide: 3 });
     assert.equal(published.seq, 1);
     const b = got[0];
     assert.deepEqual({ channel: b.channel, epoch: b.epoch, seq: b.seq }, published);
@@ -40,13 +42,13 @@ describe("signed signage broadcasts", () => {
     assert.equal(await verify({ ...b, channel: "program-6" }), false, "replayed on another channel");
     assert.equal(await verify({ ...b, seq: 7 }), false, "renumbered");
     assert.equal(await verify({ ...b, jws: "" }), false, "unsigned");
-    await publishBroadcast(fanout, "program-5", "x");
+    await publishBroadcast(fanout, channels, "program-5", "x");
     assert.equal(await verify({ ...got[1], jws: b.jws }), false, "a signature of another message");
   });
 
   it("serves the retained message and later ones for polling, signed alike", async () => {
     const got = delivered("program-7");
-    for (let i = 1; i <= 4; i++) await publishBroadcast(fanout, "program-7", `slide ${i}`);
+    for (let i = 1; i <= 4; i++) await publishBroadcast(fanout, channels, "program-7", `slide ${i}`);
     const epoch = got[0].epoch;
     const polled = await broadcastsAfter(fanout, broadcasts, "program-7", { epoch, seq: 2 });
     assert.deepEqual(polled.messages, got.slice(2), "the same signed messages as the socket");
