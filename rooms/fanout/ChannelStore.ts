@@ -1,3 +1,6 @@
+import { ErrorCode } from "../../schema/codes";
+import { ApiError } from "../../server/ApiError";
+
 /**
  * One channel message. `seq` counts per channel from 1 within an `epoch`; a new
  * epoch starts whenever the store lost the channel's numbering (Redis restarted
@@ -42,10 +45,20 @@ export interface ChannelStore {
   read(key: string, afterSeq: number): Promise<ChannelLog>;
   /** Forgets a channel's numbering and backlog. */
   drop(key: string): Promise<void>;
+  /** False while the store is known to be unreachable: its commands would fail (or wait for its return). */
+  reachable(): boolean;
   /**
    * `listener` runs when the stream of published messages was cut off and is
    * back (a reconnection to Redis): messages published meanwhile reached no
    * subscriber on this node, so subscribers read the backlog again. Returns its removal.
    */
   onStreamResumed(listener: () => void): () => void;
+}
+
+const STORE_RETRY_AFTER_SECONDS = 1;
+
+/** What a store refuses with while it cannot be reached: nothing was numbered, stored or published. */
+export function unavailable(cause?: unknown): ApiError {
+  const detail = cause instanceof Error ? `: ${cause.message}` : "";
+  return new ApiError(ErrorCode.STORE_UNAVAILABLE, `channel store (Redis) unavailable${detail}; retry shortly`, STORE_RETRY_AFTER_SECONDS);
 }

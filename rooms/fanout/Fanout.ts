@@ -141,6 +141,11 @@ export class Fanout {
   }
 
   /** Forgets a channel's numbering and backlog (a disposed match's channels). */
+  /** False while the store is known to be unreachable (see ChannelStore.reachable). */
+  storeReachable(): boolean {
+    return this.store.reachable();
+  }
+
   drop(key: string): Promise<void> {
     return this.store.drop(key);
   }

@@ -38,6 +38,10 @@ export class InProcessChannelStore implements ChannelStore {
     this.channels.delete(key);
   }
 
+  reachable(): boolean {
+    return true;
+  }
+
   onStreamResumed(): () => void {
     return () => {}; // an in-process stream is never cut off
   }

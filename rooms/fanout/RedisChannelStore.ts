@@ -1,7 +1,6 @@
 import type { Cluster, Redis } from "ioredis";
-import { ErrorCode } from "../../schema/codes";
-import { ApiError } from "../../server/ApiError";
 import type { ChannelLog, ChannelStore, FanoutMessage } from "./ChannelStore";
+import { unavailable } from "./ChannelStore";
 import { newEpoch } from "./epoch";
 import { channelHeadKey, channelLogKey, presenceTopic } from "./keys";
 
@@ -82,6 +81,10 @@ export class RedisChannelStore implements ChannelStore {
     });
   }
 
+  reachable(): boolean {
+    return !LOST.has(this.client.status);
+  }
+
   onStreamResumed(listener: () => void): () => void {
     this.resumedListeners.add(listener);
     return () => this.resumedListeners.delete(listener);
@@ -93,7 +96,7 @@ export class RedisChannelStore implements ChannelStore {
    * and nothing it was told failed is delivered later.
    */
   private async command<T>(run: () => Promise<T>): Promise<T> {
-    if (LOST.has(this.client.status)) throw unavailable();
+    if (!this.reachable()) throw unavailable();
     try {
       return await run();
     } catch (error) {
@@ -110,11 +113,5 @@ export class RedisChannelStore implements ChannelStore {
   }
 }
 
-const STORE_RETRY_AFTER_SECONDS = 1;
 /** ioredis states of a connection that was up and is lost (a first connect still queues its commands). */
 const LOST = new Set(["reconnecting", "close", "end"]);
-
-function unavailable(cause?: unknown): ApiError {
-  const detail = cause instanceof Error ? `: ${cause.message}` : "";
-  return new ApiError(ErrorCode.STORE_UNAVAILABLE, `channel store (Redis) unavailable${detail}; retry shortly`, STORE_RETRY_AFTER_SECONDS);
-}

@@ -3,6 +3,7 @@ import type { Fanout } from "../fanout/Fanout";
 import { signageChannelKey, SIGNAGE_CHANNELS_KEY } from "../fanout/keys";
 import { ErrorCode } from "../../schema/codes";
 import { ApiError } from "../../server/ApiError";
+import { unavailable } from "../fanout/ChannelStore";
 import { logger } from "../../server/logger";
 
 const log = logger.child({ subsystem: "signage" });
@@ -29,13 +30,18 @@ export class SignageChannels {
     private readonly idleSeconds: number,
   ) {}
 
-  /** Notes a publish to `channel` now, or refuses it when it would open a channel past the cap. */
+  /**
+   * Notes a publish to `channel` now, or refuses it when it would open a channel past the cap. While the
+   * store is down it refuses at once with store_unavailable, as the publish itself would: presence would
+   * otherwise hold the command for the client's retries.
+   */
   async notePublish(channel: string): Promise<void> {
-    const known = (await this.presence.hget(SIGNAGE_CHANNELS_KEY, channel)) !== null;
-    if (!known && (await this.presence.hlen(SIGNAGE_CHANNELS_KEY)) >= this.maxChannels) {
+    if (!this.fanout.storeReachable()) throw unavailable();
+    const known = (await storeCall(this.presence.hget(SIGNAGE_CHANNELS_KEY, channel))) !== null;
+    if (!known && (await storeCall(this.presence.hlen(SIGNAGE_CHANNELS_KEY))) >= this.maxChannels) {
       throw new ApiError(ErrorCode.TOO_MANY_CHANNELS, `${this.maxChannels} signage channels are in use (ARENA_SIGNAGE_MAX_CHANNELS): publish to one of them, or wait for an idle one to be forgotten`);
     }
-    await this.presence.hset(SIGNAGE_CHANNELS_KEY, channel, String(Date.now()));
+    await storeCall(this.presence.hset(SIGNAGE_CHANNELS_KEY, channel, String(Date.now())));
   }
 
   start(): void {
@@ -60,5 +66,14 @@ export class SignageChannels {
       await this.fanout.drop(signageChannelKey(channel));
       log.info({ channel, idleSeconds: this.idleSeconds }, "idle signage channel forgotten");
     }
+  }
+}
+
+/** A presence call that failed (Redis lost mid-call) is the store being unavailable, not a server fault. */
+async function storeCall<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw unavailable(error);
   }
 }
