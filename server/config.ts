@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOG_LEVELS } from "./logger";
 
 const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -9,6 +10,7 @@ const flag = z.enum(["true", "false"]).transform((v) => v === "true");
 /** Every setting Arena reads from the environment, with its default (docs/operations.md lists them). */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(2567),
+  ARENA_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   ARENA_COUNTDOWN_SECONDS: seconds(3),
   ARENA_ROUND_SECONDS: seconds(180),
   ARENA_ENDED_SECONDS: seconds(5),

@@ -22,4 +22,17 @@ describe("operator routes", () => {
     const res = await get("/colyseus/api", "operator");
     assert.equal(res.status, 200);
   });
+
+  it("lets a browser log in to the monitor with the operator token as the Basic auth password", async () => {
+    const page = `${arena.server.httpUrl}/colyseus/`;
+    const anonymous = await fetch(page);
+    assert.equal(anonymous.status, 401);
+    assert.match(anonymous.headers.get("www-authenticate") ?? "", /^Basic realm="Arena monitor"/, "the browser shows its login prompt");
+    const basic = (token: string) => ({ headers: { Authorization: `Basic ${Buffer.from(`ops:${token}`).toString("base64")}` } });
+    const operator = await fetch(page, basic(await testToken({ name: "ops", role: "operator" })));
+    assert.equal(operator.status, 200);
+    assert.match(await operator.text(), /<html/i);
+    assert.equal((await fetch(page, basic(await testToken({ name: "d", role: "display" })))).status, 403);
+    assert.equal((await fetch(page, basic("not-a-token"))).status, 401);
+  });
 });
