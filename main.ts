@@ -11,4 +11,5 @@ try {
   logger.fatal({ reason: error instanceof Error ? error.message : String(error) }, "Arena did not start");
   process.exit(1);
 }
-void listen(arena);
+// Under PM2 (`wait_ready`), the node counts as online once it listens.
+void listen(arena).then(() => process.send?.("ready"));
