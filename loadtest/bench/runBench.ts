@@ -8,6 +8,7 @@ import { DISPLAY_FIGURES, DisplayFigures, DisplayRun } from "./displayFigures";
 import { FIGURES, Figures, medianOfRounds, TargetRun } from "./figures";
 import { DISPLAY_TARGETS, runDisplayTarget } from "./runDisplays";
 import { runTargets } from "./runTargets";
+import { CapacityRamp, CapacityRun, runCapacity } from "./runCapacity";
 import { MATCH_TARGETS, Target, Variant, VARIANTS } from "./targets";
 import type { UserRun } from "./userFigures";
 import { runUserScenario } from "./runUsers";
@@ -58,6 +59,11 @@ export interface BenchOptions {
    * same CPUs, so the machine's drift falls on both alike; the rest run alone.
    */
   paired: boolean;
+  /**
+   * Capacity mode: instead of one size, the match scenario ramps Arena and stock Colyseus, each alone, until
+   * the 60 Hz service level breaks (runCapacity.ts).
+   */
+  capacity?: CapacityRamp;
   onProgress(line: string): void;
 }
 
@@ -94,6 +100,8 @@ export interface BenchReport {
   displayRatios: Record<string, Partial<Record<keyof DisplayFigures, number>>>;
   /** The user channel scenario (Arena, one node), when it ran. */
   users?: UserRun;
+  /** Capacity mode's ramps (Arena, then stock Colyseus), when it ran. */
+  capacity?: CapacityRun[];
   scenarios: { match: Scenario; displays: Scenario; users: Scenario };
 }
 
@@ -104,11 +112,11 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   // Arena verifies with it and the bots sign their own tokens with it; new every run.
   const secret = randomBytes(32).toString("hex");
   const base = options.skipPeers ? MATCH_TARGETS.filter((t) => t.id === "arena") : MATCH_TARGETS;
-  const matchTargets: Target[] = options.matches > 0 ? [...base, ...options.variants.map((v) => VARIANTS[v])] : [];
+  const matchTargets: Target[] = options.matches > 0 && !options.capacity ? [...base, ...options.variants.map((v) => VARIANTS[v])] : [];
   const rounds = new Map<string, TargetRun[]>(matchTargets.map((t) => [t.id, []]));
   const placement = options.pin ? cpuPlacement() : { unavailable: "--no-pin" };
   // The harness is load too: it keeps off the server's CPU from here on.
-  if ("load" in placement && (matchTargets.length > 0 || options.displays > 0)) pinSelf(placement.load);
+  if ("load" in placement && (matchTargets.length > 0 || options.capacity || options.displays > 0)) pinSelf(placement.load);
   // One window at a time: windows never compete for the cores (a paired window's two targets share
   // them alike). Rounds interleave the windows, so a drift of the machine over minutes falls on every
   // target alike.
@@ -137,6 +145,22 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const runs = rounds.get(t.id)!;
     return runs.length === 1 ? runs[0] : medianOfRounds(runs);
   });
+  const capacity = options.capacity
+    ? await runCapacity(
+      MATCH_TARGETS.filter((t) => t.id === "arena" || t.id === "stock").map((target) => ({ target, port: options.port + PORT_LAYOUT.match[target.id] })),
+      options.capacity,
+      {
+        warmupSeconds: options.warmupSeconds,
+        durationSeconds: options.durationSeconds,
+        runDir,
+        cpuProfile: false,
+        secret,
+        fireMode: options.fireMode,
+        placement: "load" in placement ? placement : undefined,
+        onProgress: options.onProgress,
+      },
+    )
+    : undefined;
   const displays: DisplayRun[] = [];
   for (const target of options.displays > 0 ? DISPLAY_TARGETS : []) {
     const arena = target.id === "arena";
@@ -193,8 +217,9 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     displays,
     displayRatios: ratiosToArena(displays, DISPLAY_FIGURES),
     users,
+    capacity,
     scenarios: {
-      match: options.matches > 0 ? { status: "ran" } : { status: "skipped", reason: "--matches 0" },
+      match: options.capacity ? { status: "skipped", reason: "--capacity (ramps instead)" } : options.matches > 0 ? { status: "ran" } : { status: "skipped", reason: "--matches 0" },
       displays: options.displays > 0 ? { status: "ran" } : { status: "skipped", reason: "--displays 0" },
       users: options.users > 0 ? { status: "ran" } : { status: "skipped", reason: "--users 0" },
     },

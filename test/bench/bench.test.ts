@@ -39,6 +39,7 @@ describe("benchmark harness (tiny size)", function () {
   let twoNodes: BenchOutput;
   let twoRounds: BenchOutput;
   let users: BenchOutput;
+  let capacity: BenchOutput;
 
   before(async () => {
     const out = () => {
@@ -55,6 +56,9 @@ describe("benchmark harness (tiny size)", function () {
     users = await bench(out(), [
       "--matches", "0", "--displays", "0",
       "--users", "5", "--devices", "2", "--user-rate", "200", "--user-seconds", "1", "--pushers", "2", "--device-procs", "2", "--port", "2871",
+    ]);
+    capacity = await bench(out(), [
+      "--capacity", "--capacity-start", "1", "--capacity-step", "1", "--capacity-max", "2", "--duration", "2", "--warmup", "1", "--displays", "0", "--users", "0", "--port", "3000",
     ]);
   });
   after(() => {
@@ -182,6 +186,25 @@ describe("benchmark harness (tiny size)", function () {
     for (const f of USER_FIGURES) assert.ok(Number.isFinite(run.figures[f.key]), `${f.key} = ${run.figures[f.key]}`);
     const cpus = os.availableParallelism();
     if (cpus >= 2) assert.deepEqual(run.cpus, { server: String(cpus - 1), load: cpus === 2 ? "0" : `0-${cpus - 2}` });
+  });
+
+  it("capacity mode ramps Arena and stock Colyseus, judging each size by the service level, and reports the last size that held", () => {
+    const runs = capacity.report.capacity!;
+    assert.deepEqual(runs.map((r) => r.id), ["arena", "stock"]);
+    for (const run of runs) {
+      assert.ok(run.steps.length >= 1 && run.steps.length <= 2);
+      assert.deepEqual(run.steps.map((s) => s.matches), [1, 2].slice(0, run.steps.length));
+      for (const step of run.steps) {
+        for (const value of [step.tickRateHz, step.tickJitterP99Ms, step.latencyP99Ms, step.cpuPerRoomPercent]) assert.ok(Number.isFinite(value), JSON.stringify(step));
+        assert.equal(step.held, step.broke.length === 0);
+      }
+      // The ramp stops at the first size that broke; the size before it is what held.
+      const firstBroken = run.steps.findIndex((s) => !s.held);
+      assert.equal(run.heldMatches, firstBroken === -1 ? run.steps.at(-1)!.matches : firstBroken === 0 ? 0 : run.steps[firstBroken - 1].matches);
+      assert.equal(run.brokeAt?.matches, firstBroken === -1 ? undefined : run.steps[firstBroken].matches);
+      assert.match(capacity.stdout, new RegExp(`${escape(run.label)}: (\\d+ matches held|no size held)`));
+    }
+    assert.equal(capacity.report.targets.length, 0, "the fixed-size match scenario gives way to the ramps");
   });
 
   it("prints every scenario's table", () => {

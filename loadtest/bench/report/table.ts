@@ -11,6 +11,24 @@ function grid({ header, rows }: { header: string[]; rows: string[][] }): string[
   return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)];
 }
 
+/** Capacity mode: each server's last size that held the service level, and every step of its ramp. */
+function capacityLines(report: BenchReport): string[] {
+  const o = report.options;
+  const out = [`Capacity: matches of 12 bots per server on one core at the 60 Hz service level (${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up per size)`];
+  for (const run of report.capacity!) {
+    const held = run.heldMatches > 0 ? `${run.heldMatches} matches held (CPU per room ${run.cpuPerRoomPercent!.toFixed(2)} % of a core)` : "no size held";
+    out.push(`${run.label}: ${held}; ${run.brokeAt ? `broke at ${run.brokeAt.matches}: ${run.brokeAt.criteria.join(", ")}` : "every size up to the ramp's end held"}`);
+  }
+  const header = ["server", "matches", "held", "tick Hz", "interval p99 past nominal ms", "input->ack p99 ms", "lost bots", "CPU/room %", "server CPU %", "bot CPU %"];
+  const rows = report.capacity!.flatMap((run) => run.steps.map((s) => [
+    run.label, String(s.matches), s.held ? "yes" : "no", s.tickRateHz.toFixed(2), s.tickJitterP99Ms.toFixed(1), s.latencyP99Ms.toFixed(1),
+    String(s.disconnects), s.cpuPerRoomPercent.toFixed(2), s.serverCpuPercent.toFixed(0), s.botCpuPercent.toFixed(0),
+  ]));
+  const [arena, stock] = report.capacity!;
+  if (arena && stock && stock.heldMatches > 0) out.push(`Arena / stock matches per core: ${(arena.heldMatches / stock.heldMatches).toFixed(2)}x`);
+  return [...out, ...grid({ header, rows })];
+}
+
 /** Every scenario's reasons to distrust its figures. */
 export function allWarnings(report: BenchReport): string[] {
   return [...report.targets.flatMap(runWarnings), ...report.displays.flatMap(displayWarnings), ...(report.users ? userWarnings(report.users) : [])];
@@ -21,6 +39,7 @@ export function renderTable(report: BenchReport): string {
   const o = report.options;
   const m = report.machine;
   const out = [`${m.cpus} cores (${m.model}), Node ${m.node}, ${report.date}`, ""];
+  if (report.capacity) out.push(...capacityLines(report), "");
   if (report.targets.length) {
     out.push(`Match scenario: ${o.matches} matches x 12 bots per target, ${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up, bots fire in ${o.fireMode}`);
     out.push(...howTargetsRan(report));
