@@ -4,6 +4,7 @@
 const SUITE = [
   "test/browser/**/*.test.ts",
   "test/unit/**/*.test.ts",
+  "test/sdk/**/*.test.ts",
   "test/fanout/**/*.test.ts",
   "test/rooms/**/*.test.ts",
   "test/auth/**/*.test.ts",

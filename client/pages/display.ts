@@ -1,4 +1,4 @@
-import { DisplayStatus, SignageDisplay } from "../SignageDisplay";
+import { DisplayStatus, SignageDisplay } from "..";
 import type { Broadcast } from "../../schema/serverMessages";
 import { byId, param, showStatus } from "./lib/dom";
 import { pageToken } from "./lib/pageToken";

@@ -1,5 +1,4 @@
-import { arenaClient } from "../arenaClient";
-import { MatchList, MatchListing } from "../MatchList";
+import { arenaClient, MatchList, MatchListing } from "..";
 import { TEAM_SIZE } from "../../rooms/match/rules";
 import { byId, clock, showStatus } from "./lib/dom";
 import { guestName, pageToken } from "./lib/pageToken";

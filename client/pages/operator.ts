@@ -1,4 +1,4 @@
-import { Operator, OperatorWatch } from "../Operator";
+import { Operator, OperatorWatch } from "..";
 import { byId, showStatus } from "./lib/dom";
 
 /**

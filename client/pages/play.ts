@@ -1,6 +1,4 @@
-import { arenaClient } from "../arenaClient";
-import { runInputLoop } from "../inputLoop";
-import { MatchSession } from "../MatchSession";
+import { arenaClient, runInputLoop, MatchSession } from "..";
 import { COMBAT } from "../../rooms/match/rules";
 import { rayObstacles } from "../../rooms/match/geometry";
 import type { PlayerControls } from "../../schema/input";

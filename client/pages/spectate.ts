@@ -1,5 +1,4 @@
-import { arenaClient } from "../arenaClient";
-import { Spectator } from "../Spectator";
+import { arenaClient, Spectator } from "..";
 import { CloseCode } from "../../schema/codes";
 import { ArenaCanvas } from "./lib/arenaCanvas";
 import { byId, param, showStatus } from "./lib/dom";
