@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { buildSdk } from "../../client/build";
-import { arenaForSuite, testToken } from "../helpers";
+import { arenaForSuite, joinMatch, testToken } from "../helpers";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "../..");
@@ -49,7 +49,7 @@ describe("the SDK package, installed in a game's project", function () {
   }
 
   it("has the player, display and operator examples, and they type-check in a plain project against the package", async () => {
-    assert.deepEqual([...examples().keys()].sort(), ["display", "operator", "player"]);
+    assert.deepEqual([...examples().keys()].sort(), ["display", "operator", "player", "spectator", "user"]);
     assert.ok(readdirSync(path.join(project, "node_modules", "@arena", "sdk", "dist")).includes("index.mjs"));
     await run(path.join(BIN, "tsc"), ["-p", "."], { cwd: project });
   });
@@ -84,5 +84,29 @@ describe("the SDK package, installed in a game's project", function () {
     const out = await example("operator", { ARENA_OPERATOR_TOKEN: await testToken({ name: "ops", role: "operator" }) });
     assert.match(out, /published program-5 \d+/);
     assert.match(out, /displays show \d+ \{"title":"Doors open","text":"Gate B"\}/);
+  });
+
+  it("spectator: finds a match in the list and watches it", async () => {
+    const playing = await joinMatch(arena.server, "Rosa", { team: "red" });
+    const out = await example("spectator");
+    assert.match(out, new RegExp(`match ${playing.roomId} 1 0 waiting`));
+    assert.match(out, new RegExp(`watching ${playing.roomId} players drawn: 1`));
+    await playing.leave();
+  });
+
+  it("user channel: a device's post reaches the identity's other device, a backend's pushes reach it, a polling device reads them", async () => {
+    const sub = `fan-${process.pid}`;
+    const out = await example("user", {
+      ARENA_PLAYER_TOKEN: await testToken({ name: "fan", role: "player", sub }),
+      ARENA_DISPLAY_TOKEN: await testToken({ name: "fan tv", role: "display", sub }),
+      ARENA_USER_SUB: sub,
+      ARENA_SERVICE_TOKEN: await testToken({ name: "backend", role: "service" }),
+    });
+    assert.match(out, /tv got 1 \{"continueOn":"tv","position":754\}/);
+    assert.doesNotMatch(out, /phone got \S+ 1 /, "the posting device does not get its own post");
+    assert.match(out, new RegExp(`pushed user-${sub} 2`));
+    assert.match(out, /batch 3/);
+    assert.match(out, /phone got user-\S+ 2 \{"watchlist":\["ep-5"\]\}/);
+    assert.match(out, /inbox got 3 \{"at":1312\}/);
   });
 });
