@@ -55,6 +55,8 @@ const EnvSchema = z.object({
   ARENA_PUBLIC_ADDRESS: optional(z.string().regex(/^[^\s/]+:\d+$/, "host:port")),
   ARENA_NODE_HEARTBEAT_SECONDS: seconds(2),
   ARENA_NODE_TTL_SECONDS: count(6),
+  /** A node's share of new rooms relative to the others (2: twice the rooms of a node of weight 1). */
+  ARENA_NODE_WEIGHT: z.coerce.number().positive().max(1000).default(1),
   ARENA_DRAIN_TIMEOUT_SECONDS: seconds(300),
 
   // Auth: a shared HS256 secret and/or an account service's public key or JWKS; none of them = dev mode.

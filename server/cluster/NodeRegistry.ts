@@ -1,5 +1,5 @@
 import { matchMaker, Presence, Room } from "@colyseus/core";
-import { nodeAliveKey, NODES_KEY, RELIST_CHANNEL } from "./keys";
+import { nodeAliveKey, NODES_KEY, PLACED_ROOMS_KEY, RELIST_CHANNEL } from "./keys";
 import { logger } from "../logger";
 
 export interface NodeInfo {
@@ -11,6 +11,8 @@ export interface NodeInfo {
   /** Share of one core the process used over the last heartbeat interval, 0..1+. */
   cpu: number;
   rssBytes: number;
+  /** Share of new rooms this node takes relative to the others (ARENA_NODE_WEIGHT). */
+  weight: number;
   draining: boolean;
   seenAt: number;
 }
@@ -21,7 +23,10 @@ export interface NodeRegistryOptions {
   heartbeatSeconds: number;
   /** A node silent for this long is dead: survivors remove its rooms. */
   ttlSeconds: number;
+  /** ARENA_NODE_WEIGHT. */
+  weight: number;
 }
+
 
 const log = logger.child({ subsystem: "nodes" });
 
@@ -44,6 +49,8 @@ export class NodeRegistry {
   private lastBeatStored?: number;
   /** No node is taken for dead before this (performance.now()). */
   private sweepAfter = 0;
+  /** This node's placements, one after the other: each sees the ones before it. */
+  private placing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly presence: Presence,
@@ -113,17 +120,31 @@ export class NodeRegistry {
 
   /**
    * Where matchmaking creates a room: the live, non-draining node with the
-   * fewest clients, then the fewest rooms (Colyseus's default ignores liveness).
+   * fewest rooms for its weight (ARENA_NODE_WEIGHT), counting the rooms just
+   * placed there, then the fewest clients (Colyseus's default ignores liveness).
+   * Colyseus saves room counts about once a second, so a burst of creations
+   * read the same counts and went to one node. Here each node's room count is
+   * a counter in presence (PLACED_ROOMS_KEY): a placement adds one at once,
+   * and every heartbeat sets the node's own entry back to its real count; this
+   * node's placements run one after the other, each seeing the ones before it.
    */
-  readonly selectNodeForNewRoom = async (): Promise<string> => {
-    const live = (await this.list()).filter((n) => !n.draining);
-    // Colyseus's counts are fresher (saved within a second of a change) but hold no entry for a node
-    // that has not had a room yet: the heartbeat's counts stand in for those.
-    const stats = new Map((await matchMaker.stats.fetchAll()).map((s) => [s.processId, s]));
-    const load = live.map((n) => ({ id: n.id, clients: stats.get(n.id)?.ccu ?? n.clients, rooms: stats.get(n.id)?.roomCount ?? n.rooms }));
-    load.sort((a, b) => a.clients - b.clients || a.rooms - b.rooms);
-    return load[0]?.id ?? this.options.nodeId;
+  readonly selectNodeForNewRoom = (): Promise<string> => {
+    const chosen = this.placing.then(() => this.place());
+    this.placing = chosen.catch(() => {});
+    return chosen;
   };
+
+  private async place(): Promise<string> {
+    const [live, rooms] = await Promise.all([this.list(), this.presence.hgetall(PLACED_ROOMS_KEY)]);
+    const load = live.filter((n) => !n.draining).map((n) => {
+      const weight = n.weight > 0 ? n.weight : 1;
+      return { id: n.id, rooms: Number(rooms?.[n.id] ?? n.rooms) / weight, clients: n.clients / weight };
+    });
+    load.sort((a, b) => a.rooms - b.rooms || a.clients - b.clients);
+    const id = load[0]?.id ?? this.options.nodeId;
+    await this.presence.hincrby(PLACED_ROOMS_KEY, id, 1);
+    return id;
+  }
 
   private async beat(): Promise<void> {
     const now = performance.now();
@@ -138,11 +159,14 @@ export class NodeRegistry {
       clients: matchMaker.stats.local.ccu,
       cpu: elapsedMicros > 0 ? (cpu.user + cpu.system) / elapsedMicros : 0,
       rssBytes: process.memoryUsage.rss(),
+      weight: this.options.weight,
       draining: this.draining,
       seenAt: Date.now(),
     };
     await this.presence.setex(nodeAliveKey(info.id), "1", this.options.ttlSeconds);
     await this.presence.hset(NODES_KEY, info.id, JSON.stringify(info));
+    // The placements counted since the last beat have become rooms (or failed to): the real count settles them.
+    await this.presence.hset(PLACED_ROOMS_KEY, info.id, String(info.rooms));
     this.holdSweepsIfLate();
   }
 
@@ -172,6 +196,7 @@ export class NodeRegistry {
   private async cleanUpAfter(deadId: string): Promise<void> {
     // Whoever removes the registry entry first does the cleanup; the others see 0 and skip.
     if (!(await this.presence.hdel(NODES_KEY, deadId))) return;
+    await this.presence.hdel(PLACED_ROOMS_KEY, deadId);
     // Colyseus's health check (matchmaking found the node not answering) may have removed the
     // caches already, and told no lobby: the lobbies re-read the listing in every case.
     const rooms = await matchMaker.query({ processId: deadId });

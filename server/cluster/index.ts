@@ -9,6 +9,7 @@ export async function startNodeRegistry(settings: ArenaConfig, rooms: Iterable<R
     address: settings.ARENA_PUBLIC_ADDRESS ?? `localhost:${settings.PORT}`,
     heartbeatSeconds: settings.ARENA_NODE_HEARTBEAT_SECONDS,
     ttlSeconds: settings.ARENA_NODE_TTL_SECONDS,
+    weight: settings.ARENA_NODE_WEIGHT,
   }, rooms);
   await registry.start();
   return registry;

@@ -6,6 +6,8 @@ export const nodeAliveKey = (nodeId: string): string => `arena:node:alive:${node
  * node's rooms were removed, or a node wrote its rooms again after the store came back.
  */
 export const RELIST_CHANNEL = "arena:listings:relist";
+/** Rooms per node for placement: each node's real count at its last heartbeat, plus the rooms placed on it since. */
+export const PLACED_ROOMS_KEY = "arena:placed-rooms";
 /** Seats per client address (or per identity) across all nodes, and each node's share of them. */
 export type ConnectionScope = "address" | "identity";
 const CONNECTIONS_PREFIX: Record<ConnectionScope, string> = { address: "arena:connections", identity: "arena:identity-connections" };

@@ -134,7 +134,7 @@ describe("recovery: dead nodes and a Redis that restarts (real redis-server, nod
   it("Redis away longer than a TTL and back with its data: a node gives the others a TTL to beat again before taking them for dead", async () => {
     const node = await startNode(2796, { ARENA_NODE_HEARTBEAT_SECONDS: "1", ARENA_NODE_TTL_SECONDS: "3" });
     // Another node as Redis knows it, slow to beat again after the outage.
-    const slow: NodeInfo = { id: "slow-node", address: "127.0.0.1:2797", rooms: 0, clients: 0, cpu: 0, rssBytes: 0, draining: false, seenAt: Date.now() };
+    const slow: NodeInfo = { id: "slow-node", address: "127.0.0.1:2797", rooms: 0, clients: 0, cpu: 0, rssBytes: 0, weight: 1, draining: false, seenAt: Date.now() };
     const before = new RedisPresence(redis.url);
     await before.hset(NODES_KEY, slow.id, JSON.stringify(slow));
     await before.setex(nodeAliveKey(slow.id), "1", 3);
