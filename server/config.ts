@@ -51,6 +51,10 @@ const EnvSchema = z.object({
   REDIS_URL: optional(z.url()),
   /** Redis Cluster instead of REDIS_URL: comma-separated host:port seeds. */
   REDIS_CLUSTER_NODES: optional(z.string().regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, "host:port[,host:port...]")),
+  /** Redis behind Sentinel instead of REDIS_URL: comma-separated host:port of the sentinels, with REDIS_SENTINEL_NAME. */
+  REDIS_SENTINELS: optional(z.string().regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, "host:port[,host:port...]")),
+  /** The master's name the sentinels monitor (`sentinel monitor <name> ...`). */
+  REDIS_SENTINEL_NAME: optional(z.string().min(1)),
   /** host:port clients reach this node at; required with Redis (it goes into seat reservations). */
   ARENA_PUBLIC_ADDRESS: optional(z.string().regex(/^[^\s/]+:\d+$/, "host:port")),
   ARENA_NODE_HEARTBEAT_SECONDS: seconds(2),
@@ -123,7 +127,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ArenaConfig {
   if (config.ARENA_GUEST_AUTH && asymmetric && !config.ARENA_JWT_SECRET) {
     throw new Error("invalid environment: ARENA_GUEST_AUTH=true needs ARENA_JWT_SECRET to sign guest tokens (a public key cannot sign)");
   }
-  if (config.REDIS_URL || config.REDIS_CLUSTER_NODES) {
+  if (config.REDIS_SENTINELS && !config.REDIS_SENTINEL_NAME) throw new Error("invalid environment: REDIS_SENTINELS needs REDIS_SENTINEL_NAME (the monitored master's name)");
+  if ([config.REDIS_URL, config.REDIS_CLUSTER_NODES, config.REDIS_SENTINELS].filter(Boolean).length > 1) {
+    throw new Error("invalid environment: set one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS");
+  }
+  if (config.REDIS_URL || config.REDIS_CLUSTER_NODES || config.REDIS_SENTINELS) {
     // Every node must place clients at its own address and agree on keys: a token or a broadcast
     // signed by one node has to verify on all of them.
     const missing = [

@@ -8,7 +8,7 @@ export interface Backend {
   presence: Presence;
   /** Undefined in process: Colyseus then uses its own in-process driver. */
   driver?: MatchMakerDriver;
-  /** "in-process" or "redis" / "redis-cluster", for logs and /api/nodes. */
+  /** "in-process" or "redis" / "redis-cluster" / "redis-sentinel", for logs and /api/nodes. */
   kind: string;
   /**
    * Every Redis connection this node's work depends on, by name (for the log).
@@ -35,11 +35,18 @@ export function createBackend(settings: ArenaConfig): Backend {
 
 function redisBackend(settings: ArenaConfig): Backend | undefined {
   if (settings.REDIS_CLUSTER_NODES) {
-    const nodes = settings.REDIS_CLUSTER_NODES.split(",").map((hostPort) => {
-      const [host, port] = hostPort.split(":");
-      return { host, port: Number(port) };
-    });
+    const nodes = hostPorts(settings.REDIS_CLUSTER_NODES);
     return withConnections(new RedisPresence(nodes), new RedisDriver(nodes), "redis-cluster");
+  }
+  if (settings.REDIS_SENTINELS) {
+    // ioredis asks the sentinels for the master, and asks again when a failover drops its connection; a write
+    // that reaches the demoted master (READONLY) reconnects to the new one and is sent again.
+    const options = {
+      sentinels: hostPorts(settings.REDIS_SENTINELS),
+      name: settings.REDIS_SENTINEL_NAME!,
+      reconnectOnError: (err: Error) => (err.message.startsWith("READONLY") ? (2 as const) : false),
+    };
+    return withConnections(new RedisPresence(options), new RedisDriver(options), "redis-sentinel");
   }
   if (settings.REDIS_URL) return withConnections(new RedisPresence(settings.REDIS_URL), new RedisDriver(settings.REDIS_URL), "redis");
   return undefined;
@@ -54,4 +61,12 @@ function withConnections(presence: RedisPresence, driver: RedisDriver, kind: str
   const { pub, sub } = presence as unknown as { pub: RedisConnection; sub: RedisConnection };
   const { _client } = driver as unknown as { _client: RedisConnection };
   return { presence, driver, kind, redis: { "presence.pub": pub, "presence.sub": sub, driver: _client } };
+}
+
+/** "host:port,host:port" as ioredis takes seeds and sentinels. */
+function hostPorts(list: string): { host: string; port: number }[] {
+  return list.split(",").map((hostPort) => {
+    const [host, port] = hostPort.split(":");
+    return { host, port: Number(port) };
+  });
 }
