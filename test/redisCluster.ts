@@ -1,11 +1,11 @@
 import { ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { acceptsConnections, localRedisArgs } from "../server/cluster/localRedis";
 import { waitFor } from "./helpers";
-import { freePort } from "./redisServer";
+import { freePort, killAndRemove } from "./redisServer";
 
 const run = promisify(execFile);
 
@@ -44,13 +44,7 @@ export class RedisCluster {
     return cluster;
   }
 
-  async stop(): Promise<void> {
-    await Promise.all(this.children.map((child) => {
-      if (child.exitCode !== null) return undefined;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGKILL");
-      return exited;
-    }));
-    await rm(this.dir, { recursive: true, force: true });
+  stop(): Promise<void> {
+    return killAndRemove(this.children, this.dir);
   }
 }

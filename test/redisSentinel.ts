@@ -1,11 +1,11 @@
 import { ChildProcess, execFile, spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { acceptsConnections, localRedisArgs } from "../server/cluster/localRedis";
 import { waitFor } from "./helpers";
-import { freePort } from "./redisServer";
+import { freePort, killAndRemove } from "./redisServer";
 
 const run = promisify(execFile);
 const cli = async (port: number, ...args: string[]) => (await run("redis-cli", ["-p", String(port), ...args])).stdout.trim();
@@ -62,13 +62,7 @@ export class RedisSentinel {
     await waitFor("the sentinel to name the new master", async () => (await this.currentMaster()) !== before, 30_000);
   }
 
-  async stop(): Promise<void> {
-    await Promise.all(this.children.map((child) => {
-      if (child.exitCode !== null) return undefined;
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGKILL");
-      return exited;
-    }));
-    await rm(this.dir, { recursive: true, force: true });
+  stop(): Promise<void> {
+    return killAndRemove(this.children, this.dir);
   }
 }

@@ -19,6 +19,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Kills `children` (SIGKILL, no cleanup of theirs) and removes `dir`: the end of a throwaway Redis setup. */
+export async function killAndRemove(children: ChildProcess[], dir: string): Promise<void> {
+  await Promise.all(children.map((child) => {
+    if (child.exitCode !== null) return undefined;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.kill("SIGKILL");
+    return exited;
+  }));
+  await rm(dir, { recursive: true, force: true });
+}
+
 /**
  * A real Debian redis-server on a free loopback port, without automatic
  * persistence (test/setup.sh installs the package), its snapshot file in a

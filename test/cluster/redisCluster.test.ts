@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
-import { Client, Room } from "colyseus.js";
-import { withoutTokenInUrl } from "../../client/withoutTokenInUrl";
+import type { Room } from "colyseus.js";
 import type { MatchState } from "../../schema/MatchState";
 import type { Broadcast, ChatDelivery } from "../../schema/serverMessages";
 import { testToken, waitFor } from "../helpers";
 import { RedisCluster } from "../redisCluster";
 import { ArenaNode, clusterEnv } from "./ArenaNode";
-
-async function client(node: ArenaNode, role: "player" | "display", name: string): Promise<Client> {
-  const c = new Client(node.ws, { urlBuilder: withoutTokenInUrl });
-  c.auth.token = await testToken({ name, role });
-  return c;
-}
+import { nodeClient, portOf } from "./clients";
 
 /**
  * Two nodes on a Redis Cluster of three masters (REDIS_CLUSTER_NODES): matchmaking,
@@ -37,8 +31,8 @@ describe("two nodes on Redis Cluster (real redis-servers, node processes)", func
   it("lists both nodes, joins a match by id through the other node, and carries its chat", async () => {
     const operator = { headers: { Authorization: `Bearer ${await testToken({ name: "ops", role: "operator" })}` } };
     await waitFor("both nodes registered", async () => ((await (await fetch(`${a.url}/api/nodes`, operator)).json()) as { nodes: unknown[] }).nodes.length === 2);
-    const red = await (await client(a, "player", "red")).create<MatchState>("match", { team: "red" });
-    const blue = await (await client(b, "player", "blue")).joinById<MatchState>(red.roomId, { team: "blue" });
+    const red = await (await nodeClient(a, "player", "red")).create<MatchState>("match", { team: "red" });
+    const blue = await (await nodeClient(b, "player", "blue")).joinById<MatchState>(red.roomId, { team: "blue" });
     await waitFor("both seated", () => red.state.players?.size === 2 && blue.state.players?.size === 2);
     const heard: ChatDelivery[] = [];
     blue.onMessage("chat", (m: ChatDelivery) => heard.push(m));
@@ -51,8 +45,7 @@ describe("two nodes on Redis Cluster (real redis-servers, node processes)", func
   it("numbers a signage channel once across both nodes and delivers each publish once to displays on each", async () => {
     const channel = `cluster-${Date.now()}`;
     const displays: Room[] = [];
-    for (const node of [a, b]) displays.push(await (await client(node, "display", "screen")).joinOrCreate("lobby", { channels: [channel] }));
-    const portOf = (room: Room) => Number(new URL((room.connection.transport as unknown as { ws: { url: string } }).ws.url).port);
+    for (const node of [a, b]) displays.push(await (await nodeClient(node, "display", "screen")).joinOrCreate("lobby", { channels: [channel] }));
     assert.deepEqual(displays.map(portOf).sort(), [2798, 2799], "a display on each node");
     const got = displays.map((room) => {
       const seqs: number[] = [];

@@ -1,17 +1,11 @@
 import assert from "node:assert/strict";
-import { Client, Room } from "colyseus.js";
-import { withoutTokenInUrl } from "../../client/withoutTokenInUrl";
+import type { Room } from "colyseus.js";
 import type { MatchState } from "../../schema/MatchState";
 import type { Broadcast, ChatDelivery, ResetNotice } from "../../schema/serverMessages";
 import { testToken, waitFor } from "../helpers";
 import { RedisSentinel } from "../redisSentinel";
 import { ArenaNode, clusterEnv } from "./ArenaNode";
-
-async function client(node: ArenaNode, role: "player" | "display", name: string): Promise<Client> {
-  const c = new Client(node.ws, { urlBuilder: withoutTokenInUrl });
-  c.auth.token = await testToken({ name, role });
-  return c;
-}
+import { nodeClient } from "./clients";
 
 /**
  * Two nodes on Redis behind Sentinel (REDIS_SENTINELS, REDIS_SENTINEL_NAME):
@@ -46,14 +40,14 @@ describe("two nodes on Redis behind Sentinel, through a failover (real redis-ser
 
   it("keeps the match ticking and its chat, and numbers signage on from where it was, once each, no reset", async () => {
     const channel = `sentinel-${Date.now()}`;
-    const red = await (await client(a, "player", "red")).create<MatchState>("match", { team: "red" });
-    const blue = await (await client(b, "player", "blue")).joinById<MatchState>(red.roomId, { team: "blue" });
+    const red = await (await nodeClient(a, "player", "red")).create<MatchState>("match", { team: "red" });
+    const blue = await (await nodeClient(b, "player", "blue")).joinById<MatchState>(red.roomId, { team: "blue" });
     await waitFor("both seated", () => red.state.players?.size === 2 && blue.state.players?.size === 2);
     const heard: string[] = [];
     blue.onMessage("chat", (m: ChatDelivery) => heard.push(m.text));
     red.onMessage("chat", () => {});
     const displays: Room[] = [];
-    for (const node of [a, b]) displays.push(await (await client(node, "display", "screen")).joinOrCreate("lobby", { channels: [channel] }));
+    for (const node of [a, b]) displays.push(await (await nodeClient(node, "display", "screen")).joinOrCreate("lobby", { channels: [channel] }));
     const resets: ResetNotice[] = [];
     const got = displays.map((room) => {
       const payloads: unknown[] = [];

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import type { Presence } from "@colyseus/core";
+import type { RedisPresence } from "@colyseus/redis-presence";
+import { channelStoreFor } from "../../rooms/fanout";
 import type { ChannelStore } from "../../rooms/fanout/ChannelStore";
 import { Fanout, FanoutMessage } from "../../rooms/fanout/Fanout";
 import { Subscription } from "../../rooms/fanout/Subscription";
@@ -15,6 +17,23 @@ export interface PresenceFactory {
   /** Presence and channel store for one simulated node; all nodes of a test share one backend. */
   node(): BackendNode;
   cleanup(): Promise<void>;
+}
+
+/** Nodes on one Redis backend, each a presence made by `presenceOf` (one Redis, a Cluster, Sentinel) with its channel store. */
+export function redisNodes(presenceOf: () => RedisPresence): () => Promise<PresenceFactory> {
+  return async () => {
+    const nodes: RedisPresence[] = [];
+    return {
+      node: () => {
+        const presence = presenceOf();
+        nodes.push(presence);
+        return { presence, store: channelStoreFor(presence, 5) };
+      },
+      cleanup: async () => {
+        for (const presence of nodes) presence.shutdown();
+      },
+    };
+  };
 }
 
 /** A sink collecting what a Subscription hands over, resets included. */

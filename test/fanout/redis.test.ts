@@ -1,7 +1,6 @@
 import { RedisPresence } from "@colyseus/redis-presence";
-import { channelStoreFor } from "../../rooms/fanout";
 import { audienceContract } from "./audience";
-import { fanoutContract, PresenceFactory } from "./contract";
+import { fanoutContract, redisNodes } from "./contract";
 import { RedisServer } from "../redisServer";
 
 describe("fan-out on Redis", () => {
@@ -11,19 +10,7 @@ describe("fan-out on Redis", () => {
   });
   after(() => redis.stop());
 
-  const onRedis = async (): Promise<PresenceFactory> => {
-    const nodes: RedisPresence[] = [];
-    return {
-      node: () => {
-        const presence = new RedisPresence(redis.url);
-        nodes.push(presence);
-        return { presence, store: channelStoreFor(presence, 5) };
-      },
-      cleanup: async () => {
-        for (const presence of nodes) presence.shutdown();
-      },
-    };
-  };
+  const onRedis = redisNodes(() => new RedisPresence(redis.url));
   fanoutContract("Redis presence", onRedis);
   audienceContract("Redis presence", onRedis);
 });

@@ -1,7 +1,6 @@
 import { RedisPresence } from "@colyseus/redis-presence";
-import { channelStoreFor } from "../../rooms/fanout";
 import { audienceContract } from "./audience";
-import { fanoutContract, PresenceFactory } from "./contract";
+import { fanoutContract, redisNodes } from "./contract";
 import { RedisCluster } from "../redisCluster";
 
 /** The same contract on a Redis Cluster of three masters: channel keys share a slot by their hash tag. */
@@ -13,19 +12,7 @@ describe("fan-out on Redis Cluster", function () {
   });
   after(() => cluster.stop());
 
-  const onCluster = async (): Promise<PresenceFactory> => {
-    const nodes: RedisPresence[] = [];
-    return {
-      node: () => {
-        const presence = new RedisPresence(cluster.nodes);
-        nodes.push(presence);
-        return { presence, store: channelStoreFor(presence, 5) };
-      },
-      cleanup: async () => {
-        for (const presence of nodes) presence.shutdown();
-      },
-    };
-  };
+  const onCluster = redisNodes(() => new RedisPresence(cluster.nodes));
   fanoutContract("Redis Cluster presence", onCluster);
   audienceContract("Redis Cluster presence", onCluster);
 });

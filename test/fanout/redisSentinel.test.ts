@@ -1,7 +1,6 @@
 import { RedisPresence } from "@colyseus/redis-presence";
-import { channelStoreFor } from "../../rooms/fanout";
 import { audienceContract } from "./audience";
-import { fanoutContract, PresenceFactory } from "./contract";
+import { fanoutContract, redisNodes } from "./contract";
 import { RedisSentinel } from "../redisSentinel";
 
 /** The same contract on Redis reached through Sentinel, as REDIS_SENTINELS connects. */
@@ -13,19 +12,7 @@ describe("fan-out on Redis behind Sentinel", function () {
   });
   after(() => redis.stop());
 
-  const onSentinel = async (): Promise<PresenceFactory> => {
-    const nodes: RedisPresence[] = [];
-    return {
-      node: () => {
-        const presence = new RedisPresence({ sentinels: [{ host: "127.0.0.1", port: redis.sentinel }], name: RedisSentinel.NAME });
-        nodes.push(presence);
-        return { presence, store: channelStoreFor(presence, 5) };
-      },
-      cleanup: async () => {
-        for (const presence of nodes) presence.shutdown();
-      },
-    };
-  };
+  const onSentinel = redisNodes(() => new RedisPresence({ sentinels: [{ host: "127.0.0.1", port: redis.sentinel }], name: RedisSentinel.NAME }));
   fanoutContract("Redis presence through Sentinel", onSentinel);
   audienceContract("Redis presence through Sentinel", onSentinel);
 });
