@@ -89,7 +89,9 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
     afterEach(() => factory.cleanup());
 
     /** Until the backend has node B's subscription to `key`: a publish before it would not reach node B. */
-    async function subscribedOnB(key: string): Promise<void> {
+    /** Both nodes receive `key`'s stream: their SUBSCRIBEs answered (a slower connection, as through Sentinel, may lag). */
+    async function subscribedOnBoth(key: string): Promise<void> {
+      await Promise.all([nodeA.streamLive(key), nodeB.streamLive(key)]);
       await waitFor(`node B subscribed to ${key}`, async () => (await presenceB.channels(presenceTopic(key))).length > 0);
     }
 
@@ -112,7 +114,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       const remote1 = collect(nodeB, key);
       const remote2 = collect(nodeB, key);
       const other = collect(nodeB, channel());
-      await subscribedOnB(key);
+      await subscribedOnBoth(key);
       await nodeA.publish(key, { text: "hello" });
       await nodeA.publish(key, { text: "again" });
       await waitFor("remote delivery", () => remote1.length === 2 && remote2.length === 2);
@@ -146,7 +148,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
     it("delivers ephemeral messages to current subscribers without storing them", async () => {
       const key = channel();
       const got = collect(nodeB, key);
-      await subscribedOnB(key);
+      await subscribedOnBoth(key);
       nodeA.ephemeral(key, "typing");
       await waitFor("ephemeral delivery", () => got.length === 1);
       assert.equal(got[0].seq, 0);
@@ -159,7 +161,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       const got: number[] = [];
       const sub = new Subscription(nodeB, key, { message: (m) => got.push(m.seq), gap: () => assert.fail("no gap expected"), reset: () => assert.fail("no reset expected") }, { seq: 0 });
       await sub.ready;
-      await subscribedOnB(key);
+      await subscribedOnBoth(key);
       await nodeA.publish(key, "before");
       await waitFor("first", () => got.length === 1);
       sub.pause();
@@ -293,7 +295,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       const onB = recorder();
       const subs = [new Subscription(nodeA, key, onA.sink, "latest"), new Subscription(nodeB, key, onB.sink, "latest")];
       await Promise.all(subs.map((s) => s.ready));
-      await subscribedOnB(key);
+      await subscribedOnBoth(key);
       const published: number[] = [];
       for (let burst = 0; burst < 5; burst++) {
         const seqs = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? nodeA : nodeB).publish(key, { burst, i })));
@@ -314,7 +316,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       const got = recorder();
       const sub = new Subscription(nodeB, key, got.sink, "latest");
       await sub.ready;
-      await subscribedOnB(key);
+      await subscribedOnBoth(key);
       await nodeA.drop(key); // what Redis restarted empty does to every channel
       const fresh = await nodeA.publish(key, "new 1");
       assert.equal(fresh.seq, 1);
