@@ -120,8 +120,11 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
       localRooms.track(gameServer.define("lobby", withContext(LobbyRoom, context)));
       localRooms.track(gameServer.define("spectate", withContext(SpectateRoom, context)).filterBy(["match"]));
       metrics.signageSubscriberSources.add(signageGaugeSource);
-      signageChannels.start();
-      shutdownHooks.push(() => signageChannels.stop());
+      const sweepEveryMs = signageChannels.sweepEveryMs;
+      if (sweepEveryMs !== undefined) {
+        const sweeper = setInterval(() => void signageChannels.sweep(), sweepEveryMs).unref();
+        shutdownHooks.push(() => clearInterval(sweeper));
+      }
       // SIGTERM: readiness fails and no new rooms come here; rooms drain in their onBeforeShutdown.
       gameServer.onBeforeShutdown(() => {
         drain.start();

@@ -282,10 +282,11 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
       return false;
     }
     this.seatHolders.set(sessionId, holder);
-    // Colyseus forgets an unused reservation after `seconds`, without a hook: checked just after.
-    setTimeout(() => {
+    // Colyseus forgets an unused reservation after `seconds`, without a hook: checked just after (a disposed
+    // room's clock stops, and _dispose gives back every seat it still counted).
+    this.clock.setTimeout(() => {
       if (!this.connected.has(sessionId) && this.reservedSeats[sessionId] === undefined) this.giveUpSeat(sessionId);
-    }, seconds * 1000 + 500).unref();
+    }, seconds * 1000 + 500);
     return true;
   }
 

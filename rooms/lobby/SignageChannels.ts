@@ -17,11 +17,10 @@ const MAX_SWEEP_MS = 3600_000;
  * is forgotten with its backlog and retained message, which frees its place.
  * What is stored is then at most maxChannels x backlog x body size. The
  * channels and their last publish times are a hash in presence, so every node
- * sees the same count; each node sweeps (dropping twice is harmless).
+ * sees the same count; each node sweeps every `sweepEveryMs` (the composition
+ * root keeps the timer; dropping twice is harmless).
  */
 export class SignageChannels {
-  private sweeper: NodeJS.Timeout | undefined;
-
   constructor(
     private readonly presence: Presence,
     private readonly fanout: Fanout,
@@ -44,19 +43,17 @@ export class SignageChannels {
     await storeCall(this.presence.hset(SIGNAGE_CHANNELS_KEY, channel, String(Date.now())));
   }
 
-  start(): void {
-    if (this.idleSeconds === 0) return;
-    const every = Math.min(MAX_SWEEP_MS, (this.idleSeconds * 1000) / 2);
-    this.sweeper = setInterval(() => void this.sweep().catch((err: unknown) => log.warn({ err }, "idle signage channels not swept")), every);
-    this.sweeper.unref();
+  /** How often idle channels are looked for; undefined when they are never forgotten. */
+  get sweepEveryMs(): number | undefined {
+    return this.idleSeconds === 0 ? undefined : Math.min(MAX_SWEEP_MS, (this.idleSeconds * 1000) / 2);
   }
 
-  stop(): void {
-    clearInterval(this.sweeper);
+  /** Forgets every channel idle for longer than `idleSeconds`; a failure is logged (the next sweep tries again). */
+  sweep(): Promise<void> {
+    return this.forgetIdle().catch((err: unknown) => log.warn({ err }, "idle signage channels not swept"));
   }
 
-  /** Forgets every channel idle for longer than `idleSeconds`. */
-  async sweep(): Promise<void> {
+  private async forgetIdle(): Promise<void> {
     const idleBefore = Date.now() - this.idleSeconds * 1000;
     for (const [channel, last] of Object.entries((await this.presence.hgetall(SIGNAGE_CHANNELS_KEY)) ?? {})) {
       if (Number(last) >= idleBefore) continue;
