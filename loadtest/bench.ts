@@ -14,7 +14,7 @@ import { ROOT } from "./bench/processes";
 import { renderHtml } from "./bench/report/html";
 import { renderTable } from "./bench/report/table";
 import { FIRE_MODES, FireMode } from "./bot/intentions";
-import { PORTS_USED, runBench } from "./bench/runBench";
+import { PORTS_USED, portsUsed, runBench } from "./bench/runBench";
 import { Variant, VARIANTS } from "./bench/targets";
 
 const { values } = parseArgs({
@@ -69,7 +69,8 @@ Match scenario (Arena, stock Colyseus, JSON broadcast):
 Display scenario (Arena lobby, ws Map peer):
   --displays       displays on one channel; 0 skips the scenario (default 1000)
   --publishes      measured publishes, one a second (default 10)
-  --nodes          Arena nodes; 2 starts redis-server and splits the displays (default 1)
+  --nodes          Arena nodes; 2 starts redis-server and splits the displays (default 1); also scales out
+                   the match scenario and capacity mode (see All)
   --display-procs  display bot processes (default 1)
   --no-display-match  no 6v6 match of bots on each Arena node during the publishes (default: one, its tick interval reported)
 User channel scenario (Arena, one node):
@@ -82,7 +83,10 @@ User channel scenario (Arena, one node):
   --user-batch     messages per push request: 1 posts each to /api/users/:sub/messages, more (at most 100)
                    go in batches to /api/users/messages (default 1)
 All:
-  --port           first of ${PORTS_USED} consecutive ports the run uses (default 2600)
+  --nodes 2        match scenario and capacity mode: Arena, its variants and stock Colyseus each run as two
+                   processes on a redis-server of their own, bots spread over them by matchmaking (a connection
+                   round robin over the nodes), nothing pinned (as PM2 runs them); the report shows matches per node
+  --port           first of ${PORTS_USED} consecutive ports the run uses, ${portsUsed(2)} with --nodes 2 (default 2600)
   --out            folder for the reports (default bench-reports/)
   --profile        run each server under --cpu-prof and print its top self-time functions
   --capacity       capacity mode: Arena and stock Colyseus, each alone on its pinned core, from --capacity-start

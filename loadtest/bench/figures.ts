@@ -93,6 +93,21 @@ export interface TargetRun {
   profile?: { file: string; top: HotFunction[] };
   /** With --rounds N > 1: every round's own figures, in the order they ran; `figures` are their medians. */
   rounds?: Figures[];
+  /** With --nodes N > 1 (a target that scales out): where matchmaking put the matches, and each node's load. */
+  nodes?: NodeShare[];
+  /** With --nodes N > 1: the CPU of the redis-server the nodes share (% of a core), not in the server figures. */
+  redisCpuPercent?: number;
+}
+
+/** One node's share of a scaled-out target's window. */
+export interface NodeShare {
+  /** host:port. */
+  address: string;
+  /** Matches its bots played on it. */
+  matches: number;
+  serverCpuPercent: number;
+  /** Simulation steps a second over all of its matches (60 per match at the full rate). */
+  stepsPerSecond: number;
 }
 
 const median = (xs: number[]) => {

@@ -16,9 +16,21 @@ let windowStart = 0;
 const tell = (message: FromFleet) => process.send?.(message);
 
 async function join(seed: number): Promise<Bot> {
-  if (config.protocol === "json") return joinJsonBot(config.endpoint, seed, config.fireMode);
+  const endpoint = config.endpoints[seed % config.endpoints.length];
+  if (config.protocol === "json") return joinJsonBot(endpoint, seed, config.fireMode);
   const token = config.secret ? await botToken(config.secret, "player", `bot-${seed}`) : undefined;
-  return joinMatchBot(config.endpoint, "match", seed, { token, fireMode: config.fireMode, inputFrames: config.protocol === "arena" });
+  return joinMatchBot(endpoint, "match", seed, { token, fireMode: config.fireMode, inputFrames: config.protocol === "arena" });
+}
+
+/** Distinct rooms per node, from where each bot was placed. */
+function matchesByNode(): Record<string, number> {
+  const rooms = new Map<string, Set<string>>();
+  for (const { placement } of bots) {
+    if (!placement) continue;
+    if (!rooms.has(placement.node)) rooms.set(placement.node, new Set());
+    rooms.get(placement.node)!.add(placement.room);
+  }
+  return Object.fromEntries([...rooms].map(([node, ids]) => [node, ids.size]));
 }
 
 function result(): FleetResult {
@@ -32,6 +44,7 @@ function result(): FleetResult {
     bytes: all.reduce((n, s) => n + s.bytes, 0),
     errors: all.reduce((n, s) => n + s.errors, 0),
     disconnects: all.filter((s) => s.disconnected).length,
+    matchesByNode: matchesByNode(),
   };
 }
 

@@ -5,7 +5,8 @@ import type { BotProtocol } from "./targets";
 /** How the benchmark talks to its bot fleet child process (Node IPC). */
 export interface FleetConfig {
   protocol: BotProtocol;
-  endpoint: string;
+  /** Where bots ask for a seat, in turn (a load balancer's round robin); the room may be on another node. */
+  endpoints: string[];
   bots: number;
   /** Arena: the HS256 secret each bot signs its own `player` token with. */
   secret?: string;
@@ -26,6 +27,8 @@ export interface FleetResult {
   errors: number;
   /** Bots whose connection closed before the end of the window. */
   disconnects: number;
+  /** Matches (distinct rooms the bots play in) on each node, by host:port; empty where the protocol has no rooms. */
+  matchesByNode: Record<string, number>;
 }
 
 export type FromFleet =

@@ -7,7 +7,7 @@ import { CpuPlacement, cpuPlacement, pinSelf } from "./cpuPlacement";
 import { DISPLAY_FIGURES, DisplayFigures, DisplayRun } from "./displayFigures";
 import { FIGURES, Figures, medianOfRounds, TargetRun } from "./figures";
 import { DISPLAY_TARGETS, runDisplayTarget } from "./runDisplays";
-import { runTargets } from "./runTargets";
+import { PortedTarget, runTargets } from "./runTargets";
 import { CapacityRamp, CapacityRun, runCapacity } from "./runCapacity";
 import { MATCH_TARGETS, Target, Variant, VARIANTS } from "./targets";
 import type { UserRun } from "./userFigures";
@@ -29,7 +29,11 @@ export interface BenchOptions {
   displays: number;
   /** Measured publishes of the display scenario, one a second. */
   publishes: number;
-  /** Arena nodes in the display scenario (2: on a local Redis). */
+  /**
+   * Arena nodes in the display scenario (2: on a local Redis); in the match scenario, processes of each target
+   * that scales out (Arena, its variants, stock Colyseus), each target on a redis-server of its own, bots placed by
+   * matchmaking, nothing pinned (as PM2 runs them).
+   */
   nodes: number;
   /** Display bot processes. */
   displayProcesses: number;
@@ -79,6 +83,23 @@ export const PORT_LAYOUT = {
 };
 export const PORTS_USED = 17;
 
+/** The ports a run uses from --port: PORTS_USED, and with --nodes N > 1 as many again per extra node and for Redis. */
+export const portsUsed = (nodes: number) => (nodes > 1 ? PORTS_USED * (nodes + 1) : PORTS_USED);
+
+/**
+ * A match target's ports: its first node at its offset in PORT_LAYOUT, each
+ * further node PORTS_USED past the previous one, then its Redis.
+ */
+function matchPorts(target: Target, options: BenchOptions): PortedTarget {
+  const first = options.port + PORT_LAYOUT.match[target.id];
+  const nodes = target.nodeEnv ? options.nodes : 1;
+  return {
+    target,
+    ports: Array.from({ length: nodes }, (_, i) => first + i * PORTS_USED),
+    redisPort: nodes > 1 ? first + nodes * PORTS_USED : undefined,
+  };
+}
+
 export interface Scenario {
   status: "ran" | "skipped";
   reason?: string;
@@ -115,6 +136,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const matchTargets: Target[] = options.matches > 0 && !options.capacity ? [...base, ...options.variants.map((v) => VARIANTS[v])] : [];
   const rounds = new Map<string, TargetRun[]>(matchTargets.map((t) => [t.id, []]));
   const placement = options.pin ? cpuPlacement() : { unavailable: "--no-pin" };
+  // Scaled-out match targets run as PM2 runs them: every process on every CPU (said explicitly: a child
+  // inherits the harness's own pinning).
+  const everyCpu = `0-${os.availableParallelism() - 1}`;
+  const matchPlacement = !("load" in placement) ? undefined : options.nodes === 1 ? placement : { server: everyCpu, load: everyCpu };
   // The harness is load too: it keeps off the server's CPU from here on.
   if ("load" in placement && (matchTargets.length > 0 || options.capacity || options.displays > 0)) pinSelf(placement.load);
   // One window at a time: windows never compete for the cores (a paired window's two targets share
@@ -125,7 +150,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     const roundNote = options.rounds > 1 ? ` (round ${round}/${options.rounds})` : "";
     for (const group of windows) {
       const runs = await runTargets(
-        group.map((target) => ({ target, port: options.port + PORT_LAYOUT.match[target.id] })),
+        group.map((target) => matchPorts(target, options)),
         {
           matches: options.matches,
           warmupSeconds: options.warmupSeconds,
@@ -134,7 +159,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
           cpuProfile: options.cpuProfile,
           secret,
           fireMode: options.fireMode,
-          placement: "load" in placement ? placement : undefined,
+          placement: matchPlacement,
           onProgress: (line) => options.onProgress(line + roundNote),
         },
       );
@@ -147,7 +172,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   });
   const capacity = options.capacity
     ? await runCapacity(
-      MATCH_TARGETS.filter((t) => t.id === "arena" || t.id === "stock").map((target) => ({ target, port: options.port + PORT_LAYOUT.match[target.id] })),
+      MATCH_TARGETS.filter((t) => t.id === "arena" || t.id === "stock").map((target) => matchPorts(target, options)),
       options.capacity,
       {
         warmupSeconds: options.warmupSeconds,
@@ -156,7 +181,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
         cpuProfile: false,
         secret,
         fireMode: options.fireMode,
-        placement: "load" in placement ? placement : undefined,
+        placement: matchPlacement,
         onProgress: options.onProgress,
       },
     )
@@ -211,7 +236,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     },
     options: shownOptions,
     runDir,
-    placement,
+    placement: options.nodes > 1 && "load" in placement ? { unavailable: `--nodes ${options.nodes}: every node and the bots on every CPU, as PM2 runs them` } : placement,
     targets,
     ratios: ratiosToArena(targets, FIGURES),
     displays,

@@ -1,6 +1,5 @@
 import type { TargetRun } from "./figures";
-import { runTargets, WindowOptions } from "./runTargets";
-import type { Target } from "./targets";
+import { PortedTarget, runTargets, WindowOptions } from "./runTargets";
 
 /**
  * The 60 Hz service level a server must hold for a size to count: what a
@@ -34,6 +33,8 @@ export interface CapacityStep {
   cpuPerRoomPercent: number;
   serverCpuPercent: number;
   botCpuPercent: number;
+  /** With --nodes N > 1: matches on each node, in node order. */
+  matchesPerNode?: number[];
 }
 
 export interface CapacityRun {
@@ -60,11 +61,12 @@ export function brokenCriteria(run: TargetRun): string[] {
 }
 
 /**
- * Capacity mode: for each target alone (its server on its pinned core), adds
- * matches of 12 bots step by step, a fresh server and fleet per step, until a
- * size breaks the service level; reports the last size that held.
+ * Capacity mode: for each target alone (its server on its pinned core; with
+ * --nodes N, N processes on Redis over every core), adds matches of 12 bots step
+ * by step, fresh servers and fleet per step, until a size breaks the service
+ * level; reports the last size that held.
  */
-export async function runCapacity(targets: { target: Target; port: number }[], ramp: CapacityRamp, window: Omit<WindowOptions, "matches">): Promise<CapacityRun[]> {
+export async function runCapacity(targets: PortedTarget[], ramp: CapacityRamp, window: Omit<WindowOptions, "matches">): Promise<CapacityRun[]> {
   const runs: CapacityRun[] = [];
   for (const ported of targets) {
     const run: CapacityRun = { id: ported.target.id, label: ported.target.label, heldMatches: 0, steps: [] };
@@ -80,6 +82,7 @@ export async function runCapacity(targets: { target: Target; port: number }[], r
         matches, held: broke.length === 0, broke,
         tickRateHz: f.tickRateHz, tickJitterP99Ms: f.tickJitterP99Ms, latencyP99Ms: f.latencyP99Ms, disconnects: measured.disconnects,
         cpuPerRoomPercent: f.cpuPerRoomPercent, serverCpuPercent: f.serverCpuPercent, botCpuPercent: f.botCpuPercent,
+        matchesPerNode: measured.nodes?.map((n) => n.matches),
       });
       if (broke.length > 0) {
         run.brokeAt = { matches, criteria: broke };

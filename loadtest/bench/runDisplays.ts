@@ -87,7 +87,7 @@ async function tickIntervalBuckets(node: ServerNode, secret: string) {
 async function startColocatedMatches(nodes: ServerNode[], options: DisplayOptions): Promise<ChildProcess[]> {
   const fleets: ChildProcess[] = [];
   for (const [i, node] of nodes.entries()) {
-    const config: FleetConfig = { protocol: "arena", endpoint: `ws://127.0.0.1:${node.port}`, bots: MATCH_BOTS, secret: options.secret, fireMode: "bursts" };
+    const config: FleetConfig = { protocol: "arena", endpoints: [`ws://127.0.0.1:${node.port}`], bots: MATCH_BOTS, secret: options.secret, fireMode: "bursts" };
     const fleet = await forkWithIpc("loadtest/bench/fleet.ts", [JSON.stringify(config)], path.join(options.runDir, `displays-match-bots-${i + 1}.log`), options.placement?.load);
     fleets.push(fleet);
     await nextMessage<FromFleet, "connected">(fleet, "connected", 60_000);

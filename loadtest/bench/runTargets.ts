@@ -7,9 +7,9 @@ import type { Figures, TargetRun } from "./figures";
 import type { FleetConfig, FleetResult, FromFleet, ToFleet } from "./fleetProtocol";
 import { nextMessage } from "./ipc";
 import { mainThreadProfile } from "./profileSummary";
-import { forkWithIpc, sleep, startServer, stopProcess, waitForHealthy } from "./processes";
+import { forkWithIpc, sleep, startRedis, startServer, stopProcess, waitForHealthy } from "./processes";
 import { cpuPercent, machinePercent, ProcessSample, sampleMachine, sampleProcess, systemCpuPercent } from "./procStats";
-import { bucketsBetween, counterValue, histogramBuckets, histogramQuantile, Sample, scrapeMetrics } from "./promText";
+import { bucketsBetween, counterValue, histogramBuckets, histogramQuantile, Sample, scrapeMetrics, sumBuckets } from "./promText";
 import { arenaEnv, Target } from "./targets";
 import type { FireMode } from "../bot/intentions";
 
@@ -29,10 +29,21 @@ export interface WindowOptions {
   onProgress(line: string): void;
 }
 
-/** A target and the port its server listens on. */
+/**
+ * A target and where it listens: one port per node. With more than one node it
+ * runs as that many processes on its own redis-server at `redisPort`.
+ */
 export interface PortedTarget {
   target: Target;
+  ports: number[];
+  redisPort?: number;
+}
+
+/** One server process of a target, and the host:port its rooms are reached at. */
+interface ServerNode {
   port: number;
+  address: string;
+  child: ChildProcess;
 }
 
 const LABELS = { type: "match" };
@@ -44,12 +55,29 @@ const nextFromFleet = <T extends FromFleet["type"]>(fleet: ChildProcess, type: T
 interface Edge {
   /** Date.now() when read. */
   readAt: number;
-  metrics: Sample[];
+  /** Each node's /metrics. */
+  metrics: Sample[][];
+  /** Each node's process, and all of them as one (CPU and RSS summed). */
+  nodes: ProcessSample[];
   server: ProcessSample;
   fleet: ProcessSample;
+  /** The target's own redis-server, when it is scaled out. */
+  redis?: ProcessSample;
 }
 
-/** One target's server and bot fleet, from start to stop. */
+/** Several processes read as one: CPU time and RSS summed. */
+function summed(samples: ProcessSample[]): ProcessSample {
+  const sum = (f: (s: ProcessSample) => number) => samples.reduce((n, s) => n + f(s), 0);
+  return {
+    at: samples[0].at,
+    cpuSeconds: sum((s) => s.cpuSeconds),
+    systemSeconds: sum((s) => s.systemSeconds),
+    rssBytes: sum((s) => s.rssBytes),
+    cpusAllowed: [...new Set(samples.map((s) => s.cpusAllowed))].join(" / "),
+  };
+}
+
+/** One target's servers (one per node) and bot fleet, from start to stop. */
 class LiveTarget {
   private fleet?: ChildProcess;
   private idle?: ProcessSample;
@@ -61,8 +89,9 @@ class LiveTarget {
 
   constructor(
     readonly target: Target,
-    private readonly port: number,
-    private readonly server: ChildProcess,
+    readonly nodes: ServerNode[],
+    /** The redis-server the nodes share (more than one node). */
+    private readonly redis: ChildProcess | undefined,
     readonly clients: number,
     /** The run's JWT secret: Arena's /metrics takes an operator token. */
     private readonly secret: string,
@@ -70,10 +99,10 @@ class LiveTarget {
     this.latest = { connected: clients, latencyP50: null };
   }
 
-  /** Waits for the server, then connects the bots (a process of their own). */
+  /** Waits for the servers, then connects the bots (a process of their own). */
   async connect(fleetConfig: FleetConfig, logFile: string, cpus: string | undefined): Promise<void> {
-    await waitForHealthy(`http://127.0.0.1:${this.port}/healthz`, this.server);
-    this.idle = sampleProcess(this.server.pid!);
+    await Promise.all(this.nodes.map((n) => waitForHealthy(`http://127.0.0.1:${n.port}/healthz`, n.child)));
+    this.idle = this.serverSample();
     this.fleet = await forkWithIpc("loadtest/bench/fleet.ts", [JSON.stringify(fleetConfig)], logFile, cpus);
     await nextFromFleet(this.fleet, "connected", 120_000);
     this.fleet.on("message", (m: FromFleet) => {
@@ -81,9 +110,15 @@ class LiveTarget {
     });
   }
 
+  private serverSample(): ProcessSample {
+    return summed(this.nodes.map((n) => sampleProcess(n.child.pid!)));
+  }
+
   async edge(): Promise<Edge> {
-    const metrics = await scrapeMetrics(this.port, this.secret);
-    return { readAt: Date.now(), metrics, server: sampleProcess(this.server.pid!), fleet: sampleProcess(this.fleet!.pid!) };
+    const metrics = await Promise.all(this.nodes.map((n) => scrapeMetrics(n.port, this.secret)));
+    const nodes = this.nodes.map((n) => sampleProcess(n.child.pid!));
+    const redis = this.redis && sampleProcess(this.redis.pid!);
+    return { readAt: Date.now(), metrics, nodes, server: summed(nodes), fleet: sampleProcess(this.fleet!.pid!), redis };
   }
 
   async openWindow(): Promise<Edge> {
@@ -95,7 +130,7 @@ class LiveTarget {
 
   /** One second's server CPU (returned) and RSS, for the charts and the progress line. */
   sampleSecond(): number {
-    const now = sampleProcess(this.server.pid!);
+    const now = this.serverSample();
     this.cpuSeries.push(cpuPercent(this.previous!, now));
     this.rssSeries.push(now.rssBytes / 2 ** 20);
     this.previous = now;
@@ -122,7 +157,8 @@ class LiveTarget {
       await Promise.race([new Promise((r) => fleet.once("exit", r)), sleep(3000)]);
       await stopProcess(fleet, 2000);
     }
-    await stopProcess(this.server);
+    await Promise.all(this.nodes.map((n) => stopProcess(n.child)));
+    if (this.redis) await stopProcess(this.redis);
   }
 }
 
@@ -140,22 +176,33 @@ export async function runTargets(ported: PortedTarget[], options: WindowOptions)
   const live: LiveTarget[] = [];
   let runs: TargetRun[];
   try {
-    progress("starting server" + (ported.length > 1 ? "s" : ""));
-    for (const { target, port } of ported) {
+    progress("starting server" + (ported.length > 1 || ported[0].ports.length > 1 ? "s" : ""));
+    for (const { target, ports, redisPort } of ported) {
       const nodeFlags = [...(target.nodeFlags ?? []), ...(options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir(target)}`] : [])];
-      const env = { ...(target.arena ? arenaEnv(options.secret) : {}), ...target.env, PORT: String(port) };
-      const server = await startServer(target.entry, env, path.join(options.runDir, `${target.id}.log`), { nodeFlags, runner: target.runner, cpus: options.placement?.server });
-      live.push(new LiveTarget(target, port, server, clients, options.secret));
+      const scaledOut = ports.length > 1;
+      const redis = scaledOut ? await startRedis(redisPort!, path.join(options.runDir, `${target.id}-redis.log`)) : undefined;
+      const nodes: ServerNode[] = [];
+      for (const [i, port] of ports.entries()) {
+        const address = `127.0.0.1:${port}`;
+        const env = {
+          ...(target.arena ? arenaEnv(options.secret) : {}), ...target.env, PORT: String(port),
+          ...(scaledOut ? target.nodeEnv!(`redis://127.0.0.1:${redisPort}`, address) : {}),
+        };
+        const log = path.join(options.runDir, `${target.id}${scaledOut ? `-node-${i + 1}` : ""}.log`);
+        nodes.push({ port, address, child: await startServer(target.entry, env, log, { nodeFlags, runner: target.runner, cpus: options.placement?.server }) });
+      }
+      live.push(new LiveTarget(target, nodes, redis, clients, options.secret));
     }
     progress(`connecting ${clients} bots` + (ported.length > 1 ? " to each" : ""));
     await Promise.all(
-      live.map((t, i) =>
-        t.connect(
-          { protocol: t.target.protocol, endpoint: `ws://127.0.0.1:${ported[i].port}`, bots: clients, secret: t.target.arena ? options.secret : undefined, fireMode: options.fireMode },
+      live.map((t) => {
+        const endpoints = t.nodes.map((n) => `ws://${n.address}`);
+        return t.connect(
+          { protocol: t.target.protocol, endpoints, bots: clients, secret: t.target.arena ? options.secret : undefined, fireMode: options.fireMode },
           path.join(options.runDir, `${t.target.id}-bots.log`),
           options.placement?.load,
-        ),
-      ),
+        );
+      }),
     );
     const each = (f: (t: LiveTarget) => string) => live.map(f).join(" / ");
     const status = () =>
@@ -176,14 +223,18 @@ export async function runTargets(ported: PortedTarget[], options: WindowOptions)
     const ends = await Promise.all(live.map((t) => t.closeWindow()));
     const machine = machinePercent(machineStart, sampleMachine(), os.cpus().length);
     // Every server and fleet of this window, to tell the rest of the machine's load apart.
-    const measuredCpu = starts.reduce((sum, start, i) => sum + cpuPercent(start.server, ends[i].end.server) + cpuPercent(start.fleet, ends[i].end.fleet), 0);
+    const redisCpu = (i: number) => (starts[i].redis ? cpuPercent(starts[i].redis!, ends[i].end.redis!) : 0);
+    const measuredCpu = starts.reduce((sum, start, i) => sum + cpuPercent(start.server, ends[i].end.server) + cpuPercent(start.fleet, ends[i].end.fleet) + redisCpu(i), 0);
 
     runs = live.map((t, i) => {
       const start = starts[i];
       const { end, result } = ends[i];
       const windowSeconds = (end.server.at - start.server.at) / 1000;
-      const buckets = (name: string) => bucketsBetween(histogramBuckets(start.metrics, name, LABELS), histogramBuckets(end.metrics, name, LABELS));
-      const counted = (series: string, labels: Record<string, string>) => counterValue(end.metrics, series, labels) - counterValue(start.metrics, series, labels);
+      const buckets = (name: string) =>
+        bucketsBetween(sumBuckets(start.metrics.map((m) => histogramBuckets(m, name, LABELS))), sumBuckets(end.metrics.map((m) => histogramBuckets(m, name, LABELS))));
+      const countedOn = (node: number, series: string, labels: Record<string, string>) =>
+        counterValue(end.metrics[node], series, labels) - counterValue(start.metrics[node], series, labels);
+      const counted = (series: string, labels: Record<string, string>) => t.nodes.reduce((sum, _, n) => sum + countedOn(n, series, labels), 0);
       const tickWork = buckets("arena_tick_duration_seconds");
       const tickJitter = buckets("arena_tick_jitter_seconds");
       const serverCpu = cpuPercent(start.server, end.server);
@@ -230,6 +281,15 @@ export async function runTargets(ported: PortedTarget[], options: WindowOptions)
         cpus: { server: start.server.cpusAllowed, bots: start.fleet.cpusAllowed },
         errorsReceived: result.errors,
         disconnects: result.disconnects,
+        redisCpuPercent: start.redis ? redisCpu(i) : undefined,
+        nodes: t.nodes.length > 1
+          ? t.nodes.map((n, j) => ({
+            address: n.address,
+            matches: result.matchesByNode[n.address] ?? 0,
+            serverCpuPercent: cpuPercent(start.nodes[j], end.nodes[j]),
+            stepsPerSecond: countedOn(j, "arena_simulation_steps_total", LABELS) / windowSeconds,
+          }))
+          : undefined,
       };
     });
   } finally {

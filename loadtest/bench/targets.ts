@@ -24,7 +24,15 @@ export interface Target {
    */
   runner?: "tsx";
   nodeFlags?: readonly string[];
+  /**
+   * How one of several processes of this server on one Redis is configured (--nodes), given Redis's URL and the
+   * node's own host:port; absent for a server that runs as one process only (the JSON peer).
+   */
+  nodeEnv?: (redisUrl: string, address: string) => Record<string, string>;
 }
+
+/** Arena as one of several nodes: Redis presence and driver, the address clients are sent to for its rooms. */
+const arenaNode = (redisUrl: string, address: string) => ({ REDIS_URL: redisUrl, ARENA_PUBLIC_ADDRESS: address });
 
 /**
  * What every Arena process of the bench runs with: a JWT secret the bots sign
@@ -47,31 +55,34 @@ export function arenaEnv(secret: string): Record<string, string> {
 
 /** The match scenario: Arena and the two peers, always. */
 export const MATCH_TARGETS: readonly Target[] = [
-  { id: "arena", label: "Arena", entry: "main.ts", protocol: "arena", arena: true, env: {} },
-  { id: "stock", label: "stock Colyseus", entry: "loadtest/peers/stock/server.ts", protocol: "colyseus", arena: false, env: {} },
+  { id: "arena", label: "Arena", entry: "main.ts", protocol: "arena", arena: true, env: {}, nodeEnv: arenaNode },
+  {
+    id: "stock", label: "stock Colyseus", entry: "loadtest/peers/stock/server.ts", protocol: "colyseus", arena: false, env: {},
+    nodeEnv: (redisUrl, address) => ({ REDIS_URL: redisUrl, PUBLIC_ADDRESS: address }),
+  },
   { id: "json", label: "JSON broadcast", entry: "loadtest/peers/json/server.ts", protocol: "json", arena: false, env: {} },
 ];
 
 /** Arena variants a run may add to the match scenario (`--variants`), to price one feature each. */
 export const VARIANTS = {
   "rewind-off": {
-    id: "arena-rewind-off", label: "Arena, rewind off", entry: "main.ts", protocol: "arena", arena: true, env: { ARENA_REWIND_MS: "0" },
+    id: "arena-rewind-off", label: "Arena, rewind off", entry: "main.ts", protocol: "arena", arena: true, env: { ARENA_REWIND_MS: "0" }, nodeEnv: arenaNode,
   },
   "views-off": {
-    id: "arena-views-off", label: "Arena, views off", entry: "loadtest/variants/arenaWithoutViews.ts", protocol: "arena", arena: true, env: {},
+    id: "arena-views-off", label: "Arena, views off", entry: "loadtest/variants/arenaWithoutViews.ts", protocol: "arena", arena: true, env: {}, nodeEnv: arenaNode,
   },
   "object-input": {
-    id: "arena-object-input", label: "Arena, msgpack inputs", entry: "main.ts", protocol: "colyseus", arena: true, env: {},
+    id: "arena-object-input", label: "Arena, msgpack inputs", entry: "main.ts", protocol: "colyseus", arena: true, env: {}, nodeEnv: arenaNode,
   },
   tsx: {
-    id: "arena-tsx", label: "Arena under tsx", entry: "main.ts", protocol: "arena", arena: true, env: {}, runner: "tsx",
+    id: "arena-tsx", label: "Arena under tsx", entry: "main.ts", protocol: "arena", arena: true, env: {}, runner: "tsx", nodeEnv: arenaNode,
   },
   /** Arena again, as shipped: with --paired, an A/A run that shows how far the bench's own bias and noise go. */
   twin: {
-    id: "arena-twin", label: "Arena (twin)", entry: "main.ts", protocol: "arena", arena: true, env: {},
+    id: "arena-twin", label: "Arena (twin)", entry: "main.ts", protocol: "arena", arena: true, env: {}, nodeEnv: arenaNode,
   },
   "source-maps": {
-    id: "arena-source-maps", label: "Arena, source maps on", entry: "main.ts", protocol: "arena", arena: true, env: {}, nodeFlags: ["--enable-source-maps"],
+    id: "arena-source-maps", label: "Arena, source maps on", entry: "main.ts", protocol: "arena", arena: true, env: {}, nodeFlags: ["--enable-source-maps"], nodeEnv: arenaNode,
   },
 } as const satisfies Record<string, Target>;
 export type Variant = keyof typeof VARIANTS;

@@ -10,6 +10,8 @@ import { FireMode, IntentionGenerator } from "./intentions";
 export interface BotTransport {
   /** The underlying `ws` socket: downstream bytes are counted on it, the same way for every protocol. */
   readonly socket: WebSocket;
+  /** The room this bot plays in and the node (host:port) serving it, where rooms are placed over nodes (Colyseus). */
+  readonly placement?: { room: string; node: string };
   sendInput(input: PlayerInput): void;
   /**
    * Calls `listener` for every state received with this bot's own `ack` and the
@@ -31,6 +33,7 @@ export interface BotTransport {
  */
 export class Bot {
   readonly stats = new BotStats();
+  readonly placement: { room: string; node: string } | undefined;
   private readonly intentions: IntentionGenerator;
   private readonly loop: FixedStepLoop;
   private seq = 0;
@@ -38,6 +41,7 @@ export class Bot {
 
   constructor(private readonly transport: BotTransport, seed: number, fireMode: FireMode = "bursts") {
     this.intentions = new IntentionGenerator(seed, fireMode);
+    this.placement = transport.placement;
     transport.socket.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       this.stats.bytes += Array.isArray(data) ? data.reduce((n, b) => n + b.byteLength, 0) : data.byteLength;
     });

@@ -20,8 +20,10 @@ function socketOf(room: Room): WebSocket {
 
 function colyseusTransport(room: Room<MatchState>, inputFrames: boolean): BotTransport {
   const frame = new Uint8Array(INPUT_FRAME_BYTES);
+  const socket = socketOf(room);
   return {
-    socket: socketOf(room),
+    socket,
+    placement: { room: room.roomId, node: new URL(socket.url).host },
     sendInput: inputFrames ? (input) => room.sendBytes("input", encodeInputFrame(input, frame)) : (input) => room.send("input", input),
     onState: (listener) => room.onStateChange((state) => listener(state.players?.get(room.sessionId)?.ack ?? 0, state.tick)),
     onError: (listener) => room.onMessage("error", () => listener()),

@@ -58,7 +58,9 @@ describe("benchmark harness (tiny size)", function () {
       "--users", "5", "--devices", "2", "--user-rate", "200", "--user-seconds", "1", "--pushers", "2", "--device-procs", "2", "--port", "2871",
     ]);
     capacity = await bench(out(), [
-      "--capacity", "--capacity-start", "1", "--capacity-step", "1", "--capacity-max", "2", "--duration", "2", "--warmup", "1", "--displays", "0", "--users", "0", "--port", "3000",
+      // Over two nodes on Redis: ports 3000-3050 (portsUsed(2)).
+      "--capacity", "--nodes", "2", "--capacity-start", "2", "--capacity-step", "2", "--capacity-max", "4", "--duration", "2", "--warmup", "1",
+      "--displays", "0", "--users", "0", "--port", "3000",
     ]);
   });
   after(() => {
@@ -188,12 +190,19 @@ describe("benchmark harness (tiny size)", function () {
     if (cpus >= 2) assert.deepEqual(run.cpus, { server: String(cpus - 1), load: cpus === 2 ? "0" : `0-${cpus - 2}` });
   });
 
-  it("capacity mode ramps Arena and stock Colyseus, judging each size by the service level, and reports the last size that held", () => {
+  it("capacity mode ramps Arena and stock Colyseus over two nodes each, judging each size by the service level, and reports the last size that held", () => {
     const runs = capacity.report.capacity!;
     assert.deepEqual(runs.map((r) => r.id), ["arena", "stock"]);
     for (const run of runs) {
       assert.ok(run.steps.length >= 1 && run.steps.length <= 2);
-      assert.deepEqual(run.steps.map((s) => s.matches), [1, 2].slice(0, run.steps.length));
+      assert.deepEqual(run.steps.map((s) => s.matches), [2, 4].slice(0, run.steps.length));
+      // Every match found on one of the two nodes; Arena's placement counts what it just placed, so bots joining
+      // one after another through both nodes split the matches evenly.
+      for (const step of run.steps) {
+        assert.equal(step.matchesPerNode?.length, 2, `${run.label}: ${JSON.stringify(step.matchesPerNode)}`);
+        assert.equal(step.matchesPerNode!.reduce((a, b) => a + b, 0), step.matches, `${run.label}: ${JSON.stringify(step.matchesPerNode)}`);
+        if (run.id === "arena") assert.deepEqual(step.matchesPerNode, [step.matches / 2, step.matches / 2]);
+      }
       for (const step of run.steps) {
         for (const value of [step.tickRateHz, step.tickJitterP99Ms, step.latencyP99Ms, step.cpuPerRoomPercent]) assert.ok(Number.isFinite(value), JSON.stringify(step));
         assert.equal(step.held, step.broke.length === 0);
@@ -205,6 +214,9 @@ describe("benchmark harness (tiny size)", function () {
       assert.match(capacity.stdout, new RegExp(`${escape(run.label)}: (\\d+ matches held|no size held)`));
     }
     assert.equal(capacity.report.targets.length, 0, "the fixed-size match scenario gives way to the ramps");
+    assert.match(capacity.stdout, /Capacity: matches of 12 bots per server on 2 nodes on Redis, every process on every CPU/);
+    assert.match(capacity.stdout, /\nArena +2 +1 \/ 1 +(yes|no) /);
+    assert.deepEqual(capacity.report.placement, { unavailable: "--nodes 2: every node and the bots on every CPU, as PM2 runs them" });
   });
 
   it("prints every scenario's table", () => {

@@ -1,5 +1,5 @@
 import type { DisplayRun } from "../displayFigures";
-import type { FigureInfo, TargetRun } from "../figures";
+import type { FigureInfo, NodeShare, TargetRun } from "../figures";
 import type { BenchReport } from "../runBench";
 import type { UserRun } from "../userFigures";
 
@@ -59,6 +59,11 @@ export function roundCells(runs: TargetRun[]): { header: string[]; rows: string[
   };
 }
 
+/** Where matchmaking put a scaled-out target's matches, and each node's load, in one line. */
+export function nodeSpread(nodes: NodeShare[]): string {
+  return nodes.map((n) => `${n.address} ${n.matches} matches, ${format(n.stepsPerSecond, 0)} steps/s, ${format(n.serverCpuPercent, 0)} % CPU`).join("; ");
+}
+
 /** How the match scenario's processes ran: where (pinned or not, as /proc read it), and which targets shared a window. */
 export function howTargetsRan(report: BenchReport): string[] {
   const p = report.placement;
@@ -67,6 +72,9 @@ export function howTargetsRan(report: BenchReport): string[] {
     ("load" in p ? `Pinned: each server on CPU ${p.server}, bots and harness on CPU ${p.load}` : `Not pinned (${p.unavailable})`) +
       `; CPUs allowed, read from /proc in the windows: servers ${read("server")}, bots ${read("bots")}`,
   ];
+  for (const t of report.targets.filter((t) => t.nodes)) {
+    lines.push(`${t.label} on ${t.nodes!.length} nodes: ${nodeSpread(t.nodes!)}; its redis-server ${format(t.redisCpuPercent!, 1)} % CPU`);
+  }
   const paired = report.targets.filter((t) => t.ranWith.length > 0);
   if (paired.length) {
     lines.push(`Paired: ${paired.map((t) => t.label).join(" and ")} ran at the same time in each round: their CPU compares under the same drift of the machine; their latency and tick figures include each other's load`);

@@ -14,14 +14,17 @@ function grid({ header, rows }: { header: string[]; rows: string[][] }): string[
 /** Capacity mode: each server's last size that held the service level, and every step of its ramp. */
 function capacityLines(report: BenchReport): string[] {
   const o = report.options;
-  const out = [`Capacity: matches of 12 bots per server on one core at the 60 Hz service level (${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up per size)`];
+  const where = o.nodes > 1 ? `on ${o.nodes} nodes on Redis, every process on every CPU` : "on one core";
+  const out = [`Capacity: matches of 12 bots per server ${where} at the 60 Hz service level (${o.durationSeconds} s measured after ${o.warmupSeconds} s warm-up per size)`];
   for (const run of report.capacity!) {
     const held = run.heldMatches > 0 ? `${run.heldMatches} matches held (CPU per room ${run.cpuPerRoomPercent!.toFixed(2)} % of a core)` : "no size held";
     out.push(`${run.label}: ${held}; ${run.brokeAt ? `broke at ${run.brokeAt.matches}: ${run.brokeAt.criteria.join(", ")}` : "every size up to the ramp's end held"}`);
   }
-  const header = ["server", "matches", "held", "tick Hz", "interval p99 past nominal ms", "input->ack p99 ms", "lost bots", "CPU/room %", "server CPU %", "bot CPU %"];
+  const perNode = o.nodes > 1 ? ["per node"] : [];
+  const header = ["server", "matches", ...perNode, "held", "tick Hz", "interval p99 past nominal ms", "input->ack p99 ms", "lost bots", "CPU/room %", "server CPU %", "bot CPU %"];
   const rows = report.capacity!.flatMap((run) => run.steps.map((s) => [
-    run.label, String(s.matches), s.held ? "yes" : "no", s.tickRateHz.toFixed(2), s.tickJitterP99Ms.toFixed(1), s.latencyP99Ms.toFixed(1),
+    run.label, String(s.matches), ...(o.nodes > 1 ? [s.matchesPerNode?.join(" / ") ?? "-"] : []), s.held ? "yes" : "no",
+    s.tickRateHz.toFixed(2), s.tickJitterP99Ms.toFixed(1), s.latencyP99Ms.toFixed(1),
     String(s.disconnects), s.cpuPerRoomPercent.toFixed(2), s.serverCpuPercent.toFixed(0), s.botCpuPercent.toFixed(0),
   ]));
   const [arena, stock] = report.capacity!;
