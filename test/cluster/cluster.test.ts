@@ -45,6 +45,11 @@ async function nodesSeenBy(node: ArenaNode): Promise<Array<{ id: string; address
   return ((await res.json()) as { nodes: never[] }).nodes;
 }
 
+/** Waits until `seer` lists `node` among the live nodes placement chooses from. */
+async function registered(seer: ArenaNode, node: ArenaNode): Promise<void> {
+  await waitFor(`node ${node.port} registered`, async () => (await nodesSeenBy(seer)).some((n) => n.address === `127.0.0.1:${node.port}` && !n.draining));
+}
+
 /**
  * A new match on `target` made through `via`'s matchmaking. Placement picks the node with the fewest
  * clients; matches that land elsewhere are kept (with their player) until one lands on `target`, so
@@ -57,7 +62,6 @@ async function createMatchOn(target: ArenaNode, via: ArenaNode, name: string, op
       const room = await (await client(via, "player", name)).create<MatchState>("match", options);
       if (portOf(room) === target.port) return room;
       elsewhere.push(room);
-      await sleep(1100); // room counts are persisted once a second
     }
     throw new Error(`no match landed on node ${target.port}`);
   } finally {
@@ -91,11 +95,12 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
   it("places new matches on the least loaded live node and connects clients straight to it", async () => {
     const rooms: Room<MatchState>[] = [];
     for (let i = 0; i < 4; i++) {
+      // One after another, no pause: placement counts the rooms it just placed, not only persisted counts.
       rooms.push(await (await client(a, "player", `p${i}`)).create<MatchState>("match", {}));
-      await sleep(1200); // room counts are persisted once a second
     }
     const ports = new Set(rooms.map(portOf));
     assert.deepEqual([...ports].sort(), [2591, 2592], "matches on both nodes");
+    assert.deepEqual([2591, 2592].map((p) => rooms.filter((r) => portOf(r) === p).length), [2, 2], "two each");
     const nodes = await nodesSeenBy(a);
     assert.deepEqual(nodes.map((n) => n.address).sort(), ["127.0.0.1:2591", "127.0.0.1:2592"]);
     await Promise.all(rooms.map((r) => r.leave()));
@@ -118,7 +123,6 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
   });
 
   it("places a spectator on the node of the match it watches", async () => {
-    await sleep(1100);
     const host = await (await client(b, "player", "watched")).create<MatchState>("match", {});
     const watcher = await (await client(a, "display", "watcher")).joinOrCreate<MatchState>("spectate", { match: host.roomId });
     assert.equal(portOf(watcher), portOf(host));
@@ -140,7 +144,6 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
     const displays: Room[] = [];
     for (let i = 0; i < 6; i++) {
       displays.push(await (await client(i % 2 ? b : a, "display")).joinOrCreate("lobby", { channels: [channel] }));
-      await sleep(1100); // room counts are persisted once a second
     }
     assert.deepEqual([...new Set(displays.map(portOf))].sort(), [2591, 2592], "displays on both nodes");
     const got = displays.map(displayOn);
@@ -193,7 +196,7 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
     const doomed = await ArenaNode.start(2595, redis.url, NODE_ENV);
     extra.push(doomed);
     // A match on the doomed node (new, so among the least loaded), its player matchmaking through node A.
-    await sleep(2500); // its first room count and heartbeat are in Redis
+    await registered(a, doomed);
     const host = await createMatchOn(doomed, a, "host");
     const session = await MatchSession.joinById(await client(a, "player", "victim"), host.roomId, {}, { initialDelayMs: 300, maxDelayMs: 1000, giveUpAfterMs: 20_000 });
     const channel = `program-k${Date.now()}`;
@@ -258,7 +261,7 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
   it("drains on SIGTERM: no new rooms, the live round finishes, players told, exit 0", async () => {
     const draining = await ArenaNode.start(2596, redis.url, { ...NODE_ENV, ARENA_COUNTDOWN_SECONDS: "1", ARENA_ROUND_SECONDS: "4" });
     extra.push(draining);
-    await sleep(2500); // its first room count and heartbeat are in Redis
+    await registered(draining, draining);
     const red = await createMatchOn(draining, draining, "r", { team: "red" });
     const blue = await (await client(draining, "player", "b")).joinById<MatchState>(red.roomId, { team: "blue" });
     await waitFor("live", () => red.state.phase === "live", 5000);
