@@ -1,11 +1,11 @@
 import { Client, Room } from "colyseus.js";
-import type { MatchState } from "../schema/MatchState";
+import { ackOf, MatchState } from "../schema/MatchState";
 import type { MatchJoinOptions, ResumeMessage } from "../schema/messages";
 import type { ChatDelivery, ResetNotice, TypingNotice, UserMessage } from "../schema/serverMessages";
 import { CloseCode, ErrorMessage } from "../schema/codes";
 import type { PlayerControls, PlayerInput } from "../schema/input";
 import { encodeInputFrame, INPUT_FRAME_BYTES, quantizeInput } from "../schema/inputFrame";
-import { ANGLE_SCALE } from "../schema/scales";
+import { headingRadians } from "../schema/scales";
 import { endpointOfClient, EndpointRotation, endpointsOf, nodeAddressOf } from "./endpoints";
 import { Interpolation, Pose } from "./interpolation";
 import { posesOf } from "./poses";
@@ -298,7 +298,7 @@ export class MatchSession {
       if (pose) others.set(id, pose);
     });
     const own = players?.get(this.sessionId);
-    const self = own && { x: this.prediction.x, y: this.prediction.y, angle: this.aim ?? own.angle / ANGLE_SCALE };
+    const self = own && { x: this.prediction.x, y: this.prediction.y, angle: this.aim ?? headingRadians(own.angle) };
     return { self, others, renderTick };
   }
 
@@ -350,7 +350,7 @@ export class MatchSession {
 
   private onStateChange(state: MatchState): void {
     const own = state.players.get(this.sessionId);
-    if (own) this.prediction.reconcile(own);
+    if (own) this.prediction.reconcile({ x: own.x, y: own.y, hp: own.hp, ack: ackOf(state, own) });
     this.interpolation.push(state.tick, performance.now(), posesOf(state.players, this.sessionId));
     this.stateListeners.emit(state);
   }

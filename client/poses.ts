@@ -1,7 +1,7 @@
-import { ANGLE_SCALE, POSITION_SCALE } from "../schema/scales";
+import { headingRadians, POSITION_SCALE } from "../schema/scales";
 import type { Pose } from "./interpolation";
 
-/** A player's pose as the wire carries it (PlayerState fits): tenths of a unit, 1/10000 rad. */
+/** A player's pose as the wire carries it (PlayerState fits): tenths of a unit, 1/256 of a turn. */
 export interface WirePose {
   x: number;
   y: number;
@@ -10,7 +10,7 @@ export interface WirePose {
 
 /** World units and radians from the wire's fixed point (divided, as the prediction contract asks). */
 export function worldPose(p: WirePose): Pose {
-  return { x: p.x / POSITION_SCALE, y: p.y / POSITION_SCALE, angle: p.angle / ANGLE_SCALE };
+  return { x: p.x / POSITION_SCALE, y: p.y / POSITION_SCALE, angle: headingRadians(p.angle) };
 }
 
 /** Every player's world pose but `except`'s: what one state feeds to Interpolation.push. */

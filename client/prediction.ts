@@ -9,11 +9,12 @@ import { TICK_SECONDS } from "../rooms/match/rules";
 import { POSITION_SCALE } from "../schema/scales";
 import { clampInput, PlayerInput } from "../schema/input";
 
-/** The own player as the server last said, in wire units: PlayerState itself fits. */
+/** The own player as the server last said, in wire units (`ack`: `ackOf` its state). */
 export interface ServerPlayer {
   /** Tenths of a world unit. */
   x: number;
   y: number;
+  /** Seq of the last input the server applied. */
   ack: number;
   hp: number;
 }

@@ -19,61 +19,27 @@
  * state copy (rooms/matchStateCopy.ts) take per tick, the same in both modes.
  */
 import { parseArgs } from "node:util";
-import { ClientState, SchemaSerializer } from "@colyseus/core";
-import { StateView } from "@colyseus/schema";
-import { Simulation } from "../rooms/match/Simulation";
-import { TEAM_SIZE, TICK_RATE, TICK_SECONDS } from "../rooms/match/rules";
-import { copyMatchState } from "../rooms/matchStateCopy";
-import { playerView } from "../rooms/matchViews";
+import { TICK_RATE } from "../rooms/match/rules";
 import { sendTickPatch } from "../server/runtime/sharedPatch";
-import { MatchState, PlayerState } from "../schema/MatchState";
-import { IntentionGenerator } from "./bot/intentions";
-
-interface FakeClient {
-  state: ClientState;
-  view?: StateView;
-  bytes: number;
-  raw(data: Uint8Array): void;
-}
+import { SimulatedMatch } from "./simulatedMatch";
 
 type Mode = "views" | "shared" | "none";
 
 /** Simulated ticks of one 6v6 match, encoded for 12 clients in `mode`; returns µs per tick and bytes per client per tick. */
 function run(mode: Mode, ticks: number): { stepUsPerTick: number; copyUsPerTick: number; usPerTick: number; bytesPerClientPerTick: number; idleTicks: number } {
-  const sim = new Simulation({ timings: { countdownSeconds: 0.1 } });
-  const state = new MatchState();
-  const serializer = new SchemaSerializer<MatchState>();
-  serializer.reset(state);
-  const ids = Array.from({ length: TEAM_SIZE * 2 }, (_, i) => `p${i}`);
-  const intentions = ids.map((_, i) => new IntentionGenerator(i + 1));
-  for (const id of ids) {
-    sim.addPlayer(id, id);
-    const ps = new PlayerState();
-    ps.name = id;
-    state.players.set(id, ps);
-  }
-  const clients: FakeClient[] = ids.map(() => ({ state: ClientState.JOINED, bytes: 0, raw(data) { this.bytes += data.byteLength; } }));
-  if (mode !== "none") {
-    clients.forEach((client, i) => (client.view = playerView(sim, state, ids[i])));
-  }
-  const copy = () => copyMatchState(sim, state, sim.drainEvents());
-  copy();
-  serializer.applyPatches(clients as never);
-  for (const c of clients) c.bytes = 0;
+  const match = new SimulatedMatch(mode !== "none");
   let stepNs = 0n;
   let copyNs = 0n;
   let encodeNs = 0n;
   let idleTicks = 0;
   for (let t = 0; t < ticks; t++) {
-    ids.forEach((id, i) => sim.enqueueInput(id, { seq: t + 1, ...intentions[i].next() }));
     const stepStart = process.hrtime.bigint();
-    sim.step(TICK_SECONDS);
+    match.step();
     const copyStart = process.hrtime.bigint();
-    copy();
+    match.copy();
     const encodeStart = process.hrtime.bigint();
-    const send = () => serializer.applyPatches(clients as never);
-    if (mode !== "shared") send();
-    else if (sendTickPatch(state, clients, send)) idleTicks++;
+    if (mode !== "shared") match.send();
+    else if (sendTickPatch(match.state, match.clients, () => match.send())) idleTicks++;
     const end = process.hrtime.bigint();
     stepNs += copyStart - stepStart;
     copyNs += encodeStart - copyStart;
@@ -83,7 +49,7 @@ function run(mode: Mode, ticks: number): { stepUsPerTick: number; copyUsPerTick:
     stepUsPerTick: Number(stepNs) / 1000 / ticks,
     copyUsPerTick: Number(copyNs) / 1000 / ticks,
     usPerTick: Number(encodeNs) / 1000 / ticks,
-    bytesPerClientPerTick: clients.reduce((n, c) => n + c.bytes, 0) / clients.length / ticks,
+    bytesPerClientPerTick: match.bytesPerClient() / ticks,
     idleTicks,
   };
 }

@@ -1,6 +1,6 @@
 import type { MatchEvent, PlayerSim, Simulation } from "./match/Simulation";
 import { TICK_RATE } from "./match/rules";
-import { ANGLE_SCALE, MatchState, PlayerState, POSITION_SCALE } from "../schema/MatchState";
+import { headingUnits, MatchState, PlayerState, POSITION_SCALE } from "../schema/MatchState";
 
 /**
  * The simulation's state copied into the schema, once per tick, with the events
@@ -42,14 +42,14 @@ export function copyPlayerState(p: PlayerSim, view: PlayerState, tick: number): 
 
 /**
  * What the rules may change on any tick, in wire units: fixed-point position
- * and angle, health, ack, magazine, the tick the reload ends on, backlog.
+ * and angle, health, the applied input (as its distance from `tick`), magazine, the tick the reload ends on, backlog.
  */
 function copyPlayerTick(p: PlayerSim, view: PlayerState, tick: number): void {
   view.x = Math.round(p.x * POSITION_SCALE);
   view.y = Math.round(p.y * POSITION_SCALE);
-  view.angle = Math.round(p.angle * ANGLE_SCALE);
+  view.angle = headingUnits(p.angle);
   view.hp = p.hp;
-  view.ack = p.ack;
+  view.ackOffset = tick - p.ack;
   view.ammo = p.ammo;
   // The rules count the reload down in whole steps: it ends after this many more ticks.
   view.reloadDoneTick = p.reloadIn > 0 ? tick + Math.round(p.reloadIn * TICK_RATE) : 0;
@@ -77,7 +77,7 @@ export const MATCH_FIELDS = ["phase", "redScore", "blueScore", "timeLeft", "winn
 
 /**
  * Each player's fields that anyone may see, spectators included: not the team-
- * or player-private ones (views, schema/MatchState.ts), nor `ack` (its owner's business).
+ * or player-private ones (views, schema/MatchState.ts), nor `ackOffset` (its owner's business).
  */
 export const PUBLIC_PLAYER_FIELDS = ["name", "team", "x", "y", "angle", "hp", "connected", "kills", "deaths"] as const satisfies readonly (keyof PlayerState)[];
 

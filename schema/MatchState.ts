@@ -1,7 +1,7 @@
 import { MapSchema, Schema, type, view } from "@colyseus/schema";
-import { ANGLE_SCALE, POSITION_SCALE } from "./scales";
+import { ANGLE_SCALE, headingRadians, headingUnits, POSITION_SCALE } from "./scales";
 
-export { ANGLE_SCALE, POSITION_SCALE };
+export { ANGLE_SCALE, headingRadians, headingUnits, POSITION_SCALE };
 
 /** StateView tags: TEAM fields reach the player's teammates (and itself), SELF fields only the player. */
 export const TEAM_VIEW = 1;
@@ -12,10 +12,16 @@ export class PlayerState extends Schema {
   @type("string") team = "";
   @type("int16") x = 0;
   @type("int16") y = 0;
-  @type("int16") angle = 0;
+  /** Facing, 1/256 of a turn (headingRadians). */
+  @type("int8") angle = 0;
   @type("uint8") hp = 0;
-  /** Seq of the last input the server applied: clients reconcile predictions against it. */
-  @type("uint32") ack = 0;
+  /**
+   * The last input the server applied, as its distance from the state's `tick`: its seq is
+   * `tick - ackOffset` (`ackOf`), which clients reconcile predictions against. A client sending one input
+   * per tick keeps the distance constant, so on most ticks it costs no byte, where the seq itself changed
+   * every tick for every player and was a third of each client's patch (loadtest/patchBytesByField.ts).
+   */
+  @type("int32") ackOffset = 0;
   @type("boolean") connected = true;
   @type("uint16") kills = 0;
   @type("uint16") deaths = 0;
@@ -31,6 +37,11 @@ export class PlayerState extends Schema {
   @view(TEAM_VIEW) @type("uint32") reloadDoneTick = 0;
   /** Player-private: inputs waiting in the server's queue beyond the one the next tick applies (a client sending too fast sees it grow). */
   @view(SELF_VIEW) @type("uint8") queued = 0;
+}
+
+/** The seq of the last input the server applied for `player`, as of `state` (0: none yet). */
+export function ackOf(state: Pick<MatchState, "tick">, player: Pick<PlayerState, "ackOffset">): number {
+  return state.tick - player.ackOffset;
 }
 
 export class MatchState extends Schema {

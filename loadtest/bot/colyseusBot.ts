@@ -9,7 +9,7 @@ import { Client, Room } from "colyseus.js";
 import type WebSocket from "ws";
 import { withoutTokenInUrl } from "../../client/withoutTokenInUrl";
 import { encodeInputFrame, INPUT_FRAME_BYTES } from "../../schema/inputFrame";
-import type { MatchState } from "../../schema/MatchState";
+import { ackOf, MatchState } from "../../schema/MatchState";
 import { Bot, BotTransport } from "./Bot";
 import type { FireMode } from "./intentions";
 
@@ -25,7 +25,10 @@ function colyseusTransport(room: Room<MatchState>, inputFrames: boolean): BotTra
     socket,
     placement: { room: room.roomId, node: new URL(socket.url).host },
     sendInput: inputFrames ? (input) => room.sendBytes("input", encodeInputFrame(input, frame)) : (input) => room.send("input", input),
-    onState: (listener) => room.onStateChange((state) => listener(state.players?.get(room.sessionId)?.ack ?? 0, state.tick)),
+    onState: (listener) => room.onStateChange((state) => {
+      const own = state.players?.get(room.sessionId);
+      listener(own ? ackOf(state, own) : 0, state.tick);
+    }),
     onError: (listener) => room.onMessage("error", () => listener()),
     onClose: (listener) => room.onLeave(() => listener()),
     close: async () => {

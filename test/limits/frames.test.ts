@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
-import type { MatchState } from "../../schema/MatchState";
+import { ackOf, MatchState } from "../../schema/MatchState";
 import { ErrorCode } from "../../schema/codes";
 import { arenaForSuite, joinMatch, spyOnLogger, waitFor } from "../helpers";
 
@@ -58,6 +58,6 @@ describe("frame checks at the room boundary", () => {
     assert.deepEqual(bad.errors, Array(4).fill(ErrorCode.INVALID_MESSAGE));
     assert.deepEqual(printed, []);
     bad.room.send("input", { seq: 1, mx: 0, my: 0, aim: 0, fire: false });
-    await waitFor("still served", () => bad.room.state.players.get(bad.room.sessionId)!.ack === 1);
+    await waitFor("still served", () => ackOf(bad.room.state, bad.room.state.players.get(bad.room.sessionId)!) === 1);
   });
 });

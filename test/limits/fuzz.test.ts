@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { MatchRoom } from "../../rooms/MatchRoom";
 import { arenaForSuite, joinMatch, waitFor } from "../helpers";
+import { ackOf } from "../../schema/MatchState";
 
 const run = promisify(execFile);
 
@@ -63,7 +64,7 @@ describe("fuzzing a live match", () => {
       assert.ok(during.length >= seconds * 60 * 0.5, `${during.length} patches in ${seconds.toFixed(1)} s (seed ${seed})`);
       assert.ok(longestGap < 500, `longest gap between patches ${longestGap.toFixed(0)} ms (seed ${seed})`);
     }
-    await waitFor("the good players' last inputs applied", () => good.every((r) => r.state.players.get(r.sessionId)!.ack === goodSeq));
+    await waitFor("the good players' last inputs applied", () => good.every((r) => ackOf(r.state, r.state.players.get(r.sessionId)!) === goodSeq));
     const byCode = report.closeCodes.reduce<Record<number, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
     console.log(
       `      seed ${seed}: ${report.sent} messages from ${report.offenders} offenders in ${seconds.toFixed(1)} s ` +

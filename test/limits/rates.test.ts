@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { MatchRoom } from "../../rooms/MatchRoom";
 import { CloseCode, ErrorCode } from "../../schema/codes";
 import { arenaForSuite, joinMatch, waitFor } from "../helpers";
+import { ackOf } from "../../schema/MatchState";
 
 describe("per-client message rates", () => {
   const arena = arenaForSuite(2660);
@@ -15,7 +16,7 @@ describe("per-client message rates", () => {
     // Two seconds' worth, however long a loaded machine takes to send them.
     await waitFor("120 inputs sent", () => seq >= 120, 10_000);
     clearInterval(timer);
-    await waitFor("every input applied", () => room.state.players.get(room.sessionId)!.ack === seq);
+    await waitFor("every input applied", () => ackOf(room.state, room.state.players.get(room.sessionId)!) === seq);
     assert.deepEqual(errors, []);
   });
 
@@ -32,7 +33,7 @@ describe("per-client message rates", () => {
     await waitFor("the flooder removed", () => other.state.players.size === 1);
     const steps = room.simulationSteps;
     other.send("input", { seq: 1, mx: 1, my: 0, aim: 0, fire: false });
-    await waitFor("the other player still served", () => other.state.players.get(other.sessionId)!.ack === 1);
+    await waitFor("the other player still served", () => ackOf(other.state, other.state.players.get(other.sessionId)!) === 1);
     assert.ok(room.simulationSteps > steps, "the room kept ticking");
     // RATE_LIMITED says reconnect after a backoff: the same player is admitted again.
     await joinMatch(arena.server, "Flood");

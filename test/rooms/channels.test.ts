@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
-import type { MatchState } from "../../schema/MatchState";
+import { ackOf, MatchState } from "../../schema/MatchState";
 import type { ChatDelivery } from "../../schema/serverMessages";
 import { ErrorCode } from "../../schema/codes";
 import { arenaForSuite, dropSocket, playerClient, sleep, waitFor } from "../helpers";
@@ -134,11 +134,11 @@ describe("match channels and reconnection", () => {
     // Two arriving together (arrival jitter): the second waits one tick, which is no backlog.
     input(1);
     input(2);
-    await waitFor("the pair applied", () => own().ack === 2);
+    await waitFor("the pair applied", () => ackOf(red1.state, own()) === 2);
     assert.deepEqual([...new Set(seen)], [0], "jitter showed as a backlog");
     // Twelve at once: one is applied per tick, the rest wait.
     for (let seq = 3; seq <= 14; seq++) input(seq);
-    await waitFor("the backlog applied", () => own().ack === 14);
+    await waitFor("the backlog applied", () => ackOf(red1.state, own()) === 14);
     await waitFor("queued back to 0", () => own().queued === 0);
     assert.ok(Math.max(...seen) >= 5, `queued never showed the backlog: ${seen.join(",")}`);
     assert.equal(red2.state.players.get(red1.sessionId)!.queued, undefined, "a teammate decoded a private field");

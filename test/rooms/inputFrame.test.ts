@@ -3,7 +3,7 @@ import type { Room } from "colyseus.js";
 import type { ErrorMessage } from "../../schema/codes";
 import { ErrorCode } from "../../schema/codes";
 import { encodeInputFrame } from "../../schema/inputFrame";
-import type { MatchState } from "../../schema/MatchState";
+import { ackOf, MatchState } from "../../schema/MatchState";
 import type { PlayerInput } from "../../schema/input";
 import { arenaForSuite, joinMatch, waitFor } from "../helpers";
 
@@ -18,16 +18,17 @@ describe("binary input frames in a match", () => {
   }
 
   const me = (room: Room<MatchState>) => room.state.players.get(room.sessionId)!;
+  const ackOfOwn = (room: Room<MatchState>) => ackOf(room.state, me(room));
   const sendFrame = (room: Room<MatchState>, input: PlayerInput) => room.sendBytes("input", encodeInputFrame(input));
 
   it("moves the player and acknowledges each frame, and the msgpack object form goes on from the same seq", async () => {
     const { room, errors } = await join("Framed");
     const startX = me(room).x;
     for (let seq = 1; seq <= 20; seq++) sendFrame(room, { seq, mx: 1, my: 0, aim: 0.5, fire: false });
-    await waitFor("frames acknowledged", () => me(room).ack === 20);
+    await waitFor("frames acknowledged", () => ackOfOwn(room) === 20);
     assert.ok(me(room).x > startX, `x ${startX} -> ${me(room).x}`);
     room.send("input", { seq: 21, mx: -1, my: 0, aim: 0, fire: false });
-    await waitFor("object input acknowledged", () => me(room).ack === 21);
+    await waitFor("object input acknowledged", () => ackOfOwn(room) === 21);
     assert.deepEqual(errors, []);
   });
 
@@ -47,12 +48,12 @@ describe("binary input frames in a match", () => {
     assert.match(bad.errors[0].message, /13 bytes, got 12/);
     assert.match(bad.errors[1].message, /unknown bits/);
     assert.match(bad.errors[2].message, /seq must be 1 or more/);
-    await waitFor("the other player's frames acknowledged", () => me(good.room).ack === 5);
+    await waitFor("the other player's frames acknowledged", () => ackOfOwn(good.room) === 5);
     assert.ok(bad.room.state.tick > tickBefore, "the match kept ticking");
-    assert.equal(me(bad.room).ack, 0, "nothing of the bad frames was applied");
+    assert.equal(ackOfOwn(bad.room), 0, "nothing of the bad frames was applied");
     assert.deepEqual(good.errors, []);
     sendFrame(bad.room, { seq: 1, mx: 0, my: 0, aim: 0, fire: false });
-    await waitFor("the refused client is still served", () => me(bad.room).ack === 1);
+    await waitFor("the refused client is still served", () => ackOfOwn(bad.room) === 1);
   });
 
   it("keeps one seq order across both forms: an object input older than the last frame is stale", async () => {
@@ -61,6 +62,6 @@ describe("binary input frames in a match", () => {
     room.send("input", { seq: 5, mx: 0, my: 0, aim: 0, fire: false });
     await waitFor("stale refusal", () => errors.length === 1);
     assert.equal(errors[0].code, ErrorCode.STALE_INPUT);
-    await waitFor("the frame acknowledged", () => me(room).ack === 10);
+    await waitFor("the frame acknowledged", () => ackOfOwn(room) === 10);
   });
 });

@@ -3,6 +3,7 @@ import { counterValue, histogramBuckets, parsePrometheusText, Sample } from "../
 import { QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
 import { encodeInputFrame } from "../../schema/inputFrame";
 import { arenaForSuite, joinMatch, testToken, waitFor } from "../helpers";
+import { ackOf } from "../../schema/MatchState";
 
 /** What ops scrape: GET /metrics and /healthz while a match is played (figures are compared before and after). */
 describe("server metrics", () => {
@@ -34,7 +35,7 @@ describe("server metrics", () => {
     red.send("input", { seq: 2, mx: 5, my: 0, aim: 0, fire: false }); // clamped to 1
     red.send("input", { seq: 2, mx: 0, my: 0, aim: 0, fire: false }); // stale: refused with an error
     red.send("chat", { channel: "all", text: "gl hf" });
-    await waitFor("inputs applied", () => red.state.players.get(red.sessionId)!.ack === 2);
+    await waitFor("inputs applied", () => ackOf(red.state, red.state.players.get(red.sessionId)!) === 2);
 
     const during = await scrape();
     const at = (samples: Sample[], name: string, labels: Record<string, string>) => counterValue(samples, name, labels);
@@ -69,7 +70,7 @@ describe("server metrics", () => {
     // Two windows and two more: whichever tick of a window it lands on, some window ends with 2+ still waiting.
     const burst = 2 * QUEUE_TRIM_WINDOW_TICKS + 2;
     for (let seq = 3; seq < 3 + burst; seq++) red.sendBytes("input", encodeInputFrame({ seq, mx: 0, my: 1, aim: 0, fire: false }));
-    await waitFor("the burst applied or skipped", () => red.state.players.get(red.sessionId)!.ack === 2 + burst);
+    await waitFor("the burst applied or skipped", () => ackOf(red.state, red.state.players.get(red.sessionId)!) === 2 + burst);
     const trimmed = at(await scrape(), "arena_inputs_rejected_total", { reason: "trimmed" }) - at(before, "arena_inputs_rejected_total", { reason: "trimmed" });
     assert.ok(trimmed > 0 && trimmed < burst, `trimmed ${trimmed} of a burst of ${burst}`);
     assert.equal(at(after, "arena_disconnects_total", { type: "match", code: "4000" }) - at(before, "arena_disconnects_total", { type: "match", code: "4000" }), 1);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { MatchState } from "../../schema/MatchState";
+import { ackOf, MatchState } from "../../schema/MatchState";
 import { ErrorCode, ErrorMessage } from "../../schema/codes";
 import { QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
 import { ARENA, COMBAT } from "../../rooms/match/rules";
@@ -32,18 +32,18 @@ describe("match room lag compensation", () => {
     // In steps no longer than the queue trim window (so none is skipped), each applied before the next is sent.
     for (let seq = 1; seq <= walk; seq++) {
       red.send("input", { seq, mx: 1, my: 0, aim: 0, fire: false });
-      if (seq % QUEUE_TRIM_WINDOW_TICKS === 0 || seq === walk) await waitFor("red walking", () => red.state.players.get(red.sessionId)!.ack === seq);
+      if (seq % QUEUE_TRIM_WINDOW_TICKS === 0 || seq === walk) await waitFor("red walking", () => ackOf(red.state, red.state.players.get(red.sessionId)!) === seq);
     }
     assert.equal(them().y, 1500, "blue on red's line of fire");
     const seen = red.state.tick;
 
     // Blue steps 37 units down, out of the line (radius 16), before red's shot arrives.
     for (let seq = 1; seq <= 10; seq++) blue.send("input", { seq, mx: 0, my: 1, aim: Math.PI, fire: false });
-    await waitFor("blue out of the line", () => them().ack === 10);
+    await waitFor("blue out of the line", () => ackOf(red.state, them()) === 10);
     assert.ok(them().y - 1500 > ARENA.playerRadius * POSITION_SCALE, `blue at y=${them().y / POSITION_SCALE}`);
 
     red.send("input", { seq: walk + 1, mx: 0, my: 0, aim: 0, fire: true, tick: seen });
-    await waitFor("the shot judged", () => red.state.players.get(red.sessionId)!.ack === walk + 1);
+    await waitFor("the shot judged", () => ackOf(red.state, red.state.players.get(red.sessionId)!) === walk + 1);
     await waitFor("blue hit where red saw it", () => them().hp === COMBAT.maxHp - COMBAT.damage);
     assert.deepEqual(errors, []);
   });
@@ -57,7 +57,7 @@ describe("match room lag compensation", () => {
     await waitFor("every refusal", () => errors.length === bad.length);
     assert.ok(errors.every((e) => e.code === ErrorCode.INVALID_MESSAGE && /tick/.test(e.message)), JSON.stringify(errors));
     conn.send("input", { seq: 1, mx: 0, my: 0, aim: 0, fire: true, tick: 0xffff_ffff });
-    await waitFor("the valid input applied", () => conn.state.players.get(conn.sessionId)!.ack === 1);
+    await waitFor("the valid input applied", () => ackOf(conn.state, conn.state.players.get(conn.sessionId)!) === 1);
     assert.equal(errors.length, bad.length);
   });
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
 import { COMBAT } from "../../rooms/match/rules";
-import type { MatchState } from "../../schema/MatchState";
+import { ackOf, MatchState } from "../../schema/MatchState";
 import { arenaForSuite, joinLiveMatch, waitFor } from "../helpers";
 
 /**
@@ -43,7 +43,7 @@ describe("team-private and player-private state during play", () => {
     while (seen(shooter).reloadDoneTick === 0) {
       assert.ok(seq < COMBAT.magazine * 30, "the magazine never emptied");
       for (let i = 0; i < 20; i++) shooter.send("input", { seq: ++seq, mx: seq % 2 ? 1 : -1, my: 0, aim: 0, fire: true });
-      await waitFor("inputs applied", () => seen(shooter).ack === seq);
+      await waitFor("inputs applied", () => ackOf(shooter.state, seen(shooter)) === seq);
     }
     await waitFor("the teammate sees the reload", () => seen(mate).reloadDoneTick > 0);
     assert.deepEqual(mateAmmo.slice(0, COMBAT.magazine + 1), Array.from({ length: COMBAT.magazine + 1 }, (_, i) => COMBAT.magazine - i), "the teammate missed a shot");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
 import { QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
-import type { MatchState } from "../../schema/MatchState";
+import { ackOf, MatchState } from "../../schema/MatchState";
 import { arenaForSuite, joinLiveMatch, waitFor } from "../helpers";
 
 /**
@@ -17,7 +17,7 @@ describe("match scoreboard", () => {
     while (seq < from + count) {
       const end = Math.min(from + count, seq + QUEUE_TRIM_WINDOW_TICKS);
       for (; seq < end; seq++) room.send("input", { seq: seq + 1, mx: intent.mx, my: 0, aim: intent.aim, fire: intent.fire });
-      await waitFor("inputs applied", () => room.state.players.get(room.sessionId)!.ack === seq);
+      await waitFor("inputs applied", () => ackOf(room.state, room.state.players.get(room.sessionId)!) === seq);
     }
     return seq;
   }

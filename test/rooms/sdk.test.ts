@@ -12,6 +12,7 @@ import { TICK_SECONDS } from "../../rooms/match/rules";
 import { POSITION_SCALE } from "../../schema/scales";
 import { ErrorCode } from "../../schema/codes";
 import { arenaForSuite, sleep, testToken, waitFor } from "../helpers";
+import { ackOf } from "../../schema/MatchState";
 
 describe("client SDK: prediction in the session, input loop, operator, guest, match list", () => {
   const arena = arenaForSuite(2761, { ARENA_COUNTDOWN_SECONDS: "30", ARENA_AUTH_REQUESTS_PER_MINUTE: "1000" });
@@ -55,7 +56,7 @@ describe("client SDK: prediction in the session, input loop, operator, guest, ma
     assert.equal(shot.seq, first.seq + 1);
     assert.equal(first.tick, undefined);
     assert.equal(shot.tick, me.interpolation.fireTick());
-    await waitFor("both applied", () => me.state.players.get(me.sessionId)!.ack === shot.seq);
+    await waitFor("both applied", () => ackOf(me.state, me.state.players.get(me.sessionId)!) === shot.seq);
     const errors: unknown[] = [];
     me.onError((e) => errors.push(e));
     await sleep(100);

@@ -3,6 +3,7 @@ import { MatchSession, ConnectionStatus } from "../../client/MatchSession";
 import type { ChatDelivery } from "../../schema/serverMessages";
 import { CloseCode } from "../../schema/codes";
 import { arenaForSuite, dropSocket, playerClient, waitFor } from "../helpers";
+import { ackOf } from "../../schema/MatchState";
 
 const PORT = 2573;
 const fastRetry = { initialDelayMs: 100, maxDelayMs: 400, giveUpAfterMs: 3000 };
@@ -31,7 +32,7 @@ describe("client MatchSession (colyseus.js)", () => {
     assert.equal(me.prediction.pendingCount, 0, "inputs lost with the old socket are not waited for");
     const next = me.sendInput({ mx: 1, my: 0, aim: 0, fire: false })!;
     assert.equal(next.seq, 31, "seqs go on after the lost ones");
-    await waitFor("input applied after reconnection", () => mate.room.state.players.get(me.sessionId)?.ack === 31);
+    await waitFor("input applied after reconnection", () => ackOf(mate.room.state, mate.room.state.players.get(me.sessionId)!) === 31);
     await waitFor("prediction agrees with the server", () => me.prediction.pendingCount === 0);
     assert.equal(me.frame().self!.x, me.state.players.get(me.sessionId)!.x / 10);
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
-import type { MatchState } from "../../schema/MatchState";
+import { ackOf, MatchState } from "../../schema/MatchState";
 import { QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
 import { CloseCode, ErrorCode } from "../../schema/codes";
 import { arenaForSuite, clientWith, joinMatch, testToken, waitFor } from "../helpers";
@@ -30,7 +30,7 @@ describe("spectate room: a read-only view of a match", () => {
     // Two bursts no longer than the trim window, each applied in full: 20 steps, about 74 units.
     for (let seq = 1; seq <= 2 * QUEUE_TRIM_WINDOW_TICKS; seq++) {
       red.send("input", { seq, mx: 1, my: 0, aim: 0, fire: false });
-      if (seq % QUEUE_TRIM_WINDOW_TICKS === 0) await waitFor("the burst applied", () => red.state.players.get(red.sessionId)!.ack === seq);
+      if (seq % QUEUE_TRIM_WINDOW_TICKS === 0) await waitFor("the burst applied", () => ackOf(red.state, red.state.players.get(red.sessionId)!) === seq);
     }
     await waitFor("Rosa seen moving right", () => rosa().x > startX + 500); // tenths: 50 units
     assert.equal(rosa().ammo, undefined, "team-private ammo never reaches a spectator");

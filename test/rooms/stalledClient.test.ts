@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Socket } from "node:net";
 import type { Room } from "colyseus.js";
 import type { MatchRoom } from "../../rooms/MatchRoom";
-import type { MatchState } from "../../schema/MatchState";
+import { ackOf, MatchState } from "../../schema/MatchState";
 import { arenaForSuite, joinLiveMatch, joinMatch, sleep, waitFor } from "../helpers";
 
 /**
@@ -42,15 +42,15 @@ describe("a client whose connection stalls", () => {
       walker.send("input", { seq: ++seq, mx: 1, my: i % 2 ? 1 : -1, aim: i / 10, fire: false });
       await sleep(16);
     }
-    await waitFor("the walker's inputs applied", () => walker.state.players.get(walker.sessionId)!.ack === seq);
+    await waitFor("the walker's inputs applied", () => ackOf(walker.state, walker.state.players.get(walker.sessionId)!) === seq);
     assert.ok(socket.writableLength > 0, "the server held nothing for the stalled client");
-    assert.ok(stalled.state.players.get(walker.sessionId)!.ack < seq, "the stalled client had the walker's moves before it drained");
+    assert.ok(ackOf(stalled.state, stalled.state.players.get(walker.sessionId)!) < seq, "the stalled client had the walker's moves before it drained");
     const clockAtDrain = walker.state.timeLeft;
     socket.uncork();
 
     const truth = () => walker.state.players.get(walker.sessionId)!;
     const seen = () => stalled.state.players.get(walker.sessionId)!;
-    await waitFor("the stalled client catches up", () => seen().ack === seq);
+    await waitFor("the stalled client catches up", () => ackOf(stalled.state, seen()) === seq);
     await waitFor("the round clock's next second", () => stalled.state.timeLeft < clockAtDrain, 3000);
     assert.deepEqual(errors, []);
     assert.equal(stalled.state.players.get(late.sessionId)?.name, "Late", "the join held during the stall was lost");
