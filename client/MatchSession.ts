@@ -4,7 +4,7 @@ import type { MatchJoinOptions, ResumeMessage } from "../schema/messages";
 import type { ChatDelivery, ResetNotice, TypingNotice, UserMessage } from "../schema/serverMessages";
 import { CloseCode, ErrorMessage } from "../schema/codes";
 import type { PlayerControls, PlayerInput } from "../schema/input";
-import { encodeInputFrame, INPUT_FRAME_BYTES, quantizeInput } from "../schema/inputFrame";
+import { encodeInputFrames, INPUT_FRAME_BYTES, MAX_INPUTS_PER_FRAME, quantizeInput } from "../schema/inputFrame";
 import { headingRadians } from "../schema/scales";
 import { endpointOfClient, EndpointRotation, endpointsOf, nodeAddressOf } from "./endpoints";
 import { Interpolation, Pose } from "./interpolation";
@@ -34,6 +34,8 @@ const MATCHMAKE_INVALID_ROOM_ID = 4212;
 export const MATCH_GONE_CONFIRM_MS = 5000;
 /** While a 4212 is being confirmed, the reconnection is tried again at least this often. */
 const MATCH_GONE_RECHECK_MS = 500;
+/** With two inputs a frame, how long the first waits for the second before it is sent alone: a tick and a half. */
+const HOLD_INPUT_MS = 25;
 
 /** What to draw this frame. */
 export interface MatchFrame {
@@ -174,7 +176,17 @@ export class MatchSession {
   interpolation = new Interpolation();
   /** Aim of the latest input sent: the own player faces it without waiting for the server. */
   private aim?: number;
-  private readonly inputFrame = new Uint8Array(INPUT_FRAME_BYTES);
+  /**
+   * Inputs a frame carries: 1 (the default) sends each input at once, 60 frames a second; 2 holds every
+   * other input and sends it with the next, 30 frames a second, which the server applies on consecutive
+   * ticks. Half the messages for the server to read, for about half a tick more input->ack latency on
+   * average (docs/operations.md, "Input frames"); prediction applies every input at once either way. An
+   * input held while no other follows (the game stopped sending) goes alone after a tick and a half.
+   */
+  inputsPerFrame: 1 | 2 = 1;
+  private readonly unsent: PlayerInput[] = [];
+  private unsentTimer?: ReturnType<typeof setTimeout>;
+  private readonly inputFrame = new Uint8Array(INPUT_FRAME_BYTES * MAX_INPUTS_PER_FRAME);
 
   private constructor(
     private readonly endpoints: EndpointRotation,
@@ -283,9 +295,18 @@ export class MatchSession {
     if (this.status !== "connected") return undefined;
     const { mx, my, aim, fire } = quantizeInput(controls);
     const input = this.prediction.next(mx, my, aim, fire, fire ? this.interpolation.fireTick() : undefined);
-    this.room.sendBytes("input", encodeInputFrame(input, this.inputFrame));
+    this.unsent.push(input);
+    if (this.unsent.length >= this.inputsPerFrame) this.sendUnsent();
+    else this.unsentTimer ??= setTimeout(() => this.sendUnsent(), HOLD_INPUT_MS);
     this.aim = aim;
     return input;
+  }
+
+  private sendUnsent(): void {
+    clearTimeout(this.unsentTimer);
+    this.unsentTimer = undefined;
+    if (this.unsent.length > 0 && this.status === "connected") this.room.sendBytes("input", encodeInputFrames(this.unsent, this.inputFrame));
+    this.unsent.length = 0;
   }
 
   /** Where to draw everyone at `nowMs` (performance.now() time): call once per rendered frame. */
@@ -323,6 +344,7 @@ export class MatchSession {
 
   async leave(): Promise<void> {
     this.setStatus("gone");
+    this.sendUnsent();
     await this.room.leave(true);
   }
 
@@ -421,6 +443,8 @@ export class MatchSession {
    */
   private adopt(room: Room<MatchState>, sameMatch: boolean): void {
     this.room = room;
+    // Inputs predicted but never sent are forgotten with the rest.
+    this.unsent.length = 0;
     this.prediction.forgetPending();
     if (!sameMatch) {
       this.positions.forgetAllBut(this.user.name);

@@ -9,8 +9,8 @@ import { sendTickPatch } from "../server/runtime/sharedPatch";
 import { Simulation, MatchEvent } from "./match/Simulation";
 import { TEAM_SIZE, TICK_SECONDS } from "./match/rules";
 import { MatchState, PlayerState } from "../schema/MatchState";
-import { describeIssues, MatchJoinOptions, MatchMessageType, readInput, ResumeMessage } from "../schema/messages";
-import { clampInput } from "../schema/input";
+import { describeIssues, MatchJoinOptions, MatchMessageType, readInputs, ResumeMessage } from "../schema/messages";
+import { clampInput, PlayerInput } from "../schema/input";
 import { CloseCode, ErrorCode } from "../schema/codes";
 import type { MatchListingMetadata } from "../schema/listing";
 import { FixedStepLoop } from "../server/runtime/FixedStepLoop";
@@ -220,11 +220,17 @@ export class MatchRoom extends ArenaRoom<MatchState> {
   }
 
   private onInput(client: Client, message: unknown): void {
-    const input = readInput(message);
-    if (typeof input === "string") {
+    const inputs = readInputs(message);
+    if (typeof inputs === "string") {
       this.metrics.inputsRejected.labels("invalid").inc();
-      return this.refuse(client, ErrorCode.INVALID_MESSAGE, `input refused: ${input}`);
+      return this.refuse(client, ErrorCode.INVALID_MESSAGE, `input refused: ${inputs}`);
     }
+    // Queued in order; the first refused ends the message (what follows it would be out of order).
+    for (const input of inputs) if (!this.enqueue(client, input)) return;
+  }
+
+  /** One input into the player's queue, or its refusal told to the client (false). */
+  private enqueue(client: Client, input: PlayerInput): boolean {
     // The one clamp: the rules take the input as it is from here on. `input` is this call's own object
     // (decoded or parsed), so it is corrected in place and queued as is.
     if (clampInput(input)) this.metrics.inputsRejected.labels("clamped").inc();
@@ -236,6 +242,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
       this.metrics.inputsRejected.labels("queue_full").inc();
       this.refuse(client, ErrorCode.INPUT_QUEUE_FULL, `more than ${this.sim.inputQueueSize} inputs waiting; send one per tick`);
     }
+    return result === "queued";
   }
 
   /** The simulation into the schema, then what happened this tick: skipped inputs, notices, views, the lobby listing. */

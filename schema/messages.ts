@@ -21,13 +21,13 @@ const InputObject = z.object({
 
 /**
  * An `input` in either of its forms: the binary frame (schema/inputFrame.ts,
- * what the SDK sends) or the msgpack object above. The input, not clamped yet,
- * or why it is refused.
+ * what the SDK sends: one input or two) or the msgpack object above (one). The
+ * inputs in order, not clamped yet, or why the message is refused.
  */
-export function readInput(message: unknown): PlayerInput | string {
+export function readInputs(message: unknown): PlayerInput[] | string {
   if (message instanceof Uint8Array) return decodeInputFrame(message);
   const parsed = InputObject.safeParse(message);
-  return parsed.success ? parsed.data : describeIssues(parsed.error);
+  return parsed.success ? [parsed.data] : describeIssues(parsed.error);
 }
 
 /** `channel`: "all", "team" (own team), "player" (with `to`), or an explicit channel name. */

@@ -19,7 +19,9 @@ async function join(seed: number): Promise<Bot> {
   const endpoint = config.endpoints[seed % config.endpoints.length];
   if (config.protocol === "json") return joinJsonBot(endpoint, seed, config.fireMode);
   const token = config.secret ? await botToken(config.secret, "player", `bot-${seed}`) : undefined;
-  return joinMatchBot(endpoint, "match", seed, { token, fireMode: config.fireMode, inputFrames: config.protocol === "arena" });
+  return joinMatchBot(endpoint, "match", seed, {
+    token, fireMode: config.fireMode, inputFrames: config.protocol !== "colyseus", inputsPerFrame: config.protocol === "arena-pairs" ? 2 : 1,
+  });
 }
 
 /** Distinct rooms per node, from where each bot was placed. */

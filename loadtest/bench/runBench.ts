@@ -73,7 +73,7 @@ export interface BenchOptions {
 
 /** Offsets from --port: one per server, so a server that is slow to exit never collides with the next. */
 export const PORT_LAYOUT = {
-  match: { arena: 0, stock: 1, json: 2, "arena-rewind-off": 3, "arena-views-off": 4, "arena-object-input": 12, "arena-tsx": 13, "arena-source-maps": 14, "arena-twin": 15 } as Record<string, number>,
+  match: { arena: 0, stock: 1, json: 2, "arena-rewind-off": 3, "arena-views-off": 4, "arena-object-input": 12, "arena-tsx": 13, "arena-source-maps": 14, "arena-twin": 15, "arena-input-pairs": 17 } as Record<string, number>,
   displayNodes: [5, 6],
   displayPeer: 7,
   redis: 8,
@@ -81,7 +81,7 @@ export const PORT_LAYOUT = {
   inspectPeer: 11,
   users: 16,
 };
-export const PORTS_USED = 17;
+export const PORTS_USED = 18;
 
 /** The ports a run uses from --port: PORTS_USED, and with --nodes N > 1 as many again per extra node and for Redis. */
 export const portsUsed = (nodes: number) => (nodes > 1 ? PORTS_USED * (nodes + 1) : PORTS_USED);

@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-export type BotProtocol = "arena" | "colyseus" | "json";
+export type BotProtocol = "arena" | "arena-pairs" | "colyseus" | "json";
 
 /** The servers one benchmark run compares; each is started as its own process. */
 export interface Target {
@@ -9,7 +9,8 @@ export interface Target {
   entry: string;
   /**
    * How its bots talk: `arena` is colyseus.js sending inputs as the SDK does
-   * (binary input frames, schema/inputFrame.ts), `colyseus` is colyseus.js
+   * (binary input frames, schema/inputFrame.ts), `arena-pairs` the same with two
+   * inputs a frame, 30 frames a second (the SDK's `inputsPerFrame = 2`), `colyseus` is colyseus.js
    * sending them as msgpack objects (`room.send`), `json` the JSON peer's own.
    */
   protocol: BotProtocol;
@@ -73,6 +74,9 @@ export const VARIANTS = {
   },
   "object-input": {
     id: "arena-object-input", label: "Arena, msgpack inputs", entry: "main.ts", protocol: "colyseus", arena: true, env: {}, nodeEnv: arenaNode,
+  },
+  "input-pairs": {
+    id: "arena-input-pairs", label: "Arena, 30 Hz input pairs", entry: "main.ts", protocol: "arena-pairs", arena: true, env: {}, nodeEnv: arenaNode,
   },
   tsx: {
     id: "arena-tsx", label: "Arena under tsx", entry: "main.ts", protocol: "arena", arena: true, env: {}, runner: "tsx", nodeEnv: arenaNode,

@@ -8,7 +8,8 @@
 import { Client, Room } from "colyseus.js";
 import type WebSocket from "ws";
 import { withoutTokenInUrl } from "../../client/withoutTokenInUrl";
-import { encodeInputFrame, INPUT_FRAME_BYTES } from "../../schema/inputFrame";
+import { encodeInputFrames, INPUT_FRAME_BYTES } from "../../schema/inputFrame";
+import type { PlayerInput } from "../../schema/input";
 import { ackOf, MatchState } from "../../schema/MatchState";
 import { Bot, BotTransport } from "./Bot";
 import type { FireMode } from "./intentions";
@@ -18,13 +19,26 @@ function socketOf(room: Room): WebSocket {
   return (room.connection.transport as unknown as { ws: WebSocket }).ws;
 }
 
-function colyseusTransport(room: Room<MatchState>, inputFrames: boolean): BotTransport {
-  const frame = new Uint8Array(INPUT_FRAME_BYTES);
+/** How a bot sends its inputs: as binary frames of `inputsPerFrame` inputs (the SDK's way), or as msgpack objects. */
+function inputSender(room: Room<MatchState>, options: MatchBotOptions): (input: PlayerInput) => void {
+  if (!options.inputFrames) return (input) => room.send("input", input);
+  const perFrame = options.inputsPerFrame ?? 1;
+  const frame = new Uint8Array(INPUT_FRAME_BYTES * perFrame);
+  const unsent: PlayerInput[] = [];
+  return (input) => {
+    unsent.push(input);
+    if (unsent.length < perFrame) return;
+    room.sendBytes("input", encodeInputFrames(unsent, frame));
+    unsent.length = 0;
+  };
+}
+
+function colyseusTransport(room: Room<MatchState>, options: MatchBotOptions): BotTransport {
   const socket = socketOf(room);
   return {
     socket,
     placement: { room: room.roomId, node: new URL(socket.url).host },
-    sendInput: inputFrames ? (input) => room.sendBytes("input", encodeInputFrame(input, frame)) : (input) => room.send("input", input),
+    sendInput: inputSender(room, options),
     onState: (listener) => room.onStateChange((state) => {
       const own = state.players?.get(room.sessionId);
       listener(own ? ackOf(state, own) : 0, state.tick);
@@ -50,6 +64,8 @@ export interface MatchBotOptions {
   fireMode?: FireMode;
   /** Inputs as binary frames, as Arena's SDK sends them; otherwise msgpack objects (`room.send`). */
   inputFrames: boolean;
+  /** With binary frames: inputs a frame carries (2: 30 frames a second, as the SDK's `inputsPerFrame`); default 1. */
+  inputsPerFrame?: 1 | 2;
 }
 
 /** Joins (or creates) a match on `endpoint` and returns a started bot; `seed` picks its intentions. */
@@ -57,7 +73,7 @@ export async function joinMatchBot(endpoint: string, roomName: string, seed: num
   const room = await clientWithToken(endpoint, options.token).joinOrCreate<MatchState>(roomName);
   // Chat notices (the kill feed), typing and gap notices are not measured.
   for (const type of ["chat", "typing", "gap"]) room.onMessage(type, () => {});
-  const bot = new Bot(colyseusTransport(room, options.inputFrames), seed, options.fireMode);
+  const bot = new Bot(colyseusTransport(room, options), seed, options.fireMode);
   bot.start();
   return bot;
 }

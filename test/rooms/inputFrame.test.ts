@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
 import type { ErrorMessage } from "../../schema/codes";
 import { ErrorCode } from "../../schema/codes";
-import { encodeInputFrame } from "../../schema/inputFrame";
+import { encodeInputFrame, encodeInputFrames } from "../../schema/inputFrame";
 import { ackOf, MatchState } from "../../schema/MatchState";
 import type { PlayerInput } from "../../schema/input";
 import { arenaForSuite, joinMatch, waitFor } from "../helpers";
@@ -45,7 +45,7 @@ describe("binary input frames in a match", () => {
     for (let seq = 1; seq <= 5; seq++) sendFrame(good.room, { seq, mx: 0, my: 1, aim: 0, fire: false });
     await waitFor("three refusals", () => bad.errors.length === 3);
     assert.deepEqual(bad.errors.map((e) => e.code), Array(3).fill(ErrorCode.INVALID_MESSAGE));
-    assert.match(bad.errors[0].message, /13 bytes, got 12/);
+    assert.match(bad.errors[0].message, /13 bytes \(one input\) or 26 \(two\), got 12/);
     assert.match(bad.errors[1].message, /unknown bits/);
     assert.match(bad.errors[2].message, /seq must be 1 or more/);
     await waitFor("the other player's frames acknowledged", () => ackOfOwn(good.room) === 5);
@@ -63,5 +63,23 @@ describe("binary input frames in a match", () => {
     await waitFor("stale refusal", () => errors.length === 1);
     assert.equal(errors[0].code, ErrorCode.STALE_INPUT);
     await waitFor("the frame acknowledged", () => ackOfOwn(room) === 10);
+  });
+
+  it("queues both inputs of a two-input frame in order; a pair out of order is refused whole, and a pair older than the last input is stale", async () => {
+    const { room, errors } = await join("Pairs");
+    const startX = me(room).x;
+    const walk = (seq: number) => ({ seq, mx: 1, my: 0, aim: 0, fire: false });
+    for (let seq = 1; seq <= 20; seq += 2) room.sendBytes("input", encodeInputFrames([walk(seq), walk(seq + 1)]));
+    await waitFor("all twenty acknowledged", () => ackOfOwn(room) === 20);
+    assert.ok(me(room).x > startX, "moved");
+    assert.equal(errors.length, 0, JSON.stringify(errors));
+    room.sendBytes("input", encodeInputFrames([walk(22), walk(21)]));
+    room.sendBytes("input", encodeInputFrames([walk(19), walk(20)]));
+    await waitFor("two refusals", () => errors.length === 2);
+    assert.equal(errors[0].code, ErrorCode.INVALID_MESSAGE);
+    assert.match(errors[0].message, /consecutive seqs, got 22 then 21/);
+    assert.equal(errors[1].code, ErrorCode.STALE_INPUT);
+    room.sendBytes("input", encodeInputFrames([walk(21), walk(22)]));
+    await waitFor("the next pair acknowledged: nothing of the refused ones was queued", () => ackOfOwn(room) === 22);
   });
 });

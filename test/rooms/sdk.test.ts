@@ -49,6 +49,26 @@ describe("client SDK: prediction in the session, input loop, operator, guest, ma
     assert.equal(other.frame().others.has(other.sessionId), false);
   });
 
+  it("with two inputs a frame sends half the frames, every input applied and predicted exactly; a lone input goes after a tick and a half", async () => {
+    const me = await seat("Pair", "red");
+    me.inputsPerFrame = 2;
+    const frames: number[] = [];
+    const sendBytes = me.room.sendBytes.bind(me.room);
+    me.room.sendBytes = (type, bytes) => (frames.push(bytes!.length), sendBytes(type, bytes));
+    let sent = 0;
+    const stop = runInputLoop(me, () => (sent++, { mx: 1, my: 0.5, aim: 0.3, fire: false }));
+    await waitFor("30 inputs sampled", () => sent >= 30);
+    stop();
+    await waitFor("every input applied", () => me.prediction.pendingCount === 0);
+    assert.equal(ackOf(me.state, me.state.players.get(me.sessionId)!), sent, "each input acknowledged");
+    // Pairs; an odd last one went alone once no second followed it.
+    assert.deepEqual(frames, [...Array(Math.floor(sent / 2)).fill(26), ...(sent % 2 ? [13] : [])]);
+    assert.equal(me.frame().self!.x, me.state.players.get(me.sessionId)!.x / POSITION_SCALE);
+    me.sendInput({ mx: 0, my: 0, aim: 0, fire: false });
+    await waitFor("the held input sent alone", () => frames.at(-1) === 13);
+    await waitFor("and applied", () => me.prediction.pendingCount === 0);
+  });
+
   it("numbers inputs itself and carries the tick on screen with a fire", async () => {
     const me = await seat("Rosa", "red");
     const first = me.sendInput({ mx: 0, my: 0, aim: 0, fire: false })!;

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { decodeInputFrame, encodeInputFrame, INPUT_FRAME_BYTES, quantizeInput } from "../../schema/inputFrame";
+import { decodeInputFrame, encodeInputFrame, encodeInputFrames, INPUT_FRAME_BYTES, quantizeInput } from "../../schema/inputFrame";
 import { clampInput, PlayerInput } from "../../schema/input";
 
 const decoded = (input: PlayerInput): PlayerInput => {
   const result = decodeInputFrame(encodeInputFrame(input));
-  assert.notEqual(typeof result, "string", String(result));
-  return result as PlayerInput;
+  assert.ok(Array.isArray(result) && result.length === 1, String(result));
+  return result[0];
 };
 
 describe("binary input frame", () => {
@@ -62,12 +62,29 @@ describe("binary input frame", () => {
 
   it("refuses a frame of another length, with unknown flag bits, or with seq 0, saying why", () => {
     const good = encodeInputFrame({ seq: 9, mx: 0, my: 0, aim: 0, fire: false });
-    assert.match(String(decodeInputFrame(good.subarray(0, INPUT_FRAME_BYTES - 1))), /must be 13 bytes, got 12/);
-    assert.match(String(decodeInputFrame(Uint8Array.from([...good, 0]))), /must be 13 bytes, got 14/);
+    assert.match(String(decodeInputFrame(good.subarray(0, INPUT_FRAME_BYTES - 1))), /must be 13 bytes \(one input\) or 26 \(two\), got 12/);
+    assert.match(String(decodeInputFrame(Uint8Array.from([...good, 0]))), /got 14/);
+    assert.match(String(decodeInputFrame(new Uint8Array(3 * INPUT_FRAME_BYTES))), /got 39/);
+    assert.match(String(decodeInputFrame(new Uint8Array(0))), /got 0/);
     const flags = Uint8Array.from(good);
     flags[8] = 0x80;
     assert.match(String(decodeInputFrame(flags)), /unknown bits/);
     const seq0 = encodeInputFrame({ seq: 0, mx: 0, my: 0, aim: 0, fire: false });
     assert.match(String(decodeInputFrame(seq0)), /seq must be 1 or more/);
+  });
+
+  it("carries two inputs of consecutive seqs in one frame, in order, and refuses a pair out of order or with a bad half", () => {
+    const first = { seq: 41, mx: 1, my: 0, aim: 0.25, fire: false };
+    const second = { seq: 42, mx: 0, my: -1, aim: -0.25, fire: true, tick: 700 };
+    const pair = encodeInputFrames([first, second]);
+    assert.equal(pair.length, 2 * INPUT_FRAME_BYTES);
+    const read = decodeInputFrame(pair);
+    assert.ok(Array.isArray(read), String(read));
+    assert.deepEqual(read.map((i) => [i.seq, i.fire, i.tick]), [[41, false, undefined], [42, true, 700]]);
+    assert.match(String(decodeInputFrame(encodeInputFrames([second, first]))), /consecutive seqs, got 42 then 41/);
+    assert.match(String(decodeInputFrame(encodeInputFrames([first, { ...second, seq: 44 }]))), /consecutive seqs, got 41 then 44/);
+    const badHalf = Uint8Array.from(pair);
+    badHalf[INPUT_FRAME_BYTES + 8] = 0x80;
+    assert.match(String(decodeInputFrame(badHalf)), /unknown bits/);
   });
 });
