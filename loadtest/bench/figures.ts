@@ -19,6 +19,7 @@ export interface Figures {
   tickWorkP99Ms: number;
   tickRateHz: number;
   tickJitterP99Ms: number;
+  eventLoopDelayP99Ms: number;
   latencyP50Ms: number;
   latencyP99Ms: number;
   patchesPerSecondPerClient: number;
@@ -52,6 +53,7 @@ export const FIGURES: readonly FigureInfo[] = [
   { key: "tickWorkP99Ms", label: "tick work time p99", unit: "ms", digits: 3 },
   { key: "tickRateHz", label: "effective tick rate", unit: "steps/s", digits: 2 },
   { key: "tickJitterP99Ms", label: "tick interval jitter p99", unit: "ms", digits: 2 },
+  { key: "eventLoopDelayP99Ms", label: "event loop delay p99 (context)", unit: "ms", digits: 2, context: true },
   { key: "latencyP50Ms", label: "input->state latency p50", unit: "ms", digits: 2 },
   { key: "latencyP99Ms", label: "input->state latency p99", unit: "ms", digits: 2 },
   { key: "patchesPerSecondPerClient", label: "patches/s per client", unit: "1/s", digits: 1 },

@@ -28,6 +28,7 @@ export interface CapacityStep {
   broke: string[];
   tickRateHz: number;
   tickJitterP99Ms: number;
+  eventLoopDelayP99Ms: number;
   latencyP99Ms: number;
   disconnects: number;
   cpuPerRoomPercent: number;
@@ -80,7 +81,7 @@ export async function runCapacity(targets: PortedTarget[], ramp: CapacityRamp, w
       const f = measured.figures;
       run.steps.push({
         matches, held: broke.length === 0, broke,
-        tickRateHz: f.tickRateHz, tickJitterP99Ms: f.tickJitterP99Ms, latencyP99Ms: f.latencyP99Ms, disconnects: measured.disconnects,
+        tickRateHz: f.tickRateHz, tickJitterP99Ms: f.tickJitterP99Ms, eventLoopDelayP99Ms: f.eventLoopDelayP99Ms, latencyP99Ms: f.latencyP99Ms, disconnects: measured.disconnects,
         cpuPerRoomPercent: f.cpuPerRoomPercent, serverCpuPercent: f.serverCpuPercent, botCpuPercent: f.botCpuPercent,
         matchesPerNode: measured.nodes?.map((n) => n.matches),
       });

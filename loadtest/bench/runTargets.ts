@@ -256,6 +256,9 @@ export async function runTargets(ported: PortedTarget[], options: WindowOptions)
         tickWorkP99Ms: histogramQuantile(0.99, tickWork) * 1000,
         tickRateHz: counted("arena_simulation_steps_total", LABELS) / windowSeconds / options.matches,
         tickJitterP99Ms: histogramQuantile(0.99, tickJitter) * 1000,
+        // How late any timer of the process fired over the window (prom-client resets it at every scrape): a
+        // match's tick cannot be more regular than its process's event loop. The busiest node's.
+        eventLoopDelayP99Ms: Math.max(...end.metrics.map((m) => counterValue(m, "nodejs_eventloop_lag_p99_seconds", {}))) * 1000,
         latencyP50Ms: result.latency.p50,
         latencyP99Ms: result.latency.p99,
         patchesPerSecondPerClient: result.states / result.windowSeconds / result.clients,

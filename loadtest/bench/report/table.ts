@@ -21,10 +21,10 @@ function capacityLines(report: BenchReport): string[] {
     out.push(`${run.label}: ${held}; ${run.brokeAt ? `broke at ${run.brokeAt.matches}: ${run.brokeAt.criteria.join(", ")}` : "every size up to the ramp's end held"}`);
   }
   const perNode = o.nodes > 1 ? ["per node"] : [];
-  const header = ["server", "matches", ...perNode, "held", "tick Hz", "interval p99 past nominal ms", "input->ack p99 ms", "lost bots", "CPU/room %", "server CPU %", "bot CPU %"];
+  const header = ["server", "matches", ...perNode, "held", "tick Hz", "interval p99 past nominal ms", "event loop delay p99 ms", "input->ack p99 ms", "lost bots", "CPU/room %", "server CPU %", "bot CPU %"];
   const rows = report.capacity!.flatMap((run) => run.steps.map((s) => [
     run.label, String(s.matches), ...(o.nodes > 1 ? [s.matchesPerNode?.join(" / ") ?? "-"] : []), s.held ? "yes" : "no",
-    s.tickRateHz.toFixed(2), s.tickJitterP99Ms.toFixed(1), s.latencyP99Ms.toFixed(1),
+    s.tickRateHz.toFixed(2), s.tickJitterP99Ms.toFixed(1), s.eventLoopDelayP99Ms.toFixed(1), s.latencyP99Ms.toFixed(1),
     String(s.disconnects), s.cpuPerRoomPercent.toFixed(2), s.serverCpuPercent.toFixed(0), s.botCpuPercent.toFixed(0),
   ]));
   const [arena, stock] = report.capacity!;
