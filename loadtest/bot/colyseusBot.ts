@@ -10,7 +10,7 @@ import type WebSocket from "ws";
 import { withoutTokenInUrl } from "../../client/withoutTokenInUrl";
 import { encodeInputFrames, INPUT_FRAME_BYTES } from "../../schema/inputFrame";
 import type { PlayerInput } from "../../schema/input";
-import { ackOf, MatchState } from "../../schema/MatchState";
+import { ackOf, MatchState, PlayerState } from "../../schema/MatchState";
 import { Bot, BotTransport } from "./Bot";
 import type { FireMode } from "./intentions";
 
@@ -40,8 +40,9 @@ function colyseusTransport(room: Room<MatchState>, options: MatchBotOptions): Bo
     placement: { room: room.roomId, node: new URL(socket.url).host },
     sendInput: inputSender(room, options),
     onState: (listener) => room.onStateChange((state) => {
-      const own = state.players?.get(room.sessionId);
-      listener(own ? ackOf(state, own) : 0, state.tick);
+      // Arena's state carries the acknowledged seq as its distance from the tick; the stock peer's, as is.
+      const own: (PlayerState & { ack?: number }) | undefined = state.players?.get(room.sessionId);
+      listener(own === undefined ? 0 : own.ack ?? ackOf(state, own), state.tick);
     }),
     onError: (listener) => room.onMessage("error", () => listener()),
     onClose: (listener) => room.onLeave(() => listener()),
