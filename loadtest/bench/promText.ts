@@ -47,9 +47,11 @@ export function histogramBuckets(samples: Sample[], name: string, labels: Record
   return [...byLe].map(([le, count]) => ({ le, count })).sort((a, b) => a.le - b.le);
 }
 
-/** Several servers' histograms as one (same bounds). */
+/** Several servers' histograms as one (same bounds; a server that never observed one has none and adds nothing). */
 export function sumBuckets(all: Buckets[]): Buckets {
-  return all[0].map((b, i) => ({ le: b.le, count: all.reduce((sum, buckets) => sum + buckets[i].count, 0) }));
+  const observed = all.filter((buckets) => buckets.length > 0);
+  if (observed.length === 0) return [];
+  return observed[0].map((b, i) => ({ le: b.le, count: observed.reduce((sum, buckets) => sum + buckets[i].count, 0) }));
 }
 
 /** The buckets of the interval between two scrapes. */
