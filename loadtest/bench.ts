@@ -14,7 +14,7 @@ import { ROOT } from "./bench/processes";
 import { renderHtml } from "./bench/report/html";
 import { renderTable } from "./bench/report/table";
 import { FIRE_MODES, FireMode } from "./bot/intentions";
-import { PORTS_USED, portsUsed, runBench } from "./bench/runBench";
+import { PORTS_USED, runBench } from "./bench/runBench";
 import { Variant, VARIANTS } from "./bench/targets";
 
 const { values } = parseArgs({
@@ -53,7 +53,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(`npm run bench -- [--matches N] [--duration S] [--warmup S] [--variants LIST] [--skip-peers] [--rounds N] [--fire MODE] [--no-pin] [--paired] [--capacity ...]
-                 [--displays N] [--publishes N] [--nodes 1|2] [--display-procs N] [--no-display-match]
+                 [--displays N] [--publishes N] [--nodes N] [--display-procs N] [--no-display-match]
                  [--users N] [--devices N] [--user-rate N] [--user-seconds S] [--device-procs N] [--pushers N] [--user-batch N] [--port P] [--out DIR] [--profile]
 Match scenario (Arena, stock Colyseus, JSON broadcast):
   --matches        matches of 12 bots per target; 0 skips the scenario (default 10)
@@ -69,8 +69,8 @@ Match scenario (Arena, stock Colyseus, JSON broadcast):
 Display scenario (Arena lobby, ws Map peer):
   --displays       displays on one channel; 0 skips the scenario (default 1000)
   --publishes      measured publishes, one a second (default 10)
-  --nodes          Arena nodes; 2 starts redis-server and splits the displays (default 1); also scales out
-                   the match scenario and capacity mode (see All)
+  --nodes          Arena nodes, 1 or 2 here; 2 starts redis-server and splits the displays (default 1); also
+                   scales out the match scenario and capacity mode (see All)
   --display-procs  display bot processes (default 1)
   --no-display-match  no 6v6 match of bots on each Arena node during the publishes (default: one, its tick interval reported)
 User channel scenario (Arena, one node):
@@ -83,10 +83,10 @@ User channel scenario (Arena, one node):
   --user-batch     messages per push request: 1 posts each to /api/users/:sub/messages, more (at most 100)
                    go in batches to /api/users/messages (default 1)
 All:
-  --nodes 2        match scenario and capacity mode: Arena, its variants and stock Colyseus each run as two
-                   processes on a redis-server of their own, bots spread over them by matchmaking (a connection
+  --nodes N        match scenario and capacity mode: Arena, its variants and stock Colyseus each run as N
+                   processes (at most 8; more than 2 with --displays 0) on a redis-server of their own, bots spread over them by matchmaking (a connection
                    round robin over the nodes), nothing pinned (as PM2 runs them); the report shows matches per node
-  --port           first of ${PORTS_USED} consecutive ports the run uses, ${portsUsed(2)} with --nodes 2 (default 2600)
+  --port           first of ${PORTS_USED} consecutive ports the run uses, ${PORTS_USED} x (N + 1) with --nodes N > 1 (default 2600)
   --out            folder for the reports (default bench-reports/)
   --profile        run each server under --cpu-prof and print its top self-time functions
   --capacity       capacity mode: Arena and stock Colyseus, each alone on its pinned core, from --capacity-start
@@ -137,8 +137,13 @@ function fireMode(raw: string): FireMode {
 }
 
 const nodes = positiveInt("nodes", values.nodes);
-if (nodes > 2) {
-  console.error("--nodes must be 1 or 2");
+if (nodes > 8) {
+  console.error("--nodes must be at most 8");
+  process.exit(2);
+}
+const displays = positiveInt("displays", values.displays, true);
+if (nodes > 2 && displays > 0) {
+  console.error("--nodes above 2 needs --displays 0: the display scenario runs one or two nodes");
   process.exit(2);
 }
 
@@ -168,7 +173,7 @@ if (rounds > 1 && values.profile) {
     skipPeers: values["skip-peers"],
     rounds,
     fireMode: fireMode(values.fire),
-    displays: positiveInt("displays", values.displays, true),
+    displays,
     publishes: positiveInt("publishes", values.publishes),
     nodes,
     displayProcesses: positiveInt("display-procs", values["display-procs"]),

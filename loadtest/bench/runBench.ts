@@ -83,9 +83,6 @@ export const PORT_LAYOUT = {
 };
 export const PORTS_USED = 18;
 
-/** The ports a run uses from --port: PORTS_USED, and with --nodes N > 1 as many again per extra node and for Redis. */
-export const portsUsed = (nodes: number) => (nodes > 1 ? PORTS_USED * (nodes + 1) : PORTS_USED);
-
 /**
  * A match target's ports: its first node at its offset in PORT_LAYOUT, each
  * further node PORTS_USED past the previous one, then its Redis.

@@ -58,7 +58,7 @@ describe("benchmark harness (tiny size)", function () {
       "--users", "5", "--devices", "2", "--user-rate", "200", "--user-seconds", "1", "--pushers", "2", "--device-procs", "2", "--port", "2871",
     ]);
     capacity = await bench(out(), [
-      // Over two nodes on Redis: ports 3000-3053 (portsUsed(2)).
+      // Over two nodes on Redis: ports 3000-3053 (PORTS_USED x 3).
       "--capacity", "--nodes", "2", "--capacity-start", "2", "--capacity-step", "2", "--capacity-max", "4", "--duration", "2", "--warmup", "1",
       "--displays", "0", "--users", "0", "--port", "3000",
     ]);
