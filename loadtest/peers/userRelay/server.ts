@@ -1,0 +1,56 @@
+/**
+ * The floor of the user channel scenario: plain node `http` and `ws`, a Map of
+ * sockets per user (each device connects with `?user=<sub>`), and
+ * `POST /api/users/:sub/messages {payload}` (as on Arena) that JSON-encodes the
+ * message once, writes it to every socket of that user and answers 201 `{seq}`.
+ * No auth, no numbering store, no backlog, no dedupe: the least a relay can do,
+ * to show what one core costs before any of Arena's guarantees
+ * (loadtest/userRelayFloor.ts). /healthz as on Arena.
+ */
+import http from "node:http";
+import { WebSocket, WebSocketServer } from "ws";
+
+const devices = new Map<string, Set<WebSocket>>();
+const seqs = new Map<string, number>();
+const PUSH = /^\/api\/users\/([^/]{1,128})\/messages$/;
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (chunk: string) => (body += chunk));
+    req.on("end", () => resolve(body));
+    req.on("error", reject);
+  });
+}
+
+const server = http.createServer(async (req, res) => {
+  const target = req.method === "POST" ? PUSH.exec(req.url ?? "") : null;
+  if (target) {
+    const sub = decodeURIComponent(target[1]);
+    const { payload } = JSON.parse(await readBody(req)) as { payload: unknown };
+    const seq = (seqs.get(sub) ?? 0) + 1;
+    seqs.set(sub, seq);
+    const frame = JSON.stringify({ type: "user", seq, payload });
+    for (const socket of devices.get(sub) ?? []) socket.send(frame);
+    res.writeHead(201, { "content-type": "application/json" });
+    res.end(JSON.stringify({ seq }));
+  } else if (req.url === "/healthz") {
+    res.setHeader("content-type", "application/json");
+    res.end(JSON.stringify({ ok: true }));
+  } else {
+    res.statusCode = 404;
+    res.end();
+  }
+});
+
+new WebSocketServer({ server }).on("connection", (socket, req) => {
+  const sub = new URL(req.url ?? "/", "http://floor").searchParams.get("user") ?? "";
+  let set = devices.get(sub);
+  if (!set) devices.set(sub, (set = new Set()));
+  set.add(socket);
+  socket.on("close", () => devices.get(sub)?.delete(socket));
+});
+server.listen(Number(process.env.PORT ?? 2567), "127.0.0.1");
+
+process.once("SIGTERM", () => process.exit(0));
