@@ -61,14 +61,24 @@ export class RedisServer {
    * snapshots as it stops and comes back with everything it held (a Redis with persistence).
    */
   async restart(downMs = 0, { keepData = false } = {}): Promise<void> {
+    await this.down({ keepData });
+    await new Promise((r) => setTimeout(r, downMs));
+    await this.up();
+  }
+
+  /** Stops Redis until `up()`: an outage that lasts as long as the test needs, whatever the machine's pace. */
+  async down({ keepData = false } = {}): Promise<void> {
     if (keepData) {
       await this.shutdownSaving();
     } else {
       await this.kill();
       await rm(this.snapshotFile, { force: true });
     }
-    await new Promise((r) => setTimeout(r, downMs));
-    await this.launch();
+  }
+
+  /** Starts Redis again on the same port (after `down()`). */
+  up(): Promise<void> {
+    return this.launch();
   }
 
   private get snapshotFile(): string {

@@ -11,6 +11,7 @@ import http from "node:http";
 import { WebSocket, WebSocketServer } from "ws";
 import { ArenaMetrics } from "../../../server/metrics";
 import type { PeerBroadcast } from "./protocol";
+import { readBody } from "../readBody";
 
 const metrics = new ArenaMetrics();
 
@@ -28,16 +29,6 @@ function publish(channel: string, payload: unknown): number {
     metrics.fanoutLatency.labels("signage").observe((Date.now() - publishedAt) / 1000);
   }
   return seq;
-}
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => (body += chunk));
-    req.on("end", () => resolve(body));
-    req.on("error", reject);
-  });
 }
 
 const server = http.createServer(async (req, res) => {

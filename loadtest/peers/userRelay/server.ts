@@ -9,20 +9,11 @@
  */
 import http from "node:http";
 import { WebSocket, WebSocketServer } from "ws";
+import { readBody } from "../readBody";
 
 const devices = new Map<string, Set<WebSocket>>();
 const seqs = new Map<string, number>();
 const PUSH = /^\/api\/users\/([^/]{1,128})\/messages$/;
-
-function readBody(req: http.IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let body = "";
-    req.setEncoding("utf8");
-    req.on("data", (chunk: string) => (body += chunk));
-    req.on("end", () => resolve(body));
-    req.on("error", reject);
-  });
-}
 
 const server = http.createServer(async (req, res) => {
   const target = req.method === "POST" ? PUSH.exec(req.url ?? "") : null;
