@@ -56,15 +56,22 @@ export class RedisCluster {
   /**
    * Fails every master over to its replica, one after the other: `CLUSTER FAILOVER` on the replica (the
    * manual failover, which waits until the replica has every write of its master), then waits until the
-   * replica is master; at the end, until every node sees the cluster ok. The old masters go on as replicas.
+   * replica is master, every node's view of the cluster says so and every node sees the cluster ok, before
+   * the next one. The old masters go on as replicas.
    */
   async failOverEveryMaster(): Promise<void> {
     for (const master of await this.masters()) {
       const promoted = await this.replicaOf(master);
+      const id = await cli(promoted, "CLUSTER", "MYID");
       await cli(promoted, "CLUSTER", "FAILOVER");
       await waitFor(`${promoted} to take over from ${master}`, async () => (await cli(promoted, "ROLE")).startsWith("master"), 20_000);
+      // Until then a node could still send clients (MOVED) to the old master.
+      await waitFor(`every node to see ${promoted} as master`, async () => {
+        const views = await Promise.all(this.ports.map((p) => cli(p, "CLUSTER", "NODES")));
+        return views.every((view) => view.split("\n").some((line) => line.startsWith(`${id} `) && line.split(" ")[2].split(",").includes("master")));
+      }, 20_000);
+      await this.waitUntilOk();
     }
-    await this.waitUntilOk();
   }
 
   /** The port of a replica of `master`. */
