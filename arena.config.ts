@@ -27,6 +27,7 @@ import { logger } from "./server/logger";
 import { mountHttpApi } from "./server/http";
 import { InProcessConnectionLimiter, SharedConnectionLimiter } from "./server/limits/ConnectionLimiter";
 import { SeatLimits } from "./server/limits/SeatLimits";
+import { LoadShedder, SHED_WINDOW_MS } from "./server/limits/loadShedding";
 import type { ConnectionScope } from "./server/cluster/keys";
 import { limitMatchmakeBodies } from "./server/limits/matchmakeBodyLimit";
 import { guardUpgrades } from "./server/limits/upgradeGuard";
@@ -73,6 +74,7 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
     signageChannels,
     metrics,
     raws: new CountingRaws(metrics.bytesSent, settings.ARENA_MAX_CLIENT_BUFFER_BYTES),
+    loadShedder: new LoadShedder(settings.ARENA_SHED_LAG_MS),
   };
   const drain = new Drain();
   // What this node writes into the store again when the store comes back.
@@ -124,6 +126,12 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
       if (sweepEveryMs !== undefined) {
         const sweeper = setInterval(() => void signageChannels.sweep(), sweepEveryMs).unref();
         shutdownHooks.push(() => clearInterval(sweeper));
+      }
+      const { loadShedder } = context;
+      if (loadShedder.enabled) {
+        loadShedder.start();
+        const judge = setInterval(() => loadShedder.judge(), SHED_WINDOW_MS).unref();
+        shutdownHooks.push(() => (clearInterval(judge), loadShedder.stop()));
       }
       // SIGTERM: readiness fails and no new rooms come here; rooms drain in their onBeforeShutdown.
       gameServer.onBeforeShutdown(() => {

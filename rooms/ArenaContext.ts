@@ -1,6 +1,7 @@
 import type { Admission } from "../server/admission";
 import type { ArenaConfig } from "../server/config";
 import type { ArenaMetrics } from "../server/metrics";
+import type { LoadShedder } from "../server/limits/loadShedding";
 import type { CountingRaws } from "../server/runtime/clientRaw";
 import type { Fanout } from "./fanout/Fanout";
 import type { BroadcastEncoder } from "./lobby/signage";
@@ -24,4 +25,6 @@ export interface ArenaContext {
   readonly metrics: ArenaMetrics;
   /** The counting, frame-writing `raw` of every client. */
   readonly raws: CountingRaws;
+  /** Refuses HTTP publishes while the node runs late (first on every publish route). */
+  readonly loadShedder: LoadShedder;
 }

@@ -125,6 +125,11 @@ export const ErrorCode = {
    */
   STORE_UNAVAILABLE: "store_unavailable",
   /**
+   * The node is past its capacity (its event loop runs ARENA_SHED_LAG_MS or more late): the publish was
+   * refused before anything was read or numbered. Retry after the `Retry-After` seconds.
+   */
+  OVERLOADED: "overloaded",
+  /**
    * An `Idempotency-Key` already used by this identity on this route with another request (method, path or
    * body): nothing was published. Use a new key for a new message.
    */
@@ -161,6 +166,7 @@ export const ERROR_STATUS = {
   [ErrorCode.TOO_MANY_CONNECTIONS]: 429,
   [ErrorCode.INTERNAL]: 500,
   [ErrorCode.STORE_UNAVAILABLE]: 503,
+  [ErrorCode.OVERLOADED]: 503,
 } as const satisfies Partial<Record<ErrorCode, number>>;
 export type HttpErrorCode = keyof typeof ERROR_STATUS;
 

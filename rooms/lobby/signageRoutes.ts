@@ -28,12 +28,13 @@ function channelParam(raw: string): string {
  * `publish`), displays poll when their socket cannot connect, anyone fetches
  * the key that verifies broadcasts.
  */
-export function signageRoutes({ config, admission, fanout, broadcasts, signageChannels }: ArenaContext): Router {
+export function signageRoutes({ config, admission, fanout, broadcasts, signageChannels, loadShedder }: ArenaContext): Router {
   const router = Router();
   const publishOnce = idempotentPublish({ presence: () => matchMaker.presence, windowSeconds: config.ARENA_IDEMPOTENCY_SECONDS, scope: "channels" });
 
   router.post(
     "/api/channels/:channel/messages",
+    loadShedder.refuseWhenOverloaded,
     rateLimitPerIp("publish", config.ARENA_PUBLISH_REQUESTS_PER_MINUTE, config.ARENA_TRUST_PROXY),
     requireRole(admission, "operator"),
     jsonBody(config.ARENA_MAX_HTTP_BODY_BYTES),

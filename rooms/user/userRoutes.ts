@@ -30,12 +30,13 @@ function subParam(raw: string): string {
  * every connection of an identity; a device that cannot hold a socket polls its
  * own identity's channel, and only its own.
  */
-export function userRoutes({ config, admission, fanout }: ArenaContext): Router {
+export function userRoutes({ config, admission, fanout, loadShedder }: ArenaContext): Router {
   const router = Router();
   const publishOnce = idempotentPublish({ presence: () => matchMaker.presence, windowSeconds: config.ARENA_IDEMPOTENCY_SECONDS, scope: "users" });
 
   router.post(
     "/api/users/:sub/messages",
+    loadShedder.refuseWhenOverloaded,
     rateLimitPerIp("publish", config.ARENA_PUBLISH_REQUESTS_PER_MINUTE, config.ARENA_TRUST_PROXY),
     requireRole(admission, "service", "operator"),
     jsonBody(config.ARENA_MAX_HTTP_BODY_BYTES),
@@ -52,6 +53,7 @@ export function userRoutes({ config, admission, fanout }: ArenaContext): Router 
   // 503 (nothing published: send it again); one cut short by a lost store lists what did not go out.
   router.post(
     "/api/users/messages",
+    loadShedder.refuseWhenOverloaded,
     rateLimitPerIp("publish", config.ARENA_PUBLISH_REQUESTS_PER_MINUTE, config.ARENA_TRUST_PROXY),
     requireRole(admission, "service", "operator"),
     jsonBody(config.ARENA_MAX_HTTP_BODY_BYTES),
