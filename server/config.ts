@@ -99,8 +99,8 @@ const EnvSchema = z.object({
   ARENA_AUTH_REQUESTS_PER_MINUTE: count(20),
   ARENA_MATCHMAKE_REQUESTS_PER_MINUTE: count(120),
   ARENA_PUBLISH_REQUESTS_PER_MINUTE: count(600),
-  /** HTTP publishes are refused (503 overloaded) while the node's event loop p99 runs this late over a second; 0 = never. */
-  ARENA_SHED_LAG_MS: z.coerce.number().int().min(0).default(200),
+  /** HTTP publishes are refused (503 overloaded) while the node runs this late (event loop p99 over a second, or its oldest waiting delivery); 0 = never. */
+  ARENA_SHED_LAG_MS: z.coerce.number().int().min(0).default(500),
   /**
    * How long a publish's Idempotency-Key is remembered (cluster-wide, in presence): a retry within it delivers
    * nothing again. At most a week: in-process presence holds each key on a timer, and Node's timers overflow

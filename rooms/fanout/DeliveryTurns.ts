@@ -22,7 +22,8 @@ const CHUNK = 50;
  * once: small audiences are not delayed behind a busy loop's I/O.
  */
 export class DeliveryTurns {
-  private readonly waiting = new Set<DeliveryWork>();
+  /** Work waiting for a turn, in arrival order, with when it first waited (performance.now()). */
+  private readonly waiting = new Map<DeliveryWork, number>();
   private scheduled = false;
   private atOnce = AT_ONCE_PER_TURN;
   private atOnceRefill = false;
@@ -39,11 +40,21 @@ export class DeliveryTurns {
       }
       if (done) return;
     }
-    this.waiting.add(work);
+    if (!this.waiting.has(work)) this.waiting.set(work, performance.now());
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.turn);
     }
+  }
+
+  /**
+   * How long the longest-waiting delivery has waited (ms; 0 when none waits): deliveries that fall behind
+   * the messages coming in keep a standing backlog, each message as late as the backlog is long.
+   */
+  oldestWaitMs(now = performance.now()): number {
+    let oldest = now;
+    for (const since of this.waiting.values()) oldest = Math.min(oldest, since);
+    return now - oldest;
   }
 
   private readonly refill = (): void => {
@@ -55,12 +66,12 @@ export class DeliveryTurns {
     this.scheduled = false;
     let budget = this.perTurn;
     const until = performance.now() + TURN_MS;
-    for (const work of this.waiting) {
+    for (const [work, since] of this.waiting) {
       if (budget <= 0 || performance.now() >= until) break;
       this.waiting.delete(work);
       const { used, done } = work.deliver(Math.min(budget, CHUNK));
       budget -= used;
-      if (!done) this.waiting.add(work);
+      if (!done) this.waiting.set(work, since);
     }
     if (this.waiting.size > 0 && !this.scheduled) {
       this.scheduled = true;
