@@ -303,7 +303,11 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
       }
       const all = Array.from({ length: 40 }, (_, i) => i + 1);
       assert.deepEqual([...published].sort((x, y) => x - y), all);
-      await waitFor("both nodes' subscribers have all 40", () => onA.seqs.length >= 40 && onB.seqs.length >= 40);
+      await waitFor("both nodes' subscribers have all 40", () => onA.seqs.length >= 40 && onB.seqs.length >= 40).catch((error: Error) => {
+        // Which seqs each side missed says whether a hole went unseen (nothing after it) or a catch-up stalled.
+        const missing = (seqs: number[]) => all.filter((s) => !seqs.includes(s)).join(",");
+        assert.fail(`${error.message}; A missing [${missing(onA.seqs)}], B missing [${missing(onB.seqs)}]`);
+      });
       assert.deepEqual(onA.seqs, all);
       assert.deepEqual(onB.seqs, all);
       subs.forEach((s) => s.close());
