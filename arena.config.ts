@@ -74,7 +74,7 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
     signageChannels,
     metrics,
     raws: new CountingRaws(metrics.bytesSent, settings.ARENA_MAX_CLIENT_BUFFER_BYTES),
-    loadShedder: new LoadShedder(settings.ARENA_SHED_LAG_MS),
+    loadShedder: new LoadShedder(settings.ARENA_SHED_LAG_MS, () => fanout.deliveries.oldestWaitMs()),
   };
   const drain = new Drain();
   // What this node writes into the store again when the store comes back.
