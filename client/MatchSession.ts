@@ -4,9 +4,10 @@ import type { MatchJoinOptions, ResumeMessage } from "../schema/messages";
 import type { ChatDelivery, ResetNotice, TypingNotice, UserMessage } from "../schema/serverMessages";
 import { CloseCode, ErrorMessage } from "../schema/codes";
 import type { PlayerControls, PlayerInput } from "../schema/input";
-import { encodeInputFrames, INPUT_FRAME_BYTES, MAX_INPUTS_PER_FRAME, quantizeInput } from "../schema/inputFrame";
+import { quantizeInput } from "../schema/inputFrame";
 import { headingRadians } from "../schema/scales";
 import { endpointOfClient, EndpointRotation, endpointsOf, nodeAddressOf } from "./endpoints";
+import { InputFrames } from "./inputFrames";
 import { Interpolation, Pose } from "./interpolation";
 import { posesOf } from "./poses";
 import { Listeners } from "./listeners";
@@ -176,17 +177,11 @@ export class MatchSession {
   interpolation = new Interpolation();
   /** Aim of the latest input sent: the own player faces it without waiting for the server. */
   private aim?: number;
-  /**
-   * Inputs a frame carries: 1 (the default) sends each input at once, 60 frames a second; 2 holds every
-   * other input and sends it with the next, 30 frames a second, which the server applies on consecutive
-   * ticks. Half the messages for the server to read, for about half a tick more input->ack latency on
-   * average (docs/operations.md, "Input frames"); prediction applies every input at once either way. An
-   * input held while no other follows (the game stopped sending) goes alone after a tick and a half.
-   */
-  inputsPerFrame: 1 | 2 = 1;
-  private readonly unsent: PlayerInput[] = [];
-  private unsentTimer?: ReturnType<typeof setTimeout>;
-  private readonly inputFrame = new Uint8Array(INPUT_FRAME_BYTES * MAX_INPUTS_PER_FRAME);
+  /** Inputs on their way out; only while connected do they reach the room. */
+  private readonly inputs = new InputFrames((frame) => {
+    if (this.status === "connected") this.room.sendBytes("input", frame);
+  });
+  private heldInputTimer?: ReturnType<typeof setTimeout>;
 
   private constructor(
     private readonly endpoints: EndpointRotation,
@@ -295,18 +290,31 @@ export class MatchSession {
     if (this.status !== "connected") return undefined;
     const { mx, my, aim, fire } = quantizeInput(controls);
     const input = this.prediction.next(mx, my, aim, fire, fire ? this.interpolation.fireTick() : undefined);
-    this.unsent.push(input);
-    if (this.unsent.length >= this.inputsPerFrame) this.sendUnsent();
-    else this.unsentTimer ??= setTimeout(() => this.sendUnsent(), HOLD_INPUT_MS);
+    if (this.inputs.add(input)) this.heldInputTimer ??= setTimeout(() => this.sendHeldInput(), HOLD_INPUT_MS);
+    else this.sendHeldInput();
     this.aim = aim;
     return input;
   }
 
-  private sendUnsent(): void {
-    clearTimeout(this.unsentTimer);
-    this.unsentTimer = undefined;
-    if (this.unsent.length > 0 && this.status === "connected") this.room.sendBytes("input", encodeInputFrames(this.unsent, this.inputFrame));
-    this.unsent.length = 0;
+  /**
+   * Inputs a frame carries: 1 (the default) sends each input at once, 60 frames a second; 2 holds every
+   * other input and sends it with the next, 30 frames a second, which the server applies on consecutive
+   * ticks. Half the messages for the server to read, for about half a tick more input->ack latency on
+   * average (docs/operations.md, "Input frames"); prediction applies every input at once either way. An
+   * input held while no other follows (the game stopped sending) goes alone after a tick and a half.
+   */
+  get inputsPerFrame(): 1 | 2 {
+    return this.inputs.perFrame;
+  }
+
+  set inputsPerFrame(count: 1 | 2) {
+    this.inputs.perFrame = count;
+  }
+
+  private sendHeldInput(): void {
+    clearTimeout(this.heldInputTimer);
+    this.heldInputTimer = undefined;
+    this.inputs.flush();
   }
 
   /** Where to draw everyone at `nowMs` (performance.now() time): call once per rendered frame. */
@@ -344,7 +352,7 @@ export class MatchSession {
 
   async leave(): Promise<void> {
     this.setStatus("gone");
-    this.sendUnsent();
+    this.sendHeldInput();
     await this.room.leave(true);
   }
 
@@ -444,7 +452,7 @@ export class MatchSession {
   private adopt(room: Room<MatchState>, sameMatch: boolean): void {
     this.room = room;
     // Inputs predicted but never sent are forgotten with the rest.
-    this.unsent.length = 0;
+    this.inputs.clear();
     this.prediction.forgetPending();
     if (!sameMatch) {
       this.positions.forgetAllBut(this.user.name);

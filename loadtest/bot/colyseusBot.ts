@@ -8,7 +8,7 @@
 import { Client, Room } from "colyseus.js";
 import type WebSocket from "ws";
 import { withoutTokenInUrl } from "../../client/withoutTokenInUrl";
-import { encodeInputFrames, INPUT_FRAME_BYTES } from "../../schema/inputFrame";
+import { InputFrames } from "../../client/inputFrames";
 import type { PlayerInput } from "../../schema/input";
 import { ackOf, MatchState, PlayerState } from "../../schema/MatchState";
 import { Bot, BotTransport } from "./Bot";
@@ -22,15 +22,8 @@ function socketOf(room: Room): WebSocket {
 /** How a bot sends its inputs: as binary frames of `inputsPerFrame` inputs (the SDK's way), or as msgpack objects. */
 function inputSender(room: Room<MatchState>, options: MatchBotOptions): (input: PlayerInput) => void {
   if (!options.inputFrames) return (input) => room.send("input", input);
-  const perFrame = options.inputsPerFrame ?? 1;
-  const frame = new Uint8Array(INPUT_FRAME_BYTES * perFrame);
-  const unsent: PlayerInput[] = [];
-  return (input) => {
-    unsent.push(input);
-    if (unsent.length < perFrame) return;
-    room.sendBytes("input", encodeInputFrames(unsent, frame));
-    unsent.length = 0;
-  };
+  const frames = new InputFrames((frame) => room.sendBytes("input", frame), options.inputsPerFrame);
+  return (input) => void frames.add(input);
 }
 
 function colyseusTransport(room: Room<MatchState>, options: MatchBotOptions): BotTransport {
