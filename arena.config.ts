@@ -7,6 +7,7 @@ import { withContext } from "./rooms/ArenaRoom";
 import { MatchRoom } from "./rooms/MatchRoom";
 import { SpectateRoom } from "./rooms/SpectateRoom";
 import { Fanout } from "./rooms/fanout/Fanout";
+import { StepCalendar } from "./server/runtime/StepCalendar";
 import { channelStoreFor } from "./rooms/fanout";
 import { LobbyRoom } from "./rooms/lobby/LobbyRoom";
 import { BroadcastEncoder, signageSubscribers } from "./rooms/lobby/signage";
@@ -64,12 +65,14 @@ export function createArena(env: NodeJS.ProcessEnv = process.env) {
     perIdentity > 0 ? limiter("identity", perIdentity) : undefined,
     perIdentity,
   );
-  const fanout = new Fanout(channelStoreFor(backend.presence, settings.ARENA_CHANNEL_BACKLOG), backend.presence, metrics.fanoutPublishes);
+  const ticks = new StepCalendar();
+  const fanout = new Fanout(channelStoreFor(backend.presence, settings.ARENA_CHANNEL_BACKLOG), backend.presence, ticks, metrics.fanoutPublishes);
   const signageChannels = new SignageChannels(backend.presence, fanout, settings.ARENA_SIGNAGE_MAX_CHANNELS, settings.ARENA_SIGNAGE_IDLE_SECONDS);
   const context: ArenaContext = {
     config: settings,
     admission: new Admission(settings, new Auth(settings), seats, metrics),
     fanout,
+    ticks,
     broadcasts: new BroadcastEncoder(createBroadcastSigner(settings)),
     signageChannels,
     metrics,

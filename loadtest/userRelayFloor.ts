@@ -1,5 +1,5 @@
 /**
- * `npx tsx loadtest/userRelayFloor.ts [--users 1000] [--devices 3] [--rate 10000] [--seconds 10] [--port 2990]`:
+ * `npx tsx loadtest/userRelayFloor.ts [--users 1000] [--devices 3] [--rate 10000] [--seconds 10] [--batch 1] [--port 2990]`:
  * the floor under the user channel scenario's relay target. The bench's own
  * pusher (loadtest/bench/userPusher.ts: one push a request, keep-alive, 64 in
  * flight) pushes at `rate` to a relay that does nothing else
@@ -31,16 +31,18 @@ const { values } = parseArgs({
     devices: { type: "string", default: "3" },
     rate: { type: "string", default: "10000" },
     seconds: { type: "string", default: "10" },
+    batch: { type: "string", default: "1" },
     port: { type: "string", default: "2990" },
   },
 });
-const [users, devicesPerUser, rate, seconds, port] = [values.users, values.devices, values.rate, values.seconds, values.port].map(Number);
+const [users, devicesPerUser, rate, seconds, batch, port] = [values.users, values.devices, values.rate, values.seconds, values.batch, values.port].map(Number);
 const placement = cpuPlacement();
 const logDir = mkdtempSync(path.join(os.tmpdir(), "arena-relay-floor-"));
 
-/** Every device's receipts: per device, the messages of its own user it got, and push -> device latencies. */
+/** Every device's receipts: per device, the messages of its own user it got; push -> device and relay (ts) -> device latencies. */
 const receipts: number[] = [];
 const latencies: number[] = [];
+const relayLatencies: number[] = [];
 let foreign = 0;
 
 function connectDevice(device: number): Promise<WebSocket> {
@@ -48,10 +50,12 @@ function connectDevice(device: number): Promise<WebSocket> {
   const socket = new WebSocket(`ws://127.0.0.1:${port}/?user=${encodeURIComponent(userSub(user))}`);
   receipts[device] = 0;
   socket.on("message", (data) => {
-    const { payload } = JSON.parse(String(data)) as { payload: UserPushPayload };
+    const { ts, payload } = JSON.parse(String(data)) as { ts: number; payload: UserPushPayload };
     if (payload.user !== user) foreign++;
     receipts[device]++;
-    latencies.push(wallClockMs() - payload.sentAt);
+    const now = wallClockMs();
+    latencies.push(now - payload.sentAt);
+    relayLatencies.push(Date.now() - ts);
   });
   return new Promise((resolve, reject) => {
     socket.once("open", () => resolve(socket));
@@ -68,7 +72,7 @@ function connectDevice(device: number): Promise<WebSocket> {
   try {
     await waitForHealthy(`http://127.0.0.1:${port}/healthz`, relay);
     await inFlight(users * devicesPerUser, 50, async (d) => void sockets.push(await connectDevice(d)));
-    const config: PusherConfig = { base: `http://127.0.0.1:${port}`, token: "none", firstUser: 0, users, rate, seconds, inFlight: 64, batch: 1 };
+    const config: PusherConfig = { base: `http://127.0.0.1:${port}`, token: "none", firstUser: 0, users, rate, seconds, inFlight: 64, batch };
     pusher = await forkWithIpc("loadtest/bench/userPusher.ts", [JSON.stringify(config)], path.join(logDir, "pusher.log"), cpus?.load);
     // The same warm-up as the bench: one push to every user, not measured.
     const warmed = nextMessage<FromPusher, "warmed">(pusher, "warmed", 60_000);
@@ -76,6 +80,7 @@ function connectDevice(device: number): Promise<WebSocket> {
     await warmed;
     while (receipts.reduce((a, b) => a + b, 0) < users * devicesPerUser) await sleep(20);
     latencies.length = 0;
+    relayLatencies.length = 0;
     const before = sampleProcess(relay.pid!);
     const pushed = nextMessage<FromPusher, "pushed">(pusher, "pushed", 60_000 + 2000 * seconds);
     pusher.send({ type: "push" } satisfies ToPusher);
@@ -88,14 +93,16 @@ function connectDevice(device: number): Promise<WebSocket> {
     const delivered = receipts.reduce((a, b) => a + b, 0);
     const windowSeconds = (round.endedAt - round.startedAt) / 1000;
     const sorted = Float64Array.from(latencies).sort();
+    const relayed = Float64Array.from(relayLatencies).sort();
     const responses = Float64Array.from(round.responseMs).sort();
     const q = (xs: Float64Array, p: number) => quantileSorted(xs, p).toFixed(1);
     const cpu = cpuPercent(before, after);
-    console.log(`user relay floor, ${users} users x ${devicesPerUser} devices, ${rate} pushes/s asked for ${seconds} s, one push a request, ${new Date().toISOString()}`);
+    console.log(`user relay floor, ${users} users x ${devicesPerUser} devices, ${rate} pushes/s asked for ${seconds} s, ${batch > 1 ? `up to ${batch} pushes a request` : "one push a request"}, ${new Date().toISOString()}`);
     console.log(`  CPUs: relay ${"load" in placement ? placement.server : "any"}, devices and pusher ${"load" in placement ? placement.load : "any"}`);
     console.log(`  pushes accepted ${accepted} (${(accepted / windowSeconds).toFixed(0)}/s), refused ${round.failed}, not sent in time ${round.unsent}`);
     console.log(`  relay CPU ${cpu.toFixed(1)} % of a core (kernel ${systemCpuPercent(before, after).toFixed(1)}), ${((cpu / 100) * 1e6 * ((after.at - before.at) / 1000) / accepted).toFixed(1)} µs per push, deliveries included`);
     console.log(`  push -> device p50 / p95 / p99 ${q(sorted, 0.5)} / ${q(sorted, 0.95)} / ${q(sorted, 0.99)} ms; push response p50 / p99 ${q(responses, 0.5)} / ${q(responses, 0.99)} ms`);
+    console.log(`  relay at the device (its Date.now() - the relay's ts, whole ms) p50 / p95 / p99 ${q(relayed, 0.5)} / ${q(relayed, 0.95)} / ${q(relayed, 0.99)} ms`);
     console.log(`  delivered ${delivered} / ${expected} (warm-up included), to another user's device ${foreign}`);
   } finally {
     for (const socket of sockets) socket.terminate();

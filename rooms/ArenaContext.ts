@@ -3,6 +3,7 @@ import type { ArenaConfig } from "../server/config";
 import type { ArenaMetrics } from "../server/metrics";
 import type { LoadShedder } from "../server/limits/loadShedding";
 import type { CountingRaws } from "../server/runtime/clientRaw";
+import type { StepCalendar } from "../server/runtime/StepCalendar";
 import type { Fanout } from "./fanout/Fanout";
 import type { BroadcastEncoder } from "./lobby/signage";
 import type { SignageChannels } from "./lobby/SignageChannels";
@@ -18,6 +19,8 @@ export interface ArenaContext {
   readonly admission: Admission;
   /** The one path of channel messages (chat, signage). */
   readonly fanout: Fanout;
+  /** When this node's match ticks are due: the fan-out's deliveries keep clear of them. */
+  readonly ticks: StepCalendar;
   /** Signs and frames signage broadcasts as they are delivered, once per message on this node. */
   readonly broadcasts: BroadcastEncoder;
   /** The signage channels in use, bounded in number and forgotten when idle. */

@@ -84,6 +84,7 @@ export class MatchRoom extends ArenaRoom<MatchState> {
         }
       },
       onError: (error) => this.onUncaughtException(Object.assign(new Error("tick failed"), { cause: error }) as never, "setSimulationInterval"),
+      calendar: this.context.ticks,
     });
   }
 

@@ -6,18 +6,27 @@ export interface DeliveryWork {
 /** Writes made at once, when nothing waits, per turn of the event loop: a chat line or a user message goes out without waiting for a turn. */
 const AT_ONCE_PER_TURN = 64;
 /**
- * A turn also ends after this long: a socket write costs 10-20 µs on a busy node, so 500 of them
- * held a match's tick for about 7 ms (the display benchmark's tick interval p99).
+ * A turn ends this long before the node's next tick is due: after it the loop reads the inputs that
+ * came in meanwhile and wakes the tick on time (a socket write costs 10-20 µs on a busy node, so a
+ * fixed slice of 500 writes held a match's tick for about 7 ms in the display benchmark).
  */
-const TURN_MS = 3;
-/** Writes given to one audience at a time within a turn, between looks at the clock. */
-const CHUNK = 50;
+const BEFORE_TICK_MS = 1;
+/** The longest turn, when no tick is near: HTTP and pings wait at most this long behind a large delivery. */
+const LONGEST_TURN_MS = 20;
+/** Writes given to one audience at a time within a turn, between looks at the clock: at least this many a turn. */
+export const DELIVERY_CHUNK = 50;
+
+/** When the node's next tick is due (performance.now() ms), Infinity while none runs: server/runtime/StepCalendar.ts. */
+export interface NextTick {
+  nextDueAt(): number;
+}
 
 /**
- * Shares each turn of the event loop between every audience of a node with
- * something to deliver: at most `perTurn` writes and TURN_MS a turn in all, so a publish to
- * thousands of subscribers over many rooms never holds a match's tick for long.
- * Work waits in arrival order and takes CHUNK writes at a time; one with more goes last. While
+ * Shares the event loop between every audience of a node with something to
+ * deliver and the node's match ticks: a turn writes until the next tick is
+ * BEFORE_TICK_MS away (at most LONGEST_TURN_MS, at least one chunk), so a publish to thousands of
+ * subscribers over many rooms uses the gaps between ticks and never holds one.
+ * Work waits in arrival order and takes DELIVERY_CHUNK writes at a time; one with more goes last. While
  * nothing waits, the first AT_ONCE_PER_TURN writes of a loop turn are made at
  * once: small audiences are not delayed behind a busy loop's I/O.
  */
@@ -28,7 +37,7 @@ export class DeliveryTurns {
   private atOnce = AT_ONCE_PER_TURN;
   private atOnceRefill = false;
 
-  constructor(readonly perTurn: number) {}
+  constructor(private readonly ticks: NextTick) {}
 
   request(work: DeliveryWork): void {
     if (this.waiting.size === 0 && this.atOnce > 0) {
@@ -64,13 +73,14 @@ export class DeliveryTurns {
 
   private readonly turn = (): void => {
     this.scheduled = false;
-    let budget = this.perTurn;
-    const until = performance.now() + TURN_MS;
+    const start = performance.now();
+    const until = Math.min(start + LONGEST_TURN_MS, this.ticks.nextDueAt() - BEFORE_TICK_MS);
+    let first = true;
     for (const [work, since] of this.waiting) {
-      if (budget <= 0 || performance.now() >= until) break;
+      if (!first && performance.now() >= until) break;
+      first = false;
       this.waiting.delete(work);
-      const { used, done } = work.deliver(Math.min(budget, CHUNK));
-      budget -= used;
+      const { done } = work.deliver(DELIVERY_CHUNK);
       if (!done) this.waiting.set(work, since);
     }
     if (this.waiting.size > 0 && !this.scheduled) {

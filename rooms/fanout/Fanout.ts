@@ -1,6 +1,6 @@
 import type { Presence } from "@colyseus/core";
 import type { ChannelHead, ChannelStore, FanoutMessage } from "./ChannelStore";
-import { DeliveryTurns } from "./DeliveryTurns";
+import { DeliveryTurns, NextTick } from "./DeliveryTurns";
 import { presenceTopic } from "./keys";
 
 export type { FanoutMessage } from "./ChannelStore";
@@ -24,9 +24,6 @@ export interface History {
   reset: boolean;
 }
 
-/** Writes to subscribers per turn of the event loop, over all of a node's rooms; a match ticks between turns. */
-export const DELIVERY_SLICE = 500;
-
 /** Higher than any seq: reads nothing but the head. */
 const HEAD_ONLY = Number.MAX_SAFE_INTEGER;
 
@@ -43,15 +40,19 @@ export class Fanout {
   /** Per channel: settles once the presence subscription is in place (Redis acknowledged SUBSCRIBE). */
   private readonly streamsLive = new Map<string, Promise<void>>();
 
-  /** Local deliveries share the event loop's turns through this: DELIVERY_SLICE writes a turn for the whole node. */
-  readonly deliveries = new DeliveryTurns(DELIVERY_SLICE);
+  /** Local deliveries share the event loop through this, in the gaps between the node's ticks. */
+  readonly deliveries: DeliveryTurns;
 
   constructor(
     private readonly store: ChannelStore,
     private readonly presence: Presence,
+    /** The node's ticks, which deliveries keep clear of. */
+    ticks: NextTick,
     /** Counts numbered publishes (the server's `arena_fanout_publishes_total`). */
     private readonly published: { inc(): void } = { inc: () => {} },
-  ) {}
+  ) {
+    this.deliveries = new DeliveryTurns(ticks);
+  }
 
   /**
    * Numbers, stores and publishes a message; subscribers on every node get it

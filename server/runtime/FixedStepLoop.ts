@@ -1,3 +1,5 @@
+import type { StepCalendar } from "./StepCalendar";
+
 /**
  * A fixed-timestep loop on a drift-corrected clock. Each wake is scheduled for
  * the next step's deadline on the monotonic clock, so the rate averages exactly
@@ -14,6 +16,8 @@ export interface FixedStepLoopOptions {
   /** After the steps of one wake (e.g. send the patch); `workStartMs` is when the wake began. */
   afterSteps(steps: number, workStartMs: number, sinceLastWakeMs: number): void;
   onError(error: unknown): void;
+  /** The node's calendar of wakes, if other work on the loop should keep clear of this one's. */
+  calendar?: StepCalendar;
 }
 
 export class FixedStepLoop {
@@ -34,6 +38,7 @@ export class FixedStepLoop {
 
   stop(): void {
     this.running = false;
+    this.options.calendar?.cancel(this);
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -43,6 +48,7 @@ export class FixedStepLoop {
     // Rounded up: a wake that lands just before its deadline would only re-arm (twice the wakes).
     const delay = Math.max(0, Math.ceil(this.nextDeadline - performance.now()));
     this.timer = setTimeout(this.wake, delay);
+    this.options.calendar?.book(this, this.nextDeadline);
   }
 
   private readonly wake = (): void => {

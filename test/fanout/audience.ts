@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { ChannelAudience } from "../../rooms/fanout/ChannelAudience";
-import { DELIVERY_SLICE, Fanout, FanoutMessage } from "../../rooms/fanout/Fanout";
+import { DELIVERY_CHUNK, NextTick } from "../../rooms/fanout/DeliveryTurns";
+import { Fanout, FanoutMessage } from "../../rooms/fanout/Fanout";
+import { StepCalendar } from "../../server/runtime/StepCalendar";
 import type { PresenceFactory } from "./contract";
 import { waitFor } from "../helpers";
 
@@ -56,19 +58,19 @@ export function audienceContract(backend: string, makeFactory: () => Promise<Pre
       factory = await makeFactory();
       const a = factory.node();
       const b = factory.node();
-      publisher = new Fanout(a.store, a.presence);
-      local = new Fanout(b.store, b.presence);
+      publisher = new Fanout(a.store, a.presence, new StepCalendar());
+      local = new Fanout(b.store, b.presence, new StepCalendar());
     });
     afterEach(() => factory.cleanup());
 
-    it(`writes bursts of concurrent publishes to more members than a slice (${DELIVERY_SLICE}) once each, in order, encoding each message once`, async () => {
+    it("writes bursts of concurrent publishes to a thousand members once each, in order, encoding each message once", async () => {
       const key = channel();
       const got = audienceRecorder();
       const audience = new ChannelAudience(local, key, got.output);
-      const ids = range(1, DELIVERY_SLICE * 2 + 7).map((i) => `m${i}`);
+      const ids = range(1, 1007).map((i) => `m${i}`);
       await Promise.all(ids.map((id) => audience.join(id, "latest")));
       const c = factory.node();
-      const other = new Fanout(c.store, c.presence);
+      const other = new Fanout(c.store, c.presence, new StepCalendar());
       for (let burst = 0; burst < 3; burst++) {
         await Promise.all(range(1, 8).map((i) => (i % 2 ? publisher : other).publish(key, { burst, i })));
       }
@@ -78,24 +80,50 @@ export function audienceContract(backend: string, makeFactory: () => Promise<Pre
       audience.close();
     });
 
-    it(`lets the event loop run after at most ${DELIVERY_SLICE} writes of a large delivery, over every room's audience of the node together`, async () => {
+    /**
+     * The writes made between two runs of other work on the loop (a probe re-armed with setImmediate, as a
+     * tick's timer or a socket read would get its turn), while one large publish reaches two rooms' audiences.
+     */
+    async function writeRuns(ticks: NextTick, members: number): Promise<number[]> {
+      const node = factory.node();
+      const deliveringNode = new Fanout(node.store, node.presence, ticks);
       const key = channel();
       let writes = 0;
-      let writesBeforeOtherWork = -1;
+      let sinceProbe = 0;
+      const runs: number[] = [];
       const counting = () => {
         const got = audienceRecorder();
         got.output.write = () => {
-          if (writes++ === 0) setImmediate(() => (writesBeforeOtherWork = writes)); // a room's tick waiting its turn
+          writes++;
+          sinceProbe++;
         };
         return got.output;
       };
-      const rooms = [new ChannelAudience(local, key, counting()), new ChannelAudience(local, key, counting())];
-      const ids = range(1, DELIVERY_SLICE * 2).map((i) => `m${i}`);
+      const rooms = [new ChannelAudience(deliveringNode, key, counting()), new ChannelAudience(deliveringNode, key, counting())];
+      const ids = range(1, members).map((i) => `m${i}`);
       await Promise.all(rooms.flatMap((audience) => ids.map((id) => audience.join(id, "latest"))));
+      const probe = () => {
+        if (sinceProbe > 0) runs.push(sinceProbe);
+        sinceProbe = 0;
+        if (writes < 2 * members) setImmediate(probe);
+      };
+      probe();
       await publisher.publish(key, "large");
-      await waitFor("every member of both rooms has it", () => writes === 2 * ids.length);
-      assert.ok(writesBeforeOtherWork > 0 && writesBeforeOtherWork <= DELIVERY_SLICE, `other work ran after ${writesBeforeOtherWork} writes`);
+      await waitFor("every member of both rooms has it", () => writes === 2 * members && runs.reduce((a, b) => a + b, 0) === writes);
       rooms.forEach((audience) => audience.close());
+      return runs;
+    }
+
+    it("writes a large delivery, over every room's audience of the node together, in turns that end when a tick is due", async () => {
+      const runs = await writeRuns({ nextDueAt: () => performance.now() }, 1000);
+      // The first run is the writes made at once on arrival; after it, one chunk a turn while a tick is due.
+      assert.ok(runs.length >= 2000 / DELIVERY_CHUNK, `${runs.length} turns`);
+      assert.ok(runs.slice(1).every((run) => run <= DELIVERY_CHUNK), `runs between other work: ${runs.join(" ")}`);
+    });
+
+    it("uses the time up to the next tick: with no tick near, a large delivery goes out in one turn", async () => {
+      const runs = await writeRuns(new StepCalendar(), 1000);
+      assert.ok(runs.length <= 2, `runs between other work: ${runs.join(" ")}`);
     });
 
     it("starts members at the retained message, at a position or from now on, during a burst, each getting what follows its start once", async () => {

@@ -4,6 +4,7 @@ import type { RedisPresence } from "@colyseus/redis-presence";
 import { channelStoreFor } from "../../rooms/fanout";
 import type { ChannelStore } from "../../rooms/fanout/ChannelStore";
 import { Fanout, FanoutMessage } from "../../rooms/fanout/Fanout";
+import { StepCalendar } from "../../server/runtime/StepCalendar";
 import { Subscription } from "../../rooms/fanout/Subscription";
 import { presenceTopic } from "../../rooms/fanout/keys";
 import { sleep, waitFor } from "../helpers";
@@ -77,7 +78,7 @@ export function fanoutContract(backend: string, makeFactory: () => Promise<Prese
     // A fresh channel per test: backends persist between tests.
     const channel = () => `test-${process.pid}-${Date.now()}-${n++}`;
 
-    const fanoutOn = ({ presence, store }: BackendNode) => new Fanout(store, presence);
+    const fanoutOn = ({ presence, store }: BackendNode) => new Fanout(store, presence, new StepCalendar());
 
     beforeEach(async () => {
       factory = await makeFactory();

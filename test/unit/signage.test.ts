@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { LocalPresence } from "@colyseus/core";
 import { Fanout } from "../../rooms/fanout/Fanout";
+import { StepCalendar } from "../../server/runtime/StepCalendar";
 import { InProcessChannelStore } from "../../rooms/fanout/InProcessChannelStore";
 import { calculateJwkThumbprint } from "jose";
 import { BroadcastEncoder, broadcastsAfter, publishBroadcast } from "../../rooms/lobby/signage";
@@ -13,7 +14,7 @@ import { broadcastVerifier } from "../../client/verifyBroadcast";
 
 describe("signed signage broadcasts", () => {
   const presence = new LocalPresence();
-  const fanout = new Fanout(new InProcessChannelStore(presence, 10), presence);
+  const fanout = new Fanout(new InProcessChannelStore(presence, 10), presence, new StepCalendar());
   const broadcasts = new BroadcastEncoder(createBroadcastSigner(loadConfig({})));
   const channels = new SignageChannels(presence, fanout, 100, 0);
 
