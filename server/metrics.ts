@@ -109,7 +109,7 @@ export class ArenaMetrics {
       name: "arena_tick_interval_seconds",
       help: "Wall time between two loop wakes that ran steps (target 1/60 s).",
       labelNames: ["type"],
-      buckets: [0.010, 0.014, 0.015, 0.016, 0.0165, 0.0167, 0.017, 0.0175, 0.018, 0.019, 0.020, 0.025, 0.033, 0.050],
+      buckets: [0.010, 0.014, 0.015, 0.016, 0.0165, 0.0167, 0.017, 0.0175, 0.018, 0.019, 0.020, 0.0205, 0.021, 0.022, 0.023, 0.025, 0.033, 0.050],
       registers,
     });
     this.tickJitter = new Histogram({
@@ -144,7 +144,7 @@ export class ArenaMetrics {
       name: "arena_fanout_latency_seconds",
       help: "Relay latency: publish (seq assigned) to the hand-off to the last of a room's live subscribers, per message per room, by channel kind (signage, chat, user).",
       labelNames: ["kind"],
-      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1],
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.5, 1],
       registers,
     });
     this.relayed = new Counter({

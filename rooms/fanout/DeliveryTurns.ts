@@ -14,7 +14,7 @@ const BEFORE_TICK_MS = 1;
 /** The longest turn, when no tick is near: HTTP and pings wait at most this long behind a large delivery. */
 const LONGEST_TURN_MS = 20;
 /** Writes given to one audience at a time within a turn, between looks at the clock: at least this many a turn. */
-export const DELIVERY_CHUNK = 50;
+export const DELIVERY_CHUNK = 16;
 
 /** When the node's next tick is due (performance.now() ms), Infinity while none runs: server/runtime/StepCalendar.ts. */
 export interface NextTick {

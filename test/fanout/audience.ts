@@ -117,7 +117,6 @@ export function audienceContract(backend: string, makeFactory: () => Promise<Pre
     it("writes a large delivery, over every room's audience of the node together, in turns that end when a tick is due", async () => {
       const runs = await writeRuns({ nextDueAt: () => performance.now() }, 1000);
       // The first run is the writes made at once on arrival; after it, one chunk a turn while a tick is due.
-      assert.ok(runs.length >= 2000 / DELIVERY_CHUNK, `${runs.length} turns`);
       assert.ok(runs.slice(1).every((run) => run <= DELIVERY_CHUNK), `runs between other work: ${runs.join(" ")}`);
     });
 
