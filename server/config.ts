@@ -71,6 +71,7 @@ const EnvSchema = z.object({
   ARENA_JWT_ISSUER: optional(z.string()),
   ARENA_JWT_AUDIENCE: optional(z.string()),
   ARENA_JWT_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  ARENA_JWT_CACHE_SIZE: z.coerce.number().int().min(0).default(10_000),
   ARENA_GUEST_AUTH: optional(flag),
   ARENA_GUEST_TOKEN_SECONDS: count(24 * 3600),
   ARENA_DEV_SECRET_FILE: z.string().default(".arena-dev-secret"),

@@ -1,11 +1,18 @@
 import { createPublicKey, KeyObject, randomUUID } from "node:crypto";
 import { createRemoteJWKSet, errors, JWTVerifyGetKey, JWTVerifyOptions, jwtVerify, SignJWT } from "jose";
+import { LRUCache } from "lru-cache";
 import { ErrorCode } from "../../schema/codes";
 import { ApiError } from "../ApiError";
 import type { ArenaConfig } from "../config";
 import { logger } from "../logger";
 import { createDevSecret, writeDevSecret } from "./devSecret";
 import { Identity, Role } from "./identity";
+
+/**
+ * The longest a verified token is taken on trust without checking its signature again, whatever its `exp`:
+ * a key withdrawn from the account service's JWKS stops the tokens it signed within this.
+ */
+const TRUST_VERIFIED_MS = 5 * 60_000;
 
 const ASYMMETRIC_ALGS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
@@ -28,6 +35,12 @@ export class Auth {
   private readonly publicKey: KeyObject | undefined;
   private readonly jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
   private readonly verifyOptions: JWTVerifyOptions;
+  /**
+   * Tokens already verified, by their exact text, until their `exp` (or TRUST_VERIFIED_MS): a backend
+   * sends the same service token with every publish, and verifying it (HS256 through WebCrypto) cost
+   * more than a batch of 20 messages' relay (docs/benchmarks.md, "Where the time goes (user channels)").
+   */
+  private readonly verified: LRUCache<string, Identity> | undefined;
 
   constructor(private readonly config: ArenaConfig) {
     const configured = config.ARENA_JWT_SECRET ?? config.ARENA_JWT_PUBLIC_KEY ?? config.ARENA_JWT_JWKS_URL;
@@ -40,6 +53,7 @@ export class Auth {
     this.publicKey = config.ARENA_JWT_PUBLIC_KEY === undefined ? undefined : createPublicKey(config.ARENA_JWT_PUBLIC_KEY);
     this.jwks = config.ARENA_JWT_JWKS_URL === undefined ? undefined : createRemoteJWKSet(new URL(config.ARENA_JWT_JWKS_URL));
     this.guestsEnabled = config.ARENA_GUEST_AUTH ?? this.devSecret !== undefined;
+    this.verified = config.ARENA_JWT_CACHE_SIZE > 0 ? new LRUCache({ max: config.ARENA_JWT_CACHE_SIZE }) : undefined;
     const algorithms = [
       ...(this.secret ? ["HS256"] : []),
       ...(this.publicKey ? [config.ARENA_JWT_PUBLIC_KEY_ALG] : []),
@@ -74,7 +88,9 @@ export class Auth {
   /** The identity a bearer token speaks for, or an ApiError (token_missing, token_invalid, token_expired). */
   async verify(token: string | undefined): Promise<Identity> {
     if (!token) throw new ApiError(ErrorCode.TOKEN_MISSING, "a bearer token is required (Authorization: Bearer <jwt>)");
-    let payload: unknown;
+    const known = this.verified?.get(token);
+    if (known) return known;
+    let payload: { exp?: number };
     try {
       ({ payload } = await jwtVerify(token, this.getKey, this.verifyOptions));
     } catch (error) {
@@ -90,6 +106,9 @@ export class Auth {
       const issue = identity.error.issues[0];
       throw new ApiError(ErrorCode.TOKEN_INVALID, `token claim ${issue.path.join(".")}: ${issue.message}`);
     }
+    // Forgotten when it expires (skew included), so an expired token is refused as if never seen.
+    const trustMs = Math.min(TRUST_VERIFIED_MS, (payload.exp! + this.config.ARENA_JWT_CLOCK_SKEW_SECONDS) * 1000 - Date.now());
+    if (trustMs > 0) this.verified?.set(token, identity.data, { ttl: trustMs });
     return identity.data;
   }
 
