@@ -32,7 +32,8 @@ export class FixedStepLoop {
     if (this.running) return;
     this.running = true;
     this.lastWake = performance.now();
-    this.nextDeadline = this.lastWake + this.options.stepSeconds * 1000;
+    const stepMs = this.options.stepSeconds * 1000;
+    this.nextDeadline = this.options.calendar?.firstWake(stepMs, this.lastWake) ?? this.lastWake + stepMs;
     this.schedule();
   }
 
