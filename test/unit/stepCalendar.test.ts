@@ -30,11 +30,12 @@ describe("the node's calendar of ticks", () => {
   it("starts a loop at the phase farthest from the others', so a node's ticks spread over the step", () => {
     const calendar = new StepCalendar();
     const step = 16;
+    const [a, b, c] = [{}, {}, {}];
     assert.equal(calendar.firstWake(step, 1024), 1040, "alone: a step on");
-    calendar.book("a", 1040);
+    calendar.book(a, 1040);
     assert.equal(calendar.firstWake(step, 1025), 1032, "half a step from the first");
-    calendar.book("b", 1048);
-    calendar.book("c", 1052);
+    calendar.book(b, 1048);
+    calendar.book(c, 1052);
     // Phases 0, 8 and 12: the widest gap is 0..8, its middle 4, next reached at 1044.
     assert.equal(calendar.firstWake(step, 1036.5), 1044);
   });
