@@ -32,8 +32,7 @@ export class FixedStepLoop {
     if (this.running) return;
     this.running = true;
     this.lastWake = performance.now();
-    const stepMs = this.options.stepSeconds * 1000;
-    this.nextDeadline = this.options.calendar?.firstWake(stepMs, this.lastWake) ?? this.lastWake + stepMs;
+    this.nextDeadline = this.lastWake + this.options.stepSeconds * 1000;
     this.schedule();
   }
 

@@ -26,30 +26,4 @@ describe("the node's calendar of ticks", () => {
     slow.stop();
     assert.equal(calendar.nextDueAt(), Infinity);
   });
-
-  it("starts a loop at the phase farthest from the others', so a node's ticks spread over the step", () => {
-    const calendar = new StepCalendar();
-    const step = 16;
-    const [a, b, c] = [{}, {}, {}];
-    assert.equal(calendar.firstWake(step, 1024), 1040, "alone: a step on");
-    calendar.book(a, 1040);
-    assert.equal(calendar.firstWake(step, 1025), 1032, "half a step from the first");
-    calendar.book(b, 1048);
-    calendar.book(c, 1052);
-    // Phases 0, 8 and 12: the widest gap is 0..8, its middle 4, next reached at 1044.
-    assert.equal(calendar.firstWake(step, 1036.5), 1044);
-  });
-
-  it("is where a fixed-step loop takes its first wake from", () => {
-    const calendar = new StepCalendar();
-    const stepMs = 1000 / 60;
-    const [first, second] = [loopOn(calendar, stepMs / 1000), loopOn(calendar, stepMs / 1000)];
-    first.start();
-    const firstPhase = calendar.nextDueAt() % stepMs;
-    second.start();
-    first.stop();
-    const apart = (calendar.nextDueAt() - firstPhase + stepMs) % stepMs;
-    second.stop();
-    assert.ok(Math.abs(apart - stepMs / 2) < 0.01, `the second wakes ${apart.toFixed(3)} ms after the first in each step`);
-  });
 });
