@@ -53,8 +53,7 @@ function connectDevice(device: number): Promise<WebSocket> {
     const { ts, payload } = JSON.parse(String(data)) as { ts: number; payload: UserPushPayload };
     if (payload.user !== user) foreign++;
     receipts[device]++;
-    const now = wallClockMs();
-    latencies.push(now - payload.sentAt);
+    latencies.push(wallClockMs() - payload.sentAt);
     relayLatencies.push(Date.now() - ts);
   });
   return new Promise((resolve, reject) => {

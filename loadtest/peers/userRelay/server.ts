@@ -2,9 +2,10 @@
  * The floor of the user channel scenario: plain node `http` and `ws`, a Map of
  * sockets per user (each device connects with `?user=<sub>`), and
  * `POST /api/users/:sub/messages {payload}` (as on Arena) that JSON-encodes the
- * message once (with `ts`, its `Date.now()` as Arena's messages have), writes it to every socket of that user and answers 201 `{seq}`,
- * and `POST /api/users/messages {messages: [{sub, payload}]}` doing that for
- * each in order and answering 201 `{results: [{seq}]}`.
+ * message once (with `ts`, its `Date.now()`, as Arena's messages have), writes
+ * it to every socket of that user and answers 201 `{seq}`, and
+ * `POST /api/users/messages {messages: [{sub, payload}]}` doing that for each
+ * in order and answering 201 `{results: [{seq}]}`.
  * No auth, no numbering store, no backlog, no dedupe: the least a relay can do,
  * to show what one core costs before any of Arena's guarantees
  * (loadtest/userRelayFloor.ts). /healthz as on Arena.
