@@ -1,5 +1,5 @@
 import { Client, Room } from "colyseus.js";
-import { ackOf, MatchState } from "../schema/MatchState";
+import { ackOf, MatchState, tickOf } from "../schema/MatchState";
 import type { MatchJoinOptions, ResumeMessage } from "../schema/messages";
 import type { ChatDelivery, ResetNotice, TypingNotice, UserMessage } from "../schema/serverMessages";
 import { CloseCode, ErrorMessage } from "../schema/codes";
@@ -381,7 +381,7 @@ export class MatchSession {
   private onStateChange(state: MatchState): void {
     const own = state.players.get(this.sessionId);
     if (own) this.prediction.reconcile({ x: own.x, y: own.y, hp: own.hp, ack: ackOf(state, own) });
-    this.interpolation.push(state.tick, performance.now(), posesOf(state.players, this.sessionId));
+    this.interpolation.push(tickOf(state), performance.now(), posesOf(state.players, this.sessionId));
     this.stateListeners.emit(state);
   }
 

@@ -1,5 +1,5 @@
 import type { Client, Room } from "colyseus.js";
-import type { MatchState } from "../schema/MatchState";
+import { type MatchState, tickOf } from "../schema/MatchState";
 import { Interpolation, Pose } from "./interpolation";
 import { posesOf } from "./poses";
 
@@ -14,7 +14,7 @@ export class Spectator {
   readonly interpolation = new Interpolation(SPECTATOR_RENDER_DELAY_TICKS);
 
   private constructor(readonly room: Room<MatchState>) {
-    room.onStateChange((state) => this.interpolation.push(state.tick, performance.now(), posesOf(state.players)));
+    room.onStateChange((state) => this.interpolation.push(tickOf(state), performance.now(), posesOf(state.players)));
     // A view only: the identity's user channel is read by MatchSession, SignageDisplay and UserChannel.
     for (const type of ["user", "gap", "reset"]) room.onMessage(type, () => {});
   }

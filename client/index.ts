@@ -24,7 +24,7 @@ export type { Verifier } from "./verifyBroadcast";
 export { DEFAULT_RECONNECT_POLICY, backoffDelay, shouldReconnect } from "./reconnect";
 export type { ReconnectPolicy } from "./reconnect";
 export { withoutTokenInUrl } from "./withoutTokenInUrl";
-export { ackOf, headingRadians, MatchState, PlayerState } from "../schema/MatchState";
+export { ackOf, headingRadians, MatchState, PlayerState, tickOf } from "../schema/MatchState";
 export { CloseCode, ErrorCode, closeCodeMeaning } from "../schema/codes";
 export type { ErrorMessage } from "../schema/codes";
 export type { PlayerControls, PlayerInput } from "../schema/input";

@@ -1,6 +1,6 @@
 import type { MatchEvent, PlayerSim, Simulation } from "./match/Simulation";
 import { TICK_RATE } from "./match/rules";
-import { headingUnits, MatchState, PlayerState, POSITION_SCALE } from "../schema/MatchState";
+import { headingUnits, MatchState, PlayerState, POSITION_SCALE, setTick } from "../schema/MatchState";
 
 /**
  * The simulation's state copied into the schema, once per tick, with the events
@@ -11,7 +11,7 @@ import { headingUnits, MatchState, PlayerState, POSITION_SCALE } from "../schema
  * round). Setting an unchanged value costs nothing on the wire.
  */
 export function copyMatchState(sim: Simulation, state: MatchState, events: readonly MatchEvent[]): void {
-  state.tick = sim.tick;
+  setTick(state, sim.tick);
   state.phase = sim.phase;
   state.timeLeft = Math.ceil(sim.phaseTimeLeft);
   state.redScore = sim.scores.red;
@@ -73,7 +73,7 @@ function copyRecordOf(sim: Simulation, state: MatchState, id: string): void {
 }
 
 /** The match's own fields: all public. */
-export const MATCH_FIELDS = ["phase", "redScore", "blueScore", "timeLeft", "winner", "tick"] as const satisfies readonly (keyof MatchState)[];
+export const MATCH_FIELDS = ["phase", "redScore", "blueScore", "timeLeft", "winner", "tickLow", "tickHigh"] as const satisfies readonly (keyof MatchState)[];
 
 /**
  * Each player's fields that anyone may see, spectators included: not the team-

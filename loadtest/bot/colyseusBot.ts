@@ -10,7 +10,7 @@ import type WebSocket from "ws";
 import { withoutTokenInUrl } from "../../client/withoutTokenInUrl";
 import { InputFrames } from "../../client/inputFrames";
 import type { PlayerInput } from "../../schema/input";
-import { ackOf, MatchState, PlayerState } from "../../schema/MatchState";
+import { ackOf, MatchState, PlayerState, tickOf } from "../../schema/MatchState";
 import { Bot, BotTransport } from "./Bot";
 import type { FireMode } from "./intentions";
 
@@ -33,9 +33,10 @@ function colyseusTransport(room: Room<MatchState>, options: MatchBotOptions): Bo
     placement: { room: room.roomId, node: new URL(socket.url).host },
     sendInput: inputSender(room, options),
     onState: (listener) => room.onStateChange((state) => {
-      // Arena's state carries the acknowledged seq as its distance from the tick; the stock peer's, as is.
+      // Arena's state carries the acknowledged seq as its distance from the tick; the stock peer's, as is
+      // (and no tick).
       const own: (PlayerState & { ack?: number }) | undefined = state.players?.get(room.sessionId);
-      listener(own === undefined ? 0 : own.ack ?? ackOf(state, own), state.tick);
+      listener(own === undefined ? 0 : own.ack ?? ackOf(state, own), state.tickLow === undefined ? undefined : tickOf(state));
     }),
     onError: (listener) => room.onMessage("error", () => listener()),
     onClose: (listener) => room.onLeave(() => listener()),

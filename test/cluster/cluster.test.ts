@@ -11,6 +11,7 @@ import { dropSocket, sleep, testToken, waitFor } from "../helpers";
 import { presenceTopic, signageChannelKey } from "../../rooms/fanout/keys";
 import { RedisServer } from "../redisServer";
 import { ArenaNode, clusterEnv } from "./ArenaNode";
+import { tickOf } from "../../schema/MatchState";
 
 const NODE_ENV = clusterEnv({
   ARENA_COUNTDOWN_SECONDS: "60",
@@ -238,10 +239,10 @@ describe("multi-node on Redis (real redis-server, node processes)", function () 
 
   it("keeps rooms ticking through a Redis restart and resumes fan-out after it", async () => {
     const player = await (await client(a, "player", "steady")).create<MatchState>("match", {});
-    await waitFor("state", () => player.state.tick > 0);
+    await waitFor("state", () => tickOf(player.state) > 0);
     await redis.restart(3000);
-    const tickAfterOutage = player.state.tick;
-    await waitFor("the match kept stepping", () => player.state.tick > tickAfterOutage + 20, 3000);
+    const tickAfterOutage = tickOf(player.state);
+    await waitFor("the match kept stepping", () => tickOf(player.state) > tickAfterOutage + 20, 3000);
     const channel = `program-r${Date.now()}`;
     const screen = await (await client(b, "display")).joinOrCreate("lobby", { channels: [channel] });
     const got = displayOn(screen);

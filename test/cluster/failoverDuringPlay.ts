@@ -5,6 +5,7 @@ import type { Broadcast, ChatDelivery, ResetNotice } from "../../schema/serverMe
 import { testToken, waitFor } from "../helpers";
 import type { ArenaNode } from "./ArenaNode";
 import { nodeClient, portOf } from "./clients";
+import { tickOf } from "../../schema/MatchState";
 
 async function publish(node: ArenaNode, channel: string, payload: unknown): Promise<number> {
   const res = await fetch(`${node.url}/api/channels/${channel}/messages`, {
@@ -46,7 +47,7 @@ export async function failoverDuringPlay(a: ArenaNode, b: ArenaNode, failover: (
   await waitFor("both displays have the first two", () => got.every((p) => p.length === 2));
 
   await failover();
-  const tickAtFailover = red.state.tick;
+  const tickAtFailover = tickOf(red.state);
 
   await waitFor("a publish taken after the failover", async () => (await publish(b, channel, "three")) === 201, 30_000);
   await waitFor("both displays have the third", () => got.every((p) => p.length === 3), 10_000);
@@ -55,6 +56,6 @@ export async function failoverDuringPlay(a: ArenaNode, b: ArenaNode, failover: (
 
   red.send("chat", { channel: "all", text: "still here" });
   await waitFor("chat across nodes after the failover", () => heard.includes("still here"), 10_000);
-  await waitFor("the match ticking on", () => red.state.tick > tickAtFailover + 60);
+  await waitFor("the match ticking on", () => tickOf(red.state) > tickAtFailover + 60);
   await Promise.all([red.leave(), blue.leave(), ...displays.map((d) => d.leave())]);
 }

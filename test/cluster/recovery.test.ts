@@ -8,6 +8,7 @@ import { dropSocket, testToken, waitFor } from "../helpers";
 import { RedisServer } from "../redisServer";
 import { ArenaNode, clusterEnv } from "./ArenaNode";
 import { clientWithToken, listedBy, nodeClient, portOf } from "./clients";
+import { tickOf } from "../../schema/MatchState";
 
 const NODE_ENV = clusterEnv({
   ARENA_COUNTDOWN_SECONDS: "60",
@@ -115,12 +116,12 @@ describe("recovery: dead nodes and a Redis that restarts (real redis-server, nod
       await waitFor("the ended match listed", () => oldLobby.has(ended));
 
       await redis.restart(1000, { keepData });
-      const tickAfterRestart = red.state.tick;
+      const tickAfterRestart = tickOf(red.state);
       dropSocket(red);
       const back = await reconnectWhenPossible(() => clientWithToken(b, redToken).reconnect<MatchState>(red.reconnectionToken), 20_000);
       assert.equal(back.sessionId, red.sessionId, "the same seat");
       assert.equal(portOf(back), a.port, "on the node that runs the match");
-      await waitFor("seated and connected again", () => back.state.players?.get(back.sessionId)?.connected === true && back.state.tick > tickAfterRestart);
+      await waitFor("seated and connected again", () => back.state.players?.get(back.sessionId)?.connected === true && tickOf(back.state) > tickAfterRestart);
 
       const newLobby = listedBy(await (await nodeClient(b, "display")).joinOrCreate("lobby", { listing: true }));
       await waitFor("the match in a new lobby", () => newLobby.has(red.roomId), 10_000);

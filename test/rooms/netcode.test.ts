@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ackOf, MatchState } from "../../schema/MatchState";
+import { ackOf, MatchState, tickOf } from "../../schema/MatchState";
 import { ErrorCode, ErrorMessage } from "../../schema/codes";
 import { QUEUE_TRIM_WINDOW_TICKS } from "../../rooms/match/Simulation";
 import { ARENA, COMBAT } from "../../rooms/match/rules";
@@ -24,8 +24,8 @@ describe("match room lag compensation", () => {
     red.onMessage("error", (e) => errors.push(e));
     const them = () => red.state.players.get(blue.sessionId)!;
     await waitFor("the round to start", () => red.state.phase === "live" && red.state.players.size === 2);
-    const tick = red.state.tick;
-    await waitFor("the tick to advance", () => red.state.tick > tick);
+    const tick = tickOf(red.state);
+    await waitFor("the tick to advance", () => tickOf(red.state) > tick);
 
     // Red (spawn x=120, y=150) walks right into range of blue (x=1480, y=150): open ground along y=150.
     const walk = 130;
@@ -35,7 +35,7 @@ describe("match room lag compensation", () => {
       if (seq % QUEUE_TRIM_WINDOW_TICKS === 0 || seq === walk) await waitFor("red walking", () => ackOf(red.state, red.state.players.get(red.sessionId)!) === seq);
     }
     assert.equal(them().y, 1500, "blue on red's line of fire");
-    const seen = red.state.tick;
+    const seen = tickOf(red.state);
 
     // Blue steps 37 units down, out of the line (radius 16), before red's shot arrives.
     for (let seq = 1; seq <= 10; seq++) blue.send("input", { seq, mx: 0, my: 1, aim: Math.PI, fire: false });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Room } from "colyseus.js";
 import { COMBAT } from "../../rooms/match/rules";
-import { ackOf, MatchState } from "../../schema/MatchState";
+import { ackOf, MatchState, tickOf } from "../../schema/MatchState";
 import { arenaForSuite, joinLiveMatch, waitFor } from "../helpers";
 
 /**
@@ -22,15 +22,15 @@ describe("team-private and player-private state during play", () => {
     // (a late wake runs several steps, so the refill's patch may carry a tick past the deadline).
     const mateDeadlines = new Set<number>();
     let refill = { before: 0, at: 0 };
-    let lastTick = mate.state.tick;
+    let lastTick = tickOf(mate.state);
     mate.onStateChange(() => {
       const p = seen(mate);
       if (p.reloadDoneTick) mateDeadlines.add(p.reloadDoneTick);
       if (mateAmmo.at(-1) !== p.ammo) {
-        if (p.ammo === COMBAT.magazine && mateAmmo.length > 1) refill = { before: lastTick, at: mate.state.tick };
+        if (p.ammo === COMBAT.magazine && mateAmmo.length > 1) refill = { before: lastTick, at: tickOf(mate.state) };
         mateAmmo.push(p.ammo);
       }
-      lastTick = mate.state.tick;
+      lastTick = tickOf(mate.state);
     });
     const enemyPrivate = new Set<unknown>();
     enemy.onStateChange(() => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Metadata } from "@colyseus/schema";
 import { copyPublicState, MATCH_FIELDS, PUBLIC_PLAYER_FIELDS } from "../../rooms/matchStateCopy";
-import { MatchState, PlayerState } from "../../schema/MatchState";
+import { MatchState, PlayerState, setTick } from "../../schema/MatchState";
 
 /** A schema class's fields as declared: name and view tag (undefined for a field everyone receives). */
 function declaredFields(klass: typeof PlayerState | typeof MatchState): { name: string; tag?: number }[] {
@@ -20,7 +20,8 @@ describe("public state (rooms/matchStateCopy.ts): what spectators are shown", ()
 
   it("copies the public fields, never a private one or ackOffset, and drops players who left", () => {
     const match = new MatchState();
-    Object.assign(match, { phase: "live", redScore: 3, blueScore: 1, timeLeft: 42, winner: "", tick: 900 });
+    Object.assign(match, { phase: "live", redScore: 3, blueScore: 1, timeLeft: 42, winner: "" });
+    setTick(match, 900);
     const rosa = Object.assign(new PlayerState(), { name: "Rosa", team: "red", x: 1200, y: 800, angle: 64, hp: 75, connected: false, kills: 2, deaths: 1 });
     Object.assign(rosa, { ackOffset: 33, ammo: 4, reloadDoneTick: 950, queued: 2 });
     match.players.set("rosa", rosa);
