@@ -184,15 +184,15 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     )
     : undefined;
   const displays: DisplayRun[] = [];
-  for (const target of options.displays > 0 ? DISPLAY_TARGETS : []) {
-    const arena = target.id === "arena";
+  for (const target of options.displays > 0 ? DISPLAY_TARGETS.filter((t) => t.id !== "peer-nodes" || options.nodes > 1) : []) {
+    const onNodes = target.id !== "peer";
     displays.push(
       await runDisplayTarget(target, {
         displays: options.displays,
         publishes: options.publishes,
         nodes: options.nodes,
-        ports: arena ? PORT_LAYOUT.displayNodes.map((o) => options.port + o) : [options.port + PORT_LAYOUT.displayPeer],
-        inspectPorts: arena ? PORT_LAYOUT.inspectNodes.map((o) => options.port + o) : [options.port + PORT_LAYOUT.inspectPeer],
+        ports: onNodes ? PORT_LAYOUT.displayNodes.map((o) => options.port + o) : [options.port + PORT_LAYOUT.displayPeer],
+        inspectPorts: onNodes ? PORT_LAYOUT.inspectNodes.map((o) => options.port + o) : [options.port + PORT_LAYOUT.inspectPeer],
         redisPort: options.port + PORT_LAYOUT.redis,
         fleets: options.displayProcesses,
         cpuProfile: options.cpuProfile,

@@ -22,13 +22,15 @@ import type { FleetConfig, FromFleet, ToFleet } from "./fleetProtocol";
 
 /** The display scenario's servers: Arena (one node, or several on Redis) and the signage peer. */
 export interface DisplayTarget {
-  id: "arena" | "peer";
+  id: "arena" | "peer" | "peer-nodes";
   label: string;
 }
 
 export const DISPLAY_TARGETS: readonly DisplayTarget[] = [
   { id: "arena", label: "Arena" },
   { id: "peer", label: "ws Map peer" },
+  // With --nodes 2+: the same peer as that many processes over Redis, what the fan-out floor is for a scaled-out node set here.
+  { id: "peer-nodes", label: "ws peer over Redis" },
 ];
 
 export interface DisplayOptions {
@@ -109,7 +111,7 @@ async function serverFanoutBuckets(nodes: ServerNode[], secret: string) {
  */
 export async function runDisplayTarget(target: DisplayTarget, options: DisplayOptions): Promise<DisplayRun> {
   const progress = (what: string) => options.onProgress(`[displays: ${target.label}] ${what}`);
-  const nodeCount = target.id === "arena" ? options.nodes : 1;
+  const nodeCount = target.id === "peer" ? 1 : options.nodes;
   const shares = split(options.displays, nodeCount);
   const children: ChildProcess[] = [];
   const fleets: ChildProcess[] = [];
@@ -127,7 +129,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       const lobbyCap = { ARENA_LOBBY_MAX_CLIENTS: String(displays + WARMUP_DISPLAYS) };
       const env = target.id === "arena"
         ? { ...arenaEnv(options.secret), ...lobbyCap, PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl, ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}) }
-        : { PORT: String(port) };
+        : { PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
       const entry = target.id === "arena" ? "main.ts" : "loadtest/peers/signage/server.ts";
       const log = path.join(options.runDir, `displays-${target.id}${nodeCount > 1 ? `-${i + 1}` : ""}.log`);
       const profile = options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir(i)}`] : [];

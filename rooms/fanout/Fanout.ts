@@ -141,12 +141,12 @@ export class Fanout {
     return (await this.store.read(key, HEAD_ONLY)).head;
   }
 
-  /** Forgets a channel's numbering and backlog (a disposed match's channels). */
   /** False while the store is known to be unreachable (see ChannelStore.reachable). */
   storeReachable(): boolean {
     return this.store.reachable();
   }
 
+  /** Forgets a channel's numbering and backlog (a disposed match's channels). */
   drop(key: string): Promise<void> {
     return this.store.drop(key);
   }

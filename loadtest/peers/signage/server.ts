@@ -6,8 +6,13 @@
  * No auth, no signature, no backlog or retained message: the least a fan-out
  * can do. /healthz and /metrics as on Arena (publish -> socket hand-off in the
  * same histogram as Arena's).
+ *
+ * With REDIS_URL it is one of several nodes, the least a scaled-out fan-out
+ * does: a publish is numbered with INCR and sent with PUBLISH, and every node
+ * (this one too) writes it to its own sockets from its subscription.
  */
 import http from "node:http";
+import { Redis } from "ioredis";
 import { WebSocket, WebSocketServer } from "ws";
 import { ArenaMetrics } from "../../../server/metrics";
 import type { PeerBroadcast } from "./protocol";
@@ -19,16 +24,42 @@ const channels = new Map<string, Set<WebSocket>>();
 const seqs = new Map<string, number>();
 const PUBLISH = /^\/api\/channels\/([a-z0-9][a-z0-9._-]{0,63})\/messages$/;
 
-function publish(channel: string, payload: unknown): number {
-  const publishedAt = Date.now();
-  const seq = (seqs.get(channel) ?? 0) + 1;
-  seqs.set(channel, seq);
-  const frame = JSON.stringify({ type: "broadcast", channel, seq, payload } satisfies PeerBroadcast);
+/** One frame to every local socket of the channel; `publishedAt` is when the publish's body was read. */
+function deliver(channel: string, frame: string, publishedAt: number): void {
   for (const socket of channels.get(channel) ?? []) {
     socket.send(frame);
     metrics.fanoutLatency.labels("signage").observe((Date.now() - publishedAt) / 1000);
   }
+}
+
+const frameOf = (channel: string, seq: number, payload: unknown) => JSON.stringify({ type: "broadcast", channel, seq, payload } satisfies PeerBroadcast);
+const TOPIC = "peer-signage";
+
+/** Numbers and sends one message: here, or through Redis to every node. */
+const publish = process.env.REDIS_URL ? publishThroughRedis(process.env.REDIS_URL) : publishHere;
+
+async function publishHere(channel: string, payload: unknown): Promise<number> {
+  const publishedAt = Date.now();
+  const seq = (seqs.get(channel) ?? 0) + 1;
+  seqs.set(channel, seq);
+  deliver(channel, frameOf(channel, seq, payload), publishedAt);
   return seq;
+}
+
+function publishThroughRedis(url: string) {
+  const commands = new Redis(url);
+  const subscriber = new Redis(url);
+  void subscriber.subscribe(TOPIC);
+  subscriber.on("message", (_topic: string, text: string) => {
+    const { channel, frame, publishedAt } = JSON.parse(text) as { channel: string; frame: string; publishedAt: number };
+    deliver(channel, frame, publishedAt);
+  });
+  return async (channel: string, payload: unknown): Promise<number> => {
+    const publishedAt = Date.now();
+    const seq = await commands.incr(`peer-seq:${channel}`);
+    await commands.publish(TOPIC, JSON.stringify({ channel, frame: frameOf(channel, seq, payload), publishedAt }));
+    return seq;
+  };
 }
 
 const server = http.createServer(async (req, res) => {
@@ -36,7 +67,7 @@ const server = http.createServer(async (req, res) => {
   const target = PUBLISH.exec(url.pathname);
   if (req.method === "POST" && target) {
     const { payload } = JSON.parse(await readBody(req)) as { payload: unknown };
-    const seq = publish(target[1], payload);
+    const seq = await publish(target[1], payload);
     res.writeHead(201, { "content-type": "application/json" });
     res.end(JSON.stringify({ channel: target[1], seq }));
   } else if (url.pathname === "/healthz") {
