@@ -14,6 +14,7 @@
  * client per tick and per second, by field, largest first.
  */
 import { parseArgs } from "node:util";
+import { encode } from "@colyseus/schema";
 import { TEAM_SIZE, TICK_RATE } from "../rooms/match/rules";
 import { sendTickPatch } from "../server/runtime/sharedPatch";
 import { MatchState, PlayerState, SELF_VIEW, TEAM_VIEW } from "../schema/MatchState";
@@ -32,8 +33,16 @@ function fieldsOf(schema: typeof PlayerState | typeof MatchState): Field[] {
 }
 
 const SIZE: Record<string, number> = { int8: 1, uint8: 1, boolean: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4, float64: 8 };
+const scratch = Buffer.alloc(16);
+/** A `number` field's value: a varint of 1 to 9 bytes, as the schema encodes it. */
+function varintBytes(value: number): number {
+  const it = { offset: 0 };
+  encode.number(scratch, value, it);
+  return it.offset;
+}
 /** Bytes of one changed field on the wire: its index byte and its value (a short string: a length byte and its UTF-8). */
-const changeBytes = (field: Field, value: unknown) => 1 + (field.type === "string" ? 1 + Buffer.byteLength(String(value)) : SIZE[field.type]);
+const changeBytes = (field: Field, value: unknown) =>
+  1 + (field.type === "string" ? 1 + Buffer.byteLength(String(value)) : field.type === "number" ? varintBytes(Number(value)) : SIZE[field.type]);
 const CLIENTS = TEAM_SIZE * 2;
 /** Of the 12 clients, how many receive a change of a field with this view tag. */
 const viewers = (tag: number | undefined) => (tag === TEAM_VIEW ? TEAM_SIZE : tag === SELF_VIEW ? 1 : CLIENTS);

@@ -1,6 +1,6 @@
 import type { MatchEvent, PlayerSim, Simulation } from "./match/Simulation";
 import { TICK_RATE } from "./match/rules";
-import { headingUnits, MatchState, PlayerState, POSITION_SCALE, setTick } from "../schema/MatchState";
+import { headingUnits, MatchState, PlayerState, POSITION_SCALE, setAck, setTick } from "../schema/MatchState";
 
 /**
  * The simulation's state copied into the schema, once per tick, with the events
@@ -49,7 +49,7 @@ function copyPlayerTick(p: PlayerSim, view: PlayerState, tick: number): void {
   view.y = Math.round(p.y * POSITION_SCALE);
   view.angle = headingUnits(p.angle);
   view.hp = p.hp;
-  view.ackOffset = tick - p.ack;
+  setAck(view, tick, p.ack);
   view.ammo = p.ammo;
   // The rules count the reload down in whole steps: it ends after this many more ticks.
   view.reloadDoneTick = p.reloadIn > 0 ? tick + Math.round(p.reloadIn * TICK_RATE) : 0;
@@ -77,7 +77,7 @@ export const MATCH_FIELDS = ["phase", "redScore", "blueScore", "timeLeft", "winn
 
 /**
  * Each player's fields that anyone may see, spectators included: not the team-
- * or player-private ones (views, schema/MatchState.ts), nor `ackOffset` (its owner's business).
+ * or player-private ones (views, schema/MatchState.ts), nor `ackBase` and `ackOffset` (its owner's business).
  */
 export const PUBLIC_PLAYER_FIELDS = ["name", "team", "x", "y", "angle", "hp", "connected", "kills", "deaths"] as const satisfies readonly (keyof PlayerState)[];
 

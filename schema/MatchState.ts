@@ -16,12 +16,16 @@ export class PlayerState extends Schema {
   @type("int8") angle = 0;
   @type("uint8") hp = 0;
   /**
-   * The last input the server applied, as its distance from the state's `tick`: its seq is
-   * `tick - ackOffset` (`ackOf`), which clients reconcile predictions against. A client sending one input
-   * per tick keeps the distance constant, so on most ticks it costs no byte, where the seq itself changed
-   * every tick for every player and was a third of each client's patch (loadtest/patchBytesByField.ts).
+   * The last input the server applied, as its distance from the state's tick: its seq is
+   * `tickOf(state) - ackBase - ackOffset` (`ackOf`), which clients reconcile predictions against. A client
+   * sending one input per tick keeps the distance constant, so on most ticks it costs no byte, where the
+   * seq itself changed every tick for every player and was a third of each client's patch
+   * (loadtest/patchBytesByField.ts). `ackBase` holds the distance's large part and changes seldom;
+   * `ackOffset` what arrival jitter moves it by (a tick that found no input, the next one that applied
+   * two), kept within -32..127 so that its change costs one varint byte, not a uint32's four.
    */
-  @type("int32") ackOffset = 0;
+  @type("number") ackBase = 0;
+  @type("number") ackOffset = 0;
   @type("boolean") connected = true;
   @type("uint16") kills = 0;
   @type("uint16") deaths = 0;
@@ -40,8 +44,23 @@ export class PlayerState extends Schema {
 }
 
 /** The seq of the last input the server applied for `player`, as of `state` (0: none yet). */
-export function ackOf(state: TickFields, player: Pick<PlayerState, "ackOffset">): number {
-  return tickOf(state) - player.ackOffset;
+export function ackOf(state: TickFields, player: Pick<PlayerState, "ackBase" | "ackOffset">): number {
+  return tickOf(state) - player.ackBase - player.ackOffset;
+}
+
+/** The range of `ackOffset` a varint holds in one byte. */
+const ONE_BYTE_OFFSETS = { min: -32, max: 127 };
+
+/** Writes the applied input's seq `ack` as of `tick` into the player's two ack fields. */
+export function setAck(player: Pick<PlayerState, "ackBase" | "ackOffset">, tick: number, ack: number): void {
+  const distance = tick - ack;
+  let offset = distance - player.ackBase;
+  // Out of one byte's range (the first input, or a player who stopped sending for two seconds): a new base.
+  if (offset < ONE_BYTE_OFFSETS.min || offset > ONE_BYTE_OFFSETS.max) {
+    player.ackBase = distance;
+    offset = 0;
+  }
+  player.ackOffset = offset;
 }
 
 type TickFields = Pick<MatchState, "tickLow" | "tickHigh">;

@@ -70,8 +70,8 @@ describe("match room", () => {
     assert.equal(after.x, before.x);
     assert.equal(after.angle, 20, "facing in 1/256 of a turn: 0.5 rad");
     // Everything of the other player but the distance of its (still no) input from the tick is as it was.
-    const { ackOffset: _before, ...otherBefore } = other;
-    const { ackOffset: _after, ...otherAfter } = b.state.players.get(b.sessionId)!.toJSON();
+    const { ackBase: _baseBefore, ackOffset: _before, ...otherBefore } = other;
+    const { ackBase: _baseAfter, ackOffset: _after, ...otherAfter } = b.state.players.get(b.sessionId)!.toJSON();
     assert.deepEqual(otherAfter, otherBefore, "the other player did not move");
     assert.equal(ackOf(b.state, b.state.players.get(b.sessionId)!), 0, "nor had an input applied");
   });
