@@ -6,7 +6,7 @@ import type { FireMode } from "../bot/intentions";
 import { CpuPlacement, cpuPlacement, pinSelf } from "./cpuPlacement";
 import { DISPLAY_FIGURES, DisplayFigures, DisplayRun } from "./displayFigures";
 import { FIGURES, Figures, medianOfRounds, TargetRun } from "./figures";
-import { DISPLAY_TARGETS, runDisplayTarget } from "./runDisplays";
+import { DISPLAY_TARGETS, onNodes, runDisplayTarget } from "./runDisplays";
 import { PortedTarget, runTargets } from "./runTargets";
 import { CapacityRamp, CapacityRun, runCapacity } from "./runCapacity";
 import { MATCH_TARGETS, Target, Variant, VARIANTS } from "./targets";
@@ -185,14 +185,14 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     : undefined;
   const displays: DisplayRun[] = [];
   for (const target of options.displays > 0 ? DISPLAY_TARGETS.filter((t) => t.id !== "peer-nodes" || options.nodes > 1) : []) {
-    const onNodes = target.id !== "peer";
+    const scaledOut = onNodes(target);
     displays.push(
       await runDisplayTarget(target, {
         displays: options.displays,
         publishes: options.publishes,
         nodes: options.nodes,
-        ports: onNodes ? PORT_LAYOUT.displayNodes.map((o) => options.port + o) : [options.port + PORT_LAYOUT.displayPeer],
-        inspectPorts: onNodes ? PORT_LAYOUT.inspectNodes.map((o) => options.port + o) : [options.port + PORT_LAYOUT.inspectPeer],
+        ports: scaledOut ? PORT_LAYOUT.displayNodes.map((o) => options.port + o) : [options.port + PORT_LAYOUT.displayPeer],
+        inspectPorts: scaledOut ? PORT_LAYOUT.inspectNodes.map((o) => options.port + o) : [options.port + PORT_LAYOUT.inspectPeer],
         redisPort: options.port + PORT_LAYOUT.redis,
         fleets: options.displayProcesses,
         cpuProfile: options.cpuProfile,

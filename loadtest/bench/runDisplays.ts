@@ -22,13 +22,15 @@ import type { FleetConfig, FromFleet, ToFleet } from "./fleetProtocol";
 
 /** The display scenario's servers: Arena (one node, or several on Redis) and the signage peer. */
 export interface DisplayTarget {
-  id: "arena" | "peer" | "peer-nodes";
+  id: "arena" | "peer" | "peer-nodes" | "stock-lobby";
   label: string;
 }
 
 export const DISPLAY_TARGETS: readonly DisplayTarget[] = [
   { id: "arena", label: "Arena" },
   { id: "peer", label: "ws Map peer" },
+  // Colyseus's own LobbyRoom and client machinery, one node: what a display costs any Colyseus server.
+  { id: "stock-lobby", label: "stock Colyseus LobbyRoom" },
   // With --nodes 2+: the same peer as that many processes over Redis, what the fan-out floor is for a scaled-out node set here.
   { id: "peer-nodes", label: "ws peer over Redis" },
 ];
@@ -109,9 +111,13 @@ async function serverFanoutBuckets(nodes: ServerNode[], secret: string) {
  * publish over HTTP on the first node every second, each display recording
  * when each broadcast reached it.
  */
+/** Whether the target runs on `--nodes` processes (Arena, the peer over Redis) or on one. */
+export const onNodes = (target: DisplayTarget) => target.id === "arena" || target.id === "peer-nodes";
+
 export async function runDisplayTarget(target: DisplayTarget, options: DisplayOptions): Promise<DisplayRun> {
   const progress = (what: string) => options.onProgress(`[displays: ${target.label}] ${what}`);
-  const nodeCount = target.id === "peer" ? 1 : options.nodes;
+  const nodeCount = onNodes(target) ? options.nodes : 1;
+  const colyseus = target.id === "arena" || target.id === "stock-lobby";
   const shares = split(options.displays, nodeCount);
   const children: ChildProcess[] = [];
   const fleets: ChildProcess[] = [];
@@ -130,7 +136,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       const env = target.id === "arena"
         ? { ...arenaEnv(options.secret), ...lobbyCap, PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl, ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}) }
         : { PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
-      const entry = target.id === "arena" ? "main.ts" : "loadtest/peers/signage/server.ts";
+      const entry = { arena: "main.ts", "stock-lobby": "loadtest/peers/stock/server.ts", peer: "loadtest/peers/signage/server.ts", "peer-nodes": "loadtest/peers/signage/server.ts" }[target.id];
       const log = path.join(options.runDir, `displays-${target.id}${nodeCount > 1 ? `-${i + 1}` : ""}.log`);
       const profile = options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir(i)}`] : [];
       const child = await startServer(entry, env, log, { nodeFlags: [inspectFlag(options.inspectPorts[i]), ...profile], cpus: options.placement?.server });
@@ -138,7 +144,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       return { name: nodeCount > 1 ? nodeName(i) : target.label, port, inspectPort: options.inspectPorts[i], child, pid: child.pid!, displays };
     }));
     await Promise.all(nodes.map((n) => waitForHealthy(`http://127.0.0.1:${n.port}/healthz`, n.child)));
-    if (target.id === "arena") await lobbiesPerNode(nodes, options.secret);
+    if (colyseus) await lobbiesPerNode(nodes, options.secret);
 
     // Each fleet process gets its share of every node's displays.
     const perFleet = nodes.map((n) => split(n.displays, options.fleets));
@@ -148,8 +154,8 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     for (let f = 0; f < options.fleets; f++) {
       const groups: DisplayGroup[] = nodes.map((n, i) => ({ node: n.name, endpoint: `ws://127.0.0.1:${n.port}`, roomId: n.roomId, count: perFleet[i][f] }));
       const config: DisplayFleetConfig = {
-        protocol: target.id === "arena" ? "colyseus" : "ws",
-        secret: target.id === "arena" ? options.secret : undefined,
+        protocol: colyseus ? "colyseus" : "ws",
+        secret: colyseus ? options.secret : undefined,
         channel: CHANNEL,
         groups,
         firstIndex,

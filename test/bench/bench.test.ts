@@ -118,9 +118,9 @@ describe("benchmark harness (tiny size)", function () {
     assert.match(stdout, /Paired: Arena and stock Colyseus ran at the same time/);
   });
 
-  it("delivers every publish to every display exactly once, on Arena's lobby (over its default cap) and on the ws peer", () => {
+  it("delivers every publish to every display exactly once, on Arena's lobby (over its default cap), the ws peer and stock Colyseus's LobbyRoom", () => {
     const { report } = single;
-    assert.deepEqual(report.displays.map((d) => d.id), ["arena", "peer"]);
+    assert.deepEqual(report.displays.map((d) => d.id), ["arena", "peer", "stock-lobby"]);
     for (const d of report.displays) {
       assert.equal(d.displays, 520, d.label);
       assert.equal(d.publishes, 3, d.label);
@@ -131,7 +131,9 @@ describe("benchmark harness (tiny size)", function () {
       for (const f of DISPLAY_FIGURES) assert.ok(Number.isFinite(d.figures[f.key]), `${d.label}: ${f.key} = ${d.figures[f.key]}`);
     }
     for (const f of DISPLAY_FIGURES.filter((f) => !f.context)) {
-      assert.ok(Number.isFinite(report.displayRatios.peer[f.key]), `peer / Arena: ${f.key} = ${report.displayRatios.peer[f.key]}`);
+      for (const peer of ["peer", "stock-lobby"]) {
+        assert.ok(Number.isFinite(report.displayRatios[peer][f.key]), `${peer} / Arena: ${f.key} = ${report.displayRatios[peer][f.key]}`);
+      }
     }
   });
 
@@ -152,6 +154,17 @@ describe("benchmark harness (tiny size)", function () {
     assert.equal(arena.missing, 0);
     assert.equal(arena.duplicates, 0);
     assert.match(twoNodes.stdout, /Per node \(Arena\):\n.*\n.*\nnode A \(publish\) +10 .*\nnode B +10 /);
+  });
+
+  it("runs the ws peer over Redis on as many nodes: a publish on node A reaches node B's displays exactly once", () => {
+    const { report } = twoNodes;
+    assert.deepEqual(report.displays.map((d) => d.id), ["arena", "peer", "stock-lobby", "peer-nodes"]);
+    const scaledPeer = report.displays.find((d) => d.id === "peer-nodes")!;
+    assert.deepEqual(scaledPeer.nodes.map((n) => [n.node, n.displays, n.fanout.count]), [["node A (publish)", 10, 20], ["node B", 10, 20]]);
+    assert.equal(scaledPeer.missing, 0);
+    assert.equal(scaledPeer.duplicates, 0);
+    // The one-process targets stay on one node.
+    for (const id of ["peer", "stock-lobby"]) assert.equal(report.displays.find((d) => d.id === id)!.nodes.length, 1, id);
   });
 
   it("with --rounds runs every target that many times and reports each figure's median and every round's CPU", () => {

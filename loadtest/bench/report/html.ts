@@ -8,7 +8,7 @@ import { allWarnings } from "./table";
 import { barChart, lineChart } from "./svg";
 
 const COLORS: Record<string, string> = {
-  arena: "#1f77b4", stock: "#ff7f0e", json: "#2ca02c", "arena-rewind-off": "#9467bd", "arena-views-off": "#8c564b", "arena-object-input": "#e377c2", "arena-tsx": "#7f7f7f", "arena-source-maps": "#bcbd22", "arena-twin": "#17becf", peer: "#d62728", "peer-nodes": "#ff9896",
+  arena: "#1f77b4", stock: "#ff7f0e", json: "#2ca02c", "arena-rewind-off": "#9467bd", "arena-views-off": "#8c564b", "arena-object-input": "#e377c2", "arena-tsx": "#7f7f7f", "arena-source-maps": "#bcbd22", "arena-twin": "#17becf", peer: "#d62728", "peer-nodes": "#ff9896", "stock-lobby": "#ffbb78",
 };
 const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 

@@ -54,7 +54,7 @@ export function renderTable(report: BenchReport): string {
   }
   if (report.displays.length) {
     const arena = report.displays[0];
-    out.push(`Display scenario: ${o.displays} displays on one channel, ${o.publishes} publishes a second apart, ${o.nodes > 1 ? `Arena and the ws peer over Redis on ${o.nodes} nodes, the ws Map peer on one` : "one node each"}, ${o.displayProcesses} display bot process${o.displayProcesses > 1 ? "es" : ""}`);
+    out.push(`Display scenario: ${o.displays} displays on one channel, ${o.publishes} publishes a second apart, ${o.nodes > 1 ? `Arena and the ws peer over Redis on ${o.nodes} nodes, the ws Map peer and stock Colyseus on one` : "one node each"}, ${o.displayProcesses} display bot process${o.displayProcesses > 1 ? "es" : ""}`);
     out.push(...grid(figureCells(report.displays, DISPLAY_FIGURES, report.displayRatios)), "");
     if (arena.nodes.length > 1) {
       out.push("Per node (Arena):");
