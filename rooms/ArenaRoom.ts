@@ -44,6 +44,8 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   private readonly connected = new Map<string, Client>();
   /** Whom each seat counts against (its address and identity), from its reservation until it is given up. */
   private readonly seatHolders = new Map<string, SeatHolder>();
+  /** Per reservation not taken up yet: the check that gives its seat back if it never is (cleared on join). */
+  private readonly unusedSeatChecks = new Map<string, ReturnType<Room["clock"]["setTimeout"]>>();
   /** Roles whose tokens this room admits; least privilege unless a room says otherwise. */
   static allowedRoles: readonly Role[] = ["player"];
   /** This server's shared context; set on the class each definition registers (`withContext`). */
@@ -234,7 +236,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
 
   override async ["_onJoin"](...args: Parameters<Room["_onJoin"]>): Promise<void> {
     const [client, authContext] = args;
-    client.raw = this.context.raws.for(this.roomName, Object.getPrototypeOf(client).raw);
+    Object.setPrototypeOf(client, this.context.raws.clientPrototype(this.roomName, Object.getPrototypeOf(client)));
     // ws reports a protocol violation (frame too big, bad UTF-8...) as 'error' before closing,
     // often with 1006 as the close code, so the cause is noted here: no seat is held for it.
     // Colyseus's own listener logged it at error level with a stack: bad input is a warning.
@@ -251,6 +253,10 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
       this.forget(client);
       throw error;
     }
+    // Joined: the seat is given back when the client leaves for good. A timer per joined client would
+    // hold its closure for the reservation's whole lifetime (a display's memory is read a second after joining).
+    this.unusedSeatChecks.get(client.sessionId)?.clear();
+    this.unusedSeatChecks.delete(client.sessionId);
   }
 
   seatOwner(reconnectionToken: string): string | undefined {
@@ -284,9 +290,10 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     this.seatHolders.set(sessionId, holder);
     // Colyseus forgets an unused reservation after `seconds`, without a hook: checked just after (a disposed
     // room's clock stops, and _dispose gives back every seat it still counted).
-    this.clock.setTimeout(() => {
+    this.unusedSeatChecks.set(sessionId, this.clock.setTimeout(() => {
+      this.unusedSeatChecks.delete(sessionId);
       if (!this.connected.has(sessionId) && this.reservedSeats[sessionId] === undefined) this.giveUpSeat(sessionId);
-    }, seconds * 1000 + 500);
+    }, seconds * 1000 + 500));
     return true;
   }
 

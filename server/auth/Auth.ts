@@ -13,6 +13,8 @@ import { Identity, Role } from "./identity";
  * a key withdrawn from the account service's JWKS stops the tokens it signed within this.
  */
 const TRUST_VERIFIED_MS = 5 * 60_000;
+/** The roles whose tokens come with every request (publishes): the ones worth remembering. */
+const REPEATING_ROLES: ReadonlySet<Role> = new Set<Role>(["service", "operator"]);
 
 const ASYMMETRIC_ALGS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"];
 
@@ -38,7 +40,9 @@ export class Auth {
   /**
    * Tokens already verified, by their exact text, until their `exp` (or TRUST_VERIFIED_MS): a backend
    * sends the same service token with every publish, and verifying it again each time (HS256 through
-   * WebCrypto) took 11 % of a batched user-channel run's busy time (docs/benchmarks.md).
+   * WebCrypto) took 11 % of a batched user-channel run's busy time (docs/benchmarks.md). Only the roles
+   * that send a token with every request (REPEATING_ROLES): a player's or display's token comes once a
+   * join, and remembering each of 10,000 displays' cost about 0.6 KB a display.
    */
   private readonly verified: LRUCache<string, Identity> | undefined;
 
@@ -108,8 +112,13 @@ export class Auth {
     }
     // Forgotten when it expires (skew included), so an expired token is refused as if never seen.
     const trustMs = Math.min(TRUST_VERIFIED_MS, (payload.exp! + this.config.ARENA_JWT_CLOCK_SKEW_SECONDS) * 1000 - Date.now());
-    if (trustMs > 0) this.verified?.set(token, identity.data, { ttl: trustMs });
+    if (trustMs > 0 && REPEATING_ROLES.has(identity.data.role)) this.verified?.set(token, identity.data, { ttl: trustMs });
     return identity.data;
+  }
+
+  /** How many verified tokens are remembered now. */
+  get rememberedTokens(): number {
+    return this.verified?.size ?? 0;
   }
 
   /** Refuses an identity whose role is not among `allowed` (role_forbidden, 403). */

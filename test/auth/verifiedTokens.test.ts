@@ -37,6 +37,14 @@ describe("verified tokens remembered (ARENA_JWT_CACHE_SIZE)", () => {
     for (const forged of [otherSignature, `${header}.${asOperator}.${signature}`]) assert.equal(await outcome(auth, forged), ErrorCode.TOKEN_INVALID);
   });
 
+  it("remembers the tokens that come with every request (service, operator), not a player's or display's", async () => {
+    const auth = authWith();
+    for (const role of ["player", "display"] as const) assert.equal(await outcome(auth, await auth.sign({ sub: role, name: role, role }, 600)), "ok");
+    assert.equal(auth.rememberedTokens, 0, "a join's token is verified once and forgotten");
+    for (const role of ["service", "operator"] as const) assert.equal(await outcome(auth, await auth.sign({ sub: role, name: role, role }, 600)), "ok");
+    assert.equal(auth.rememberedTokens, 2);
+  });
+
   it("verifies every request with 0, and refuses a bad size at start", async () => {
     const auth = authWith({ ARENA_JWT_CACHE_SIZE: "0" });
     const token = await auth.sign({ sub: "backend", name: "Backend", role: "service" }, 600);
