@@ -20,6 +20,16 @@ function clientOf(state: MatchState) {
   };
 }
 
+/** A state with one player "p" whose input `ack` was applied as of `tick`, and a client that decoded it whole. */
+function onePlayerAt(tick: number, ack: number) {
+  const state = new MatchState();
+  const player = new PlayerState();
+  state.players.set("p", player);
+  setTick(state, tick);
+  setAck(player, tick, ack);
+  return { state, player, client: clientOf(state) };
+}
+
 describe("the state's tick and each player's ack (schema/MatchState.ts)", () => {
   it("reads back whatever tick was written, up to the uint32 input range", () => {
     const state = new MatchState();
@@ -54,12 +64,7 @@ describe("the state's tick and each player's ack (schema/MatchState.ts)", () => 
   });
 
   it("gives a client each applied input's seq, whatever the seq, the tick or the gaps between inputs", () => {
-    const state = new MatchState();
-    const player = new PlayerState();
-    state.players.set("p", player);
-    setTick(state, 5_000);
-    setAck(player, 5_000, 0);
-    const client = clientOf(state);
+    const { state, player, client } = onePlayerAt(5_000, 0);
     const decodedAck = () => ackOf(client.decoded, client.decoded.players.get("p")!);
     assert.equal(decodedAck(), 0, "no input yet");
     // A client that numbers from 1, from near the top of the uint32 range, stops sending, then goes on.
@@ -76,12 +81,7 @@ describe("the state's tick and each player's ack (schema/MatchState.ts)", () => 
   });
 
   it("costs a patch two bytes a player when arrival jitter moves the ack by a tick", () => {
-    const state = new MatchState();
-    const player = new PlayerState();
-    state.players.set("p", player);
-    setTick(state, 90_000);
-    setAck(player, 90_000, 40_000);
-    const client = clientOf(state);
+    const { state, player, client } = onePlayerAt(90_000, 40_000);
     // A tick that found no input: the tick moves on, the ack does not.
     setTick(state, 90_001);
     setAck(player, 90_001, 40_000);
