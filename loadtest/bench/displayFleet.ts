@@ -1,6 +1,6 @@
 /**
  * Child process of the benchmark's display scenario: connects its share of the
- * displays (Arena lobby or the signage peer) and records each broadcast's
+ * displays (colyseus.js to a lobby, Arena's or stock Colyseus's, or `ws` to the signage peer) and records each broadcast's
  * arrival. Config as JSON in argv[2]; driven over IPC.
  */
 import { DisplayBot, DisplayStats } from "../bot/DisplayStats";

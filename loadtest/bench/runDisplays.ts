@@ -20,7 +20,7 @@ import { arenaEnv } from "./targets";
 import type { CpuPlacement } from "./cpuPlacement";
 import type { FleetConfig, FromFleet, ToFleet } from "./fleetProtocol";
 
-/** The display scenario's servers: Arena (one node, or several on Redis) and the signage peer. */
+/** The display scenario's servers: Arena and the ws peer over Redis (one node, or several on Redis), the ws Map peer and stock Colyseus's LobbyRoom (one node). */
 export interface DisplayTarget {
   id: "arena" | "peer" | "peer-nodes" | "stock-lobby";
   label: string;
@@ -105,15 +105,15 @@ async function serverFanoutBuckets(nodes: ServerNode[], secret: string) {
   return sumBuckets(all);
 }
 
+/** Whether the target runs on `--nodes` processes (Arena, the peer over Redis) or on one. */
+export const onNodes = (target: DisplayTarget) => target.id === "arena" || target.id === "peer-nodes";
+
 /**
  * The display scenario against one target: N displays on one channel, split
  * across the nodes; RSS per idle display after connecting and a GC; then one
  * publish over HTTP on the first node every second, each display recording
  * when each broadcast reached it.
  */
-/** Whether the target runs on `--nodes` processes (Arena, the peer over Redis) or on one. */
-export const onNodes = (target: DisplayTarget) => target.id === "arena" || target.id === "peer-nodes";
-
 export async function runDisplayTarget(target: DisplayTarget, options: DisplayOptions): Promise<DisplayRun> {
   const progress = (what: string) => options.onProgress(`[displays: ${target.label}] ${what}`);
   const nodeCount = onNodes(target) ? options.nodes : 1;
