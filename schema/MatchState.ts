@@ -22,7 +22,7 @@ export class PlayerState extends Schema {
    * seq itself changed every tick for every player and was a third of each client's patch
    * (loadtest/patchBytesByField.ts). `ackBase` holds the distance's large part and changes seldom;
    * `ackOffset` what arrival jitter moves it by (a tick that found no input, the next one that applied
-   * two), kept within -32..127 so that its change costs one varint byte, not a uint32's four.
+   * two), kept within -32..127 so that its change costs one varint byte, not an int32's four.
    */
   @type("number") ackBase = 0;
   @type("number") ackOffset = 0;

@@ -42,7 +42,7 @@ export class Auth {
    * sends the same service token with every publish, and verifying it again each time (HS256 through
    * WebCrypto) took 11 % of a batched user-channel run's busy time (docs/benchmarks.md). Only the roles
    * that send a token with every request (REPEATING_ROLES): a player's or display's token comes once a
-   * join, and remembering each of 10,000 displays' cost about 0.6 KB a display.
+   * join, and remembering each display's cost about 0.5 KB of heap (docs/benchmarks.md, finding 7).
    */
   private readonly verified: LRUCache<string, Identity> | undefined;
 
