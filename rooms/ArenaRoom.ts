@@ -9,7 +9,6 @@ import { isWellFormedFrame } from "../server/runtime/frameCheck";
 import { RateLimit, TokenBucket } from "../server/runtime/TokenBucket";
 import { ArenaMetrics, RelayRecorder, Tally } from "../server/metrics";
 import { logger } from "../server/logger";
-import { contextIp } from "../server/limits/clientIp";
 import type { SeatOwners } from "../server/limits/reconnectGuard";
 import type { SeatHolder } from "../server/limits/SeatLimits";
 import type { Admitted } from "../server/admission";
@@ -81,8 +80,10 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   private readonly strikes = new WeakMap<Client, Window>();
   private readonly drops = new WeakMap<Client, Window>();
   private readonly kicked = new WeakSet<Client>();
-  /** What the socket layer refused of a client (logged with the close code when it leaves). */
-  private readonly socketErrors = new WeakMap<Client, { address: string; reason: string }>();
+  /** What the socket layer refused of a client, by its socket (logged with the close code when it leaves). */
+  private readonly socketErrors = new WeakMap<object, string>();
+  /** Every client's socket `error` listener: one per room, as a closure per client cost each display ~120 bytes. */
+  private readonly noteSocketError = socketErrorListener(this.socketErrors);
   private readonly outTallies = new Map<string, Tally>();
 
   /**
@@ -235,17 +236,13 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   }
 
   override async ["_onJoin"](...args: Parameters<Room["_onJoin"]>): Promise<void> {
-    const [client, authContext] = args;
+    const [client] = args;
     Object.setPrototypeOf(client, this.context.raws.clientPrototype(this.roomName, Object.getPrototypeOf(client)));
     // ws reports a protocol violation (frame too big, bad UTF-8...) as 'error' before closing,
     // often with 1006 as the close code, so the cause is noted here: no seat is held for it.
     // Colyseus's own listener logged it at error level with a stack: bad input is a warning.
-    const address = authContext ? contextIp(authContext, this.config.ARENA_TRUST_PROXY) : "unknown";
     client.ref.removeAllListeners("error");
-    client.ref.on("error", (err: Error) => {
-      this.kicked.add(client);
-      this.socketErrors.set(client, { address, reason: err.message });
-    });
+    client.ref.on("error", this.noteSocketError);
     this.connected.set(client.sessionId, client);
     try {
       await super._onJoin(...args);
@@ -275,8 +272,8 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   protected override async _reserveSeat(...args: Parameters<Room["_reserveSeat"]>): Promise<boolean> {
     const [sessionId, , authData, seconds = this.seatReservationTime, allowReconnection] = args;
     if (allowReconnection) return super._reserveSeat(...args);
-    const { address, sub } = authData as Admitted;
-    const holder = { address, sub };
+    // The client's own identity (its `auth`) is what the seat counts against: no copy per seat.
+    const holder: SeatHolder = authData as Admitted;
     try {
       await this.context.admission.takeSeat(holder);
     } catch (error) {
@@ -336,8 +333,12 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     this.metrics.disconnects.labels(this.roomName, String(code ?? 0)).inc();
     // The socket layer or Colyseus closed it for what the client sent: no seat is held for it.
     if (code !== undefined && closeCodeMeaning(code).clientCaused) this.kicked.add(client);
-    const refused = this.socketErrors.get(client);
-    if (refused) logger.warn({ room: this.roomId, session: client.sessionId, ...refused, code }, "client closed by the socket layer for what it sent");
+    const refused = this.socketErrors.get(client.ref);
+    if (refused !== undefined) {
+      this.kicked.add(client);
+      const address = (client.auth as Admitted | undefined)?.address;
+      logger.warn({ room: this.roomId, session: client.sessionId, address, reason: refused, code }, "client closed by the socket layer for what it sent");
+    }
     this.forget(client);
     this.userFeeds.pause(client.sessionId);
     // onLeave settles once the seat is decided: back (a reconnection, resumed by the room) or gone.
@@ -352,6 +353,13 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
     for (const sessionId of [...this.seatHolders.keys()]) this.giveUpSeat(sessionId);
     return super._dispose();
   }
+}
+
+/** A socket `error` listener (`this` is the socket) that notes the error's message in `reasons`. */
+function socketErrorListener(reasons: WeakMap<object, string>): (this: object, err: Error) => void {
+  return function (this: object, err: Error) {
+    reasons.set(this, err.message);
+  };
 }
 
 function contextOf(room: typeof ArenaRoom): ArenaContext {

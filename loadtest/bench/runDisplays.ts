@@ -79,6 +79,8 @@ const nodeName = (i: number) => `node ${String.fromCharCode(65 + i)}`;
 
 /** Players in the co-located match: one 6v6. */
 const MATCH_BOTS = 12;
+/** Time the co-located match is given to start (its room, the bots' joins, its code warming) before the quiet window. */
+const MATCH_SETTLE_MS = 3000;
 
 async function tickIntervalBuckets(node: ServerNode, secret: string) {
   return histogramBuckets(await scrapeMetrics(node.port, secret), "arena_tick_interval_seconds", { type: "match" });
@@ -195,16 +197,12 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       progress(`starting a 6v6 match of bots on each node`);
       matchFleets = await startColocatedMatches(nodes, options);
     }
-    // As long a window without publishes: what the servers cost with the displays (and the match)
-    // alone, so that the publishes' own CPU and their effect on the match's ticks can be told apart.
+    // As long a window without publishes before them, and again after them: what the servers cost with
+    // the displays (and the match) alone, so that the publishes' own CPU and their effect on the match's
+    // ticks can be told apart. The mean of the two rates cancels a drift across the run.
+    if (colocated) await sleep(MATCH_SETTLE_MS);
     progress(`measuring ${options.publishes} s without publishes`);
-    const quietFrom = nodes.map((n) => sampleProcess(n.pid));
-    const ticksQuietFrom = colocated ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret))) : [];
-    await sleep(options.publishes * 1000);
-    const quietTo = nodes.map((n) => sampleProcess(n.pid));
-    const quietTicks = colocated ? (await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret)))).map((after, i) => bucketsBetween(ticksQuietFrom[i], after)) : [];
-    const quietSeconds = (quietTo[0].at - quietFrom[0].at) / 1000;
-    const quietCpuSeconds = nodes.map((_, i) => quietTo[i].cpuSeconds - quietFrom[i].cpuSeconds);
+    const quietBefore = await quietWindow(nodes, options, colocated);
 
     const publishUrl = `http://127.0.0.1:${nodes[0].port}/api/channels/${CHANNEL}/messages`;
     const operator = target.id === "arena" ? await botToken(options.secret, "operator", "bench-operator") : "";
@@ -245,6 +243,9 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     const endMachine = sampleMachine();
     const fanoutAfter = await serverFanoutBuckets(nodes, options.secret);
     const ticksAfter = colocated ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret))) : [];
+    progress(`measuring ${options.publishes} s without publishes, after them`);
+    await sleep(1000);
+    const quietAfter = await quietWindow(nodes, options, false);
     const matchResults = await Promise.all(matchFleets.map(async (fleet) => {
       const reply = nextMessage<FromFleet, "result">(fleet, "result", 30_000);
       fleet.send({ type: "report" } satisfies ToFleet);
@@ -270,7 +271,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
         serverCpuPercent: cpuPercent(startServers[i], endServers[i]),
         ...(colocated ? {
           colocatedMatch: colocatedFigures(bucketsBetween(ticksBefore[i], ticksAfter[i]), windowSeconds, matchResults[i].disconnects),
-          quietMatch: colocatedFigures(quietTicks[i], quietSeconds, 0),
+          quietMatch: colocatedFigures(quietBefore.ticks[i], quietBefore.seconds, 0),
         } : {}),
       };
     });
@@ -281,6 +282,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     const botCpu = sum(fleets.map((_, i) => cpuPercent(startFleets[i], endFleets[i])));
     const machine = machinePercent(startMachine, endMachine, os.cpus().length);
     const fanout = summarizeLatencies(latencies);
+    const quietRate = (node: number) => (quietBefore.cpuSeconds[node] / quietBefore.seconds + quietAfter.cpuSeconds[node] / quietAfter.seconds) / 2;
     const figures: DisplayFigures = {
       fanoutP50Ms: fanout.p50,
       fanoutP99Ms: fanout.p99,
@@ -292,7 +294,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       heapPerDisplayKB: (sum(loaded.map((m) => m.heapBytes)) - sum(idle.map((m) => m.heapBytes))) / 1024 / options.displays,
       serverRssMB: sum(loaded.map((m) => m.rssBytes)) / 2 ** 20,
       serverCpuPercent: serverCpu,
-      serverCpuPerPublishMs: (1000 * sum(nodes.map((_, i) => endServers[i].cpuSeconds - startServers[i].cpuSeconds - (quietCpuSeconds[i] * windowSeconds) / quietSeconds))) / options.publishes,
+      serverCpuPerPublishMs: (1000 * sum(nodes.map((_, i) => endServers[i].cpuSeconds - startServers[i].cpuSeconds - windowSeconds * quietRate(i)))) / options.publishes,
       connectSeconds,
       botCpuPercent: botCpu,
       softirqCpuPercent: machine.softirq,
@@ -326,6 +328,16 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     });
   }
   return run;
+}
+
+/** A window as long as the publishes' without any: each node's CPU seconds and, with the match, its ticks. */
+async function quietWindow(nodes: ServerNode[], options: DisplayOptions, withTicks: boolean) {
+  const from = nodes.map((n) => sampleProcess(n.pid));
+  const ticksFrom = withTicks ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret))) : [];
+  await sleep(options.publishes * 1000);
+  const to = nodes.map((n) => sampleProcess(n.pid));
+  const ticks = withTicks ? (await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret)))).map((after, i) => bucketsBetween(ticksFrom[i], after)) : [];
+  return { seconds: (to[0].at - from[0].at) / 1000, cpuSeconds: nodes.map((_, i) => to[i].cpuSeconds - from[i].cpuSeconds), ticks };
 }
 
 /** The co-located match's service level over the window, from the node's tick interval histogram. */

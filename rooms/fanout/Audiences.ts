@@ -38,6 +38,18 @@ export class Audiences {
     return this.byKey.get(key)?.resume(id, from) ?? Promise.resolve();
   }
 
+  /** Whether `id` is a member of channel `key`. */
+  has(key: string, id: string): boolean {
+    return this.byKey.get(key)?.has(id) ?? false;
+  }
+
+  /** The channels `id` is a member of: read from the audiences, so a member costs no list of its own. */
+  keysOf(id: string): string[] {
+    const keys: string[] = [];
+    for (const [key, audience] of this.byKey) if (audience.has(id)) keys.push(key);
+    return keys;
+  }
+
   positionOf(key: string, id: string): ChannelPosition | undefined {
     return this.byKey.get(key)?.positionOf(id);
   }
@@ -49,6 +61,11 @@ export class Audiences {
     if (audience.size > 0) return;
     audience.close();
     this.byKey.delete(key);
+  }
+
+  /** Removes `id` from every channel it is a member of. */
+  leaveAll(id: string): void {
+    for (const key of this.keysOf(id)) this.leave(key, id);
   }
 
   close(): void {

@@ -84,6 +84,10 @@ export class ChannelAudience implements DeliveryWork {
     return this.members.size;
   }
 
+  has(id: string): boolean {
+    return this.members.has(id);
+  }
+
   /**
    * Adds member `id` from `from`: "latest" (what is published from now on),
    * "retained" (the channel's last message first), or a position (everything

@@ -29,10 +29,11 @@ export class LobbyRoom extends ArenaRoom {
     [LobbyMessageType.PUBLISH]: { perSecond: 10, burst: 20 },
     [LobbyMessageType.REQUEST_SYNC]: { perSecond: 1, burst: 5 },
   };
-  /** Each client's signage channels (operators also hear the channels' resync requests). */
-  private readonly watches = new Map<string, Set<string>>();
   private readonly relays = new RelayRecorder(this.metrics, "signage");
-  /** Signage content: one audience per channel, each broadcast encoded and signed once. */
+  /**
+   * Signage content: one audience per channel, each broadcast encoded and signed once. Its memberships
+   * are the clients' subscriptions (no set per client: a display's memory is what the lobby scales by).
+   */
   private readonly content = new Audiences(this.context.fanout, (key) => this.contentOutput(key));
   /** Resync requests, for the operators of each channel. */
   private readonly syncRequests = new Audiences(this.context.fanout, () => this.syncOutput());
@@ -56,7 +57,6 @@ export class LobbyRoom extends ArenaRoom {
   onJoin(client: Client, options: unknown): void {
     const parsed = LobbyJoinOptions.safeParse(options ?? {});
     if (!parsed.success) throw new ServerError(400, `invalid join options: ${describeIssues(parsed.error)}`);
-    this.watches.set(client.sessionId, new Set());
     if (parsed.data.listing ?? this.identity(client).role !== "display") {
       this.listeners.add(client.sessionId);
       this.sendTo(client, ServerMessageType.ROOMS, [...this.matches.values()]);
@@ -85,7 +85,6 @@ export class LobbyRoom extends ArenaRoom {
     this.unsubscribeLobby?.();
     this.content.close();
     this.syncRequests.close();
-    this.watches.clear();
   }
 
   /**
@@ -138,12 +137,10 @@ export class LobbyRoom extends ArenaRoom {
   private subscribe(client: Client, { channel, after, epoch }: { channel: string; after?: number; epoch?: string }): void {
     const role = this.identity(client).role;
     if (role === "player") return this.refuse(client, ErrorCode.FORBIDDEN_CHANNEL, "players cannot subscribe to signage channels");
-    const watches = this.watches.get(client.sessionId)!;
-    if (watches.has(channel)) return;
-    if (watches.size >= this.config.ARENA_LOBBY_MAX_CHANNELS) {
+    if (this.content.has(signageChannelKey(channel), client.sessionId)) return;
+    if (this.content.keysOf(client.sessionId).length >= this.config.ARENA_LOBBY_MAX_CHANNELS) {
       return this.refuse(client, ErrorCode.TOO_MANY_CHANNELS, `at most ${this.config.ARENA_LOBBY_MAX_CHANNELS} channels per client`);
     }
-    watches.add(channel);
     void this.content.join(signageChannelKey(channel), client.sessionId, after === undefined ? "retained" : { epoch, seq: after });
     if (role === "operator") void this.syncRequests.join(signageSyncKey(channel), client.sessionId, "latest");
   }
@@ -174,7 +171,8 @@ export class LobbyRoom extends ArenaRoom {
   private onUnsubscribe(client: Client, message: unknown): void {
     const parsed = ChannelRequest.safeParse(message);
     if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `unsubscribe refused: ${describeIssues(parsed.error)}`);
-    if (this.watches.get(client.sessionId)?.delete(parsed.data.channel)) this.unwatch(client.sessionId, parsed.data.channel);
+    this.content.leave(signageChannelKey(parsed.data.channel), client.sessionId);
+    this.syncRequests.leave(signageSyncKey(parsed.data.channel), client.sessionId);
   }
 
   private async onPublish(client: Client, message: unknown): Promise<void> {
@@ -193,21 +191,16 @@ export class LobbyRoom extends ArenaRoom {
   private onRequestSync(client: Client, message: unknown): void {
     const parsed = ChannelRequest.safeParse(message);
     if (!parsed.success) return this.refuse(client, ErrorCode.INVALID_MESSAGE, `request-sync refused: ${describeIssues(parsed.error)}`);
-    if (!this.watches.get(client.sessionId)?.has(parsed.data.channel)) {
+    if (!this.content.has(signageChannelKey(parsed.data.channel), client.sessionId)) {
       return this.refuse(client, ErrorCode.FORBIDDEN_CHANNEL, "subscribe to a channel before asking it to resync");
     }
     const who = this.identity(client);
     requestSync(this.context.fanout, parsed.data.channel, { id: client.sessionId, name: who.name });
   }
 
-  private unwatch(sessionId: string, channel: string): void {
-    this.content.leave(signageChannelKey(channel), sessionId);
-    this.syncRequests.leave(signageSyncKey(channel), sessionId);
-  }
-
   private closeAll(sessionId: string): void {
-    for (const channel of this.watches.get(sessionId) ?? []) this.unwatch(sessionId, channel);
-    this.watches.delete(sessionId);
+    this.content.leaveAll(sessionId);
+    this.syncRequests.leaveAll(sessionId);
     this.listeners.delete(sessionId);
   }
 }

@@ -97,6 +97,15 @@ describe("lobby: match listing and signage channels", () => {
     many.room.send("subscribe", { channel: "cap-50" });
     await waitFor("cap refused", () => many.errors.length === 1);
     assert.equal(many.errors[0].code, ErrorCode.TOO_MANY_CHANNELS);
+    // The cap counts the channels a client is on now: one given up makes room for another.
+    many.room.send("unsubscribe", { channel: "cap-0" });
+    many.room.send("subscribe", { channel: "cap-50" });
+    const retained = freshChannel();
+    many.room.send("unsubscribe", { channel: "cap-1" });
+    many.room.send("subscribe", { channel: retained });
+    await publish(retained, "room for one more");
+    await waitFor("the 50th channel after one was given up", () => many.got.some((b) => b.channel === retained));
+    assert.equal(many.errors.length, 1, "no further refusal");
     await assert.rejects(clientWith(arena.server, displayToken).joinOrCreate("lobby", { channels: ["BAD NAME"] }), /invalid join options/);
   });
 
@@ -132,6 +141,26 @@ describe("lobby: match listing and signage channels", () => {
     d.room.send("request-sync", { channel });
     await waitFor("operator told", () => requests.length === 1);
     assert.deepEqual({ channel: requests[0].channel, name: requests[0].name }, { channel, name: "screen" });
+    // Off the channel, a display may not ask it to resync, and an operator no longer hears it.
+    const other = freshChannel();
+    d.room.send("request-sync", { channel: other });
+    await waitFor("a channel it is not on refused", () => d.errors.length === 1);
+    assert.equal(d.errors[0].code, ErrorCode.FORBIDDEN_CHANNEL);
+    d.room.send("unsubscribe", { channel });
+    d.room.send("request-sync", { channel });
+    await waitFor("refused after unsubscribing", () => d.errors.length === 2);
+    assert.equal(d.errors[1].code, ErrorCode.FORBIDDEN_CHANNEL);
+    const stillWatching = await display({ channels: [channel] }, operatorToken);
+    const laterRequests: unknown[] = [];
+    stillWatching.room.onMessage("request-sync", (r) => laterRequests.push(r));
+    operator.room.send("unsubscribe", { channel });
+    operator.room.send("request-sync", { channel });
+    await waitFor("the operator off the channel", () => operator.errors.length === 1);
+    const heard = requests.length;
+    const second = await display({ channels: [channel] });
+    second.room.send("request-sync", { channel });
+    await waitFor("the operator still on the channel told", () => laterRequests.length === 1);
+    assert.equal(requests.length, heard, "the operator that unsubscribed hears no more requests");
   });
 
   it("bursts of concurrent publishes reach every display once each, in seq order, and polling sees them all", async () => {
