@@ -51,12 +51,14 @@ export async function startServer(entry: string, env: Record<string, string>, lo
 
 /**
  * Forks a load process (a bot fleet) with an IPC channel, from its bundle as the
- * servers run, on `cpus` when given. Its CPU is not the server's.
+ * servers run, on `cpus` when given, at `niceness` (0: the default priority). Its CPU is not the server's.
  */
-export async function forkWithIpc(entry: string, args: string[], logFile: string, cpus?: string): Promise<ChildProcess> {
+export async function forkWithIpc(entry: string, args: string[], logFile: string, cpus?: string, niceness = 0): Promise<ChildProcess> {
   const program = await bundled(entry);
   const log = openSync(logFile, "a");
-  const [execPath, execArgv] = onCpus(cpus, process.execPath, []);
+  const [pinned, pinnedArgs] = onCpus(cpus, process.execPath, []);
+  // `nice` execs too, so the pid stays the bot's.
+  const [execPath, execArgv] = niceness === 0 ? [pinned, pinnedArgs] : ["nice", ["-n", String(niceness), pinned, ...pinnedArgs]];
   const child = fork(program, args, {
     cwd: ROOT,
     env: cleanEnv({}),

@@ -79,6 +79,11 @@ const nodeName = (i: number) => `node ${String.fromCharCode(65 + i)}`;
 
 /** Players in the co-located match: one 6v6. */
 const MATCH_BOTS = 12;
+/**
+ * The co-located match's bots yield the load CPUs to the display bots: the targets without a match
+ * have no such process beside their displays, and the match's service level is read at the server.
+ */
+const MATCH_BOTS_NICENESS = 10;
 /** Time the co-located match is given to start (its room, the bots' joins, its code warming) before the quiet window. */
 const MATCH_SETTLE_MS = 3000;
 
@@ -94,7 +99,7 @@ async function startColocatedMatches(nodes: ServerNode[], options: DisplayOption
   const fleets: ChildProcess[] = [];
   for (const [i, node] of nodes.entries()) {
     const config: FleetConfig = { protocol: "arena", endpoints: [`ws://127.0.0.1:${node.port}`], bots: MATCH_BOTS, secret: options.secret, fireMode: "bursts" };
-    const fleet = await forkWithIpc("loadtest/bench/fleet.ts", [JSON.stringify(config)], path.join(options.runDir, `displays-match-bots-${i + 1}.log`), options.placement?.load);
+    const fleet = await forkWithIpc("loadtest/bench/fleet.ts", [JSON.stringify(config)], path.join(options.runDir, `displays-match-bots-${i + 1}.log`), options.placement?.load, MATCH_BOTS_NICENESS);
     fleets.push(fleet);
     await nextMessage<FromFleet, "connected">(fleet, "connected", 60_000);
     fleet.send({ type: "measure" } satisfies ToFleet);

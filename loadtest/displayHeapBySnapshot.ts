@@ -1,0 +1,109 @@
+/**
+ * `npx tsx loadtest/displayHeapBySnapshot.ts [--target arena|stock-lobby] [--displays 2000] [--port 2991]`:
+ * what one idle display costs a server's V8 heap, object by object. The server
+ * (Arena or stock Colyseus's LobbyRoom, as the bench runs them, one node, no
+ * match) takes 50 displays that join and leave; a heap snapshot; `displays`
+ * colyseus.js displays join its lobby on `program-5` (the bench's display
+ * fleet); a second snapshot. Prints the heap per display and the object kinds
+ * that grew most per display. Sockets' kernel buffers and native allocations
+ * outside V8 are not in a snapshot: the bench's RSS figure has them.
+ */
+import os from "node:os";
+import path from "node:path";
+import { mkdtempSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { ChildProcess } from "node:child_process";
+import { inspectFlag, takeHeapSnapshot } from "./bench/inspector";
+import { lobbiesPerNode, LobbyNode } from "./bench/lobbies";
+import { nextMessage } from "./bench/ipc";
+import { forkWithIpc, sleep, startServer, stopLoadProcesses, stopProcess, waitForHealthy } from "./bench/processes";
+import { arenaEnv } from "./bench/targets";
+import type { DisplayFleetConfig, FromDisplayFleet, ToDisplayFleet } from "./bench/displayFleetProtocol";
+
+const { values } = parseArgs({
+  options: {
+    target: { type: "string", default: "arena" },
+    displays: { type: "string", default: "2000" },
+    port: { type: "string", default: "2991" },
+  },
+});
+const target = values.target;
+if (target !== "arena" && target !== "stock-lobby") throw new Error("--target is arena or stock-lobby");
+const displays = Number(values.displays);
+const port = Number(values.port);
+const inspectPort = port + 1000;
+const WARMUP_DISPLAYS = 50;
+const SECRET = "display-heap-snapshot-secret-0123456789abcdef";
+const logDir = mkdtempSync(path.join(os.tmpdir(), "arena-display-heap-"));
+
+interface HeapSnapshotJson {
+  snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
+  nodes: number[];
+  strings: string[];
+}
+
+/** Self size of every object in the snapshot, summed by kind: constructor name for objects and closures, V8's node type otherwise. */
+function bytesByKind(json: string): Map<string, number> {
+  const snapshot = JSON.parse(json) as HeapSnapshotJson;
+  const fields = snapshot.snapshot.meta.node_fields;
+  const types = snapshot.snapshot.meta.node_types[0];
+  const [typeAt, nameAt, sizeAt] = ["type", "name", "self_size"].map((f) => fields.indexOf(f));
+  const byKind = new Map<string, number>();
+  for (let i = 0; i < snapshot.nodes.length; i += fields.length) {
+    const type = types[snapshot.nodes[i + typeAt]];
+    const kind = type === "object" || type === "closure" || type === "native" ? `${type} ${snapshot.strings[snapshot.nodes[i + nameAt]]}` : `(${type})`;
+    byKind.set(kind, (byKind.get(kind) ?? 0) + snapshot.nodes[i + sizeAt]);
+  }
+  return byKind;
+}
+
+const total = (byKind: Map<string, number>) => [...byKind.values()].reduce((a, b) => a + b, 0);
+
+async function main(): Promise<void> {
+  const children: ChildProcess[] = [];
+  let fleet: ChildProcess | undefined;
+  try {
+    const env = target === "arena"
+      ? { ...arenaEnv(SECRET), ARENA_LOBBY_MAX_CLIENTS: String(displays + WARMUP_DISPLAYS), PORT: String(port) }
+      : { PORT: String(port) };
+    const entry = target === "arena" ? "main.ts" : "loadtest/peers/stock/server.ts";
+    const server = await startServer(entry, env, path.join(logDir, "server.log"), { nodeFlags: [inspectFlag(inspectPort)] });
+    children.push(server);
+    await waitForHealthy(`http://127.0.0.1:${port}/healthz`, server);
+    const node: LobbyNode = { name: target, port };
+    await lobbiesPerNode([node], SECRET);
+    const config: DisplayFleetConfig = {
+      protocol: "colyseus",
+      secret: SECRET,
+      channel: "program-5",
+      groups: [{ node: target, endpoint: `ws://127.0.0.1:${port}`, roomId: node.roomId, count: displays }],
+      firstIndex: 0,
+      concurrency: 50,
+      warmup: WARMUP_DISPLAYS,
+    };
+    fleet = await forkWithIpc("loadtest/bench/displayFleet.ts", [JSON.stringify(config)], path.join(logDir, "displays.log"));
+    await nextMessage<FromDisplayFleet, "warmed">(fleet, "warmed", 60_000);
+    // As the bench does: the server finishes closing the warm-up sessions first.
+    await sleep(500);
+    const before = bytesByKind(await takeHeapSnapshot(inspectPort));
+    fleet.send({ type: "connect" } satisfies ToDisplayFleet);
+    await nextMessage<FromDisplayFleet, "connected">(fleet, "connected", 60_000 + 50 * displays);
+    await sleep(1000);
+    const after = bytesByKind(await takeHeapSnapshot(inspectPort));
+
+    console.log(`${target}: ${displays} idle displays, V8 heap per display ${((total(after) - total(before)) / displays).toFixed(0)} B (heap snapshots before and after their joins)`);
+    const grown = [...new Set([...before.keys(), ...after.keys()])]
+      .map((kind) => ({ kind, perDisplay: ((after.get(kind) ?? 0) - (before.get(kind) ?? 0)) / displays }))
+      .sort((a, b) => Math.abs(b.perDisplay) - Math.abs(a.perDisplay))
+      .slice(0, 25);
+    for (const { kind, perDisplay } of grown) console.log(`${perDisplay.toFixed(1).padStart(9)} B  ${kind}`);
+  } finally {
+    if (fleet) await stopLoadProcesses([fleet]);
+    for (const child of children) await stopProcess(child);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
