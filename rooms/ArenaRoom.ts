@@ -82,7 +82,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
   private readonly kicked = new WeakSet<Client>();
   /** What the socket layer refused of a client, by its socket (logged with the close code when it leaves). */
   private readonly socketErrors = new WeakMap<object, string>();
-  /** Every client's socket `error` listener: one per room, as a closure per client cost each display ~120 bytes. */
+  /** Every client's socket `error` listener: one per room, where a closure per client was memory every display paid. */
   private readonly noteSocketError = socketErrorListener(this.socketErrors);
   private readonly outTallies = new Map<string, Tally>();
 
