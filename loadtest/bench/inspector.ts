@@ -19,7 +19,7 @@ export interface InspectorSession {
 
 export async function openInspector(port: number): Promise<InspectorSession> {
   const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
-  const socket = new WebSocket(targets[0].webSocketDebuggerUrl, { maxPayload: 2 ** 30 });
+  const socket = new WebSocket(targets[0].webSocketDebuggerUrl);
   const pending = new Map<number, { resolve(result: unknown): void; reject(error: Error): void }>();
   const listeners = new Map<string, (params: unknown) => void>();
   socket.on("message", (data) => {
