@@ -12,7 +12,7 @@ const AT_ONCE_PER_TURN = 64;
  */
 const BEFORE_TICK_MS = 1;
 /** The longest turn, when no tick is near: HTTP and pings wait at most this long behind a large delivery. */
-const LONGEST_TURN_MS = 20;
+export const LONGEST_TURN_MS = 20;
 /** Writes given to one audience at a time within a turn, between looks at the clock: at least this many a turn. */
 export const DELIVERY_CHUNK = 16;
 
