@@ -8,15 +8,28 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const idle: PlayerControls = { mx: 0, my: 0, aim: 0, fire: false };
 const TICK_MS = TICK_SECONDS * 1000;
 
-/** A session whose server never acknowledges: every input sent stays pending. */
+/**
+ * A session whose server never acknowledges: every input sent stays pending. Each send is stamped with
+ * the loop's wake that made it: sends in one timer callback share a wake (microtasks run after each callback).
+ */
 function silentServer() {
   const prediction = new OwnPlayerPrediction();
   const sentAt: number[] = [];
+  const wakeOf: number[] = [];
+  let wakes = 0;
+  let inWake = false;
   return {
     prediction,
     sentAt,
+    wakeOf,
     sendInput: (i: PlayerControls) => {
+      if (!inWake) {
+        inWake = true;
+        wakes++;
+        queueMicrotask(() => (inWake = false));
+      }
       sentAt.push(performance.now());
+      wakeOf.push(wakes);
       return prediction.next(i.mx, i.my, i.aim, i.fire);
     },
   };
@@ -46,12 +59,9 @@ describe("input loop", () => {
     await sleep(5);
     stop();
     const stoppedMs = performance.now();
-    const after = session.sentAt.filter((t) => t >= stallUntil);
-    // The first wake after the stall sends its inputs in one go, back to back; the next wake is a new timer,
-    // at least 1 ms on (it can be due that soon: the next tick's deadline may be just ahead), so the first
-    // wake's sends are the run of sends each well under 1 ms after the one before.
-    let burst = 1;
-    while (burst < after.length && after[burst] - after[burst - 1] < 0.5) burst++;
+    const firstAfter = session.sentAt.findIndex((t) => t >= stallUntil);
+    const after = session.sentAt.slice(firstAfter);
+    const burst = session.wakeOf.filter((wake) => wake === session.wakeOf[firstAfter]).length;
     assert.ok(burst >= 1 && burst <= 4, `${burst} sent in the first wake after the stall`);
     const ticksSince = (stoppedMs - after[0]) / TICK_MS;
     assert.ok(after.length - burst <= Math.floor(ticksSince) + 1, `the skipped ticks are not made up later: ${after.length - burst} more in ${ticksSince.toFixed(1)} ticks`);
