@@ -2,10 +2,11 @@
  * `npx tsx loadtest/displayHeapBySnapshot.ts [--target arena|stock-lobby] [--displays 2000] [--port 2991]`:
  * what one idle display costs a server's V8 heap, object by object. The server
  * (Arena or stock Colyseus's LobbyRoom, as the bench runs them, one node, no
- * match) takes 50 displays that join and leave; a heap snapshot; `displays`
- * colyseus.js displays join its lobby on `program-5` (the bench's display
- * fleet); a second snapshot. Prints the heap per display and the object kinds
- * that grew most per display. Sockets' kernel buffers and native allocations
+ * match) takes 50 displays that join and leave; half of `displays` colyseus.js
+ * displays join its lobby on `program-5` (the bench's display fleet); a heap
+ * snapshot; the other half join; a second snapshot. Prints the heap per display
+ * of the second half (what the first half cost once, compiled code and caches,
+ * is not in it) and the object kinds that grew most per display. Sockets' kernel buffers and native allocations
  * outside V8 are not in a snapshot: the bench's RSS figure has them.
  */
 import os from "node:os";
@@ -18,7 +19,7 @@ import { lobbiesPerNode, LobbyNode } from "./bench/lobbies";
 import { nextMessage } from "./bench/ipc";
 import { forkWithIpc, sleep, startServer, stopLoadProcesses, stopProcess, waitForHealthy } from "./bench/processes";
 import { arenaEnv } from "./bench/targets";
-import type { DisplayFleetConfig, FromDisplayFleet, ToDisplayFleet } from "./bench/displayFleetProtocol";
+import { joinedAtShare, type DisplayFleetConfig, type FromDisplayFleet, type ToDisplayFleet } from "./bench/displayFleetProtocol";
 
 const { values } = parseArgs({
   options: {
@@ -81,19 +82,23 @@ async function main(): Promise<void> {
       concurrency: 50,
       warmup: WARMUP_DISPLAYS,
     };
-    fleet = await forkWithIpc("loadtest/bench/displayFleet.ts", [JSON.stringify(config)], path.join(logDir, "displays.log"));
-    await nextMessage<FromDisplayFleet, "warmed">(fleet, "warmed", 60_000);
-    // As the bench does: the server finishes closing the warm-up sessions first.
-    await sleep(500);
+    const displayFleet = await forkWithIpc("loadtest/bench/displayFleet.ts", [JSON.stringify(config)], path.join(logDir, "displays.log"));
+    fleet = displayFleet;
+    await nextMessage<FromDisplayFleet, "warmed">(displayFleet, "warmed", 60_000);
+    const connect = async (share: number) => {
+      displayFleet.send({ type: "connect", share } satisfies ToDisplayFleet);
+      await nextMessage<FromDisplayFleet, "connected">(displayFleet, "connected", 60_000 + 50 * displays);
+      await sleep(1000);
+    };
+    await connect(0.5);
     const before = bytesByKind(await takeHeapSnapshot(inspectPort));
-    fleet.send({ type: "connect" } satisfies ToDisplayFleet);
-    await nextMessage<FromDisplayFleet, "connected">(fleet, "connected", 60_000 + 50 * displays);
-    await sleep(1000);
+    await connect(1);
     const after = bytesByKind(await takeHeapSnapshot(inspectPort));
+    const measured = displays - joinedAtShare(displays, 0.5);
 
-    console.log(`${target}: ${displays} idle displays, V8 heap per display ${((total(after) - total(before)) / displays).toFixed(0)} B (heap snapshots before and after their joins)`);
+    console.log(`${target}: ${displays} idle displays, V8 heap per display ${((total(after) - total(before)) / measured).toFixed(0)} B (heap snapshots before and after the joins of the last ${measured})`);
     const grown = [...new Set([...before.keys(), ...after.keys()])]
-      .map((kind) => ({ kind, perDisplay: ((after.get(kind) ?? 0) - (before.get(kind) ?? 0)) / displays }))
+      .map((kind) => ({ kind, perDisplay: ((after.get(kind) ?? 0) - (before.get(kind) ?? 0)) / measured }))
       .sort((a, b) => Math.abs(b.perDisplay) - Math.abs(a.perDisplay))
       .slice(0, 25);
     for (const { kind, perDisplay } of grown) console.log(`${perDisplay.toFixed(1).padStart(9)} B  ${kind}`);

@@ -8,7 +8,7 @@ import { botToken } from "../bot/token";
 import { joinDisplayBot } from "../displayBot";
 import { joinPeerDisplay } from "../peers/signage/displayBot";
 import { inFlight } from "./spread";
-import type { DisplayFleetConfig, DisplayGroup, FromDisplayFleet, ToDisplayFleet } from "./displayFleetProtocol";
+import { joinedAtShare, type DisplayFleetConfig, type DisplayGroup, type FromDisplayFleet, type ToDisplayFleet } from "./displayFleetProtocol";
 
 const config = JSON.parse(process.argv[2]) as DisplayFleetConfig;
 const bots: DisplayBot[] = [];
@@ -26,17 +26,49 @@ async function joinGroup(group: DisplayGroup, count: number, groupStats: Display
   await inFlight(count, config.concurrency, async (i) => void into.push(await join(group, groupStats, firstIndex + i)));
 }
 
-/** The harness's `connect`, once. */
-const connectAsked = new Promise<void>((resolve) => {
-  process.on("message", (message: ToDisplayFleet) => {
-    if (message.type === "connect") resolve();
-  });
-});
+/** Displays joined so far, per group. */
+const joined = config.groups.map(() => 0);
+
+/** Joins each group's displays up to `share` of its count, after those joined before. */
+async function connect(share: number): Promise<void> {
+  const started = performance.now();
+  for (const [i, group] of config.groups.entries()) {
+    const count = joinedAtShare(group.count, share) - joined[i];
+    const firstIndex = config.firstIndex + config.groups.slice(0, i).reduce((n, g) => n + g.count, 0) + joined[i];
+    await joinGroup(group, count, stats[i], firstIndex, bots);
+    joined[i] += count;
+  }
+  tell({ type: "connected", displays: bots.length, seconds: (performance.now() - started) / 1000 });
+}
+
+/** Warm-up displays exercise each node's join path first, so that compiled code and pools are made before any reading. */
+async function warmUp(): Promise<void> {
+  for (const [i, group] of config.groups.entries()) {
+    const warm: DisplayBot[] = [];
+    await joinGroup(group, config.warmup, new DisplayStats(), -config.warmup * (i + 1), warm);
+    await Promise.all(warm.map((b) => b.close()));
+  }
+  tell({ type: "warmed" });
+  setInterval(() => tell({ type: "progress", connected: bots.length, receipts: receipts() }), 250);
+}
 
 const receipts = () => stats.reduce((n, s) => n + s.receipts, 0);
 
+/** The warm-up, then each `connect`, one after another; a failed join fails the fleet. */
+let joining = Promise.resolve();
+const next = (step: () => Promise<void>) => {
+  joining = joining.then(step);
+  joining.catch((error: unknown) => {
+    tell({ type: "failed", error: String((error as Error)?.stack ?? error) });
+    process.exit(1);
+  });
+};
+next(warmUp);
+
 process.on("message", async (message: ToDisplayFleet) => {
-  if (message.type === "report") {
+  if (message.type === "connect") {
+    next(() => connect(message.share));
+  } else if (message.type === "report") {
     tell({
       type: "result",
       groups: config.groups.map((g, i) => ({
@@ -48,25 +80,4 @@ process.on("message", async (message: ToDisplayFleet) => {
     await Promise.race([Promise.all(bots.map((b) => b.close().catch(() => {}))), new Promise((r) => setTimeout(r, 3000))]);
     process.exit(0);
   }
-});
-
-(async () => {
-  // Warm-up displays exercise the join path once, so one-time allocations (compiled code, pools) are not charged to the displays.
-  const warm: DisplayBot[] = [];
-  await joinGroup(config.groups[0], config.warmup, new DisplayStats(), -config.warmup, warm);
-  await Promise.all(warm.map((b) => b.close()));
-  tell({ type: "warmed" });
-  await connectAsked;
-  const progress = setInterval(() => tell({ type: "progress", connected: bots.length, receipts: receipts() }), 250);
-  const started = performance.now();
-  let index = config.firstIndex;
-  for (const [i, group] of config.groups.entries()) {
-    await joinGroup(group, group.count, stats[i], index, bots);
-    index += group.count;
-  }
-  tell({ type: "connected", displays: bots.length, seconds: (performance.now() - started) / 1000 });
-  progress.refresh();
-})().catch((error: unknown) => {
-  tell({ type: "failed", error: String((error as Error)?.stack ?? error) });
-  process.exit(1);
 });

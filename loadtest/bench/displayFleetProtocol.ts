@@ -19,12 +19,18 @@ export interface DisplayFleetConfig {
   firstIndex: number;
   /** Joins in flight at once. */
   concurrency: number;
-  /** Displays that join and leave first (on the first group's node), before the harness reads idle RSS. */
+  /** Displays that join and leave first on each group's node, before the harness reads memory. */
   warmup: number;
 }
 
-/** `connect`: the harness has read the idle RSS; join every display. */
-export type ToDisplayFleet = { type: "connect" } | { type: "report" } | { type: "stop" };
+/**
+ * `connect`: join displays until each group holds `share` (0-1] of its count (floor), so the harness can
+ * read memory between two connects: the second share's cost is what a display adds, without one-time costs.
+ */
+export type ToDisplayFleet = { type: "connect"; share: number } | { type: "report" } | { type: "stop" };
+
+/** Displays of a group with `count` in all that are joined once a connect of `share` is done. */
+export const joinedAtShare = (count: number, share: number) => Math.floor(count * share);
 
 export interface DisplayGroupResult {
   node: string;
@@ -38,7 +44,7 @@ export interface DisplayGroupResult {
 export type FromDisplayFleet =
   /** The warm-up displays joined and left. */
   | { type: "warmed" }
-  /** `seconds`: from this fleet's first join request to its last display joined. */
+  /** `seconds`: from the connect's first join request to its last display joined; `displays`: joined so far. */
   | { type: "connected"; displays: number; seconds: number }
   /** Every 250 ms: displays connected so far, or measured receipts once connected. */
   | { type: "progress"; connected: number; receipts: number }

@@ -6,7 +6,7 @@ import type { BenchPayload } from "../bot/DisplayStats";
 import { botToken } from "../bot/token";
 import { wallClockMs } from "../bot/wallClock";
 import type { ColocatedMatch, DisplayFigures, DisplayNodeRun, DisplayRun } from "./displayFigures";
-import type { DisplayFleetConfig, DisplayGroup, DisplayGroupResult, FromDisplayFleet, ToDisplayFleet } from "./displayFleetProtocol";
+import { joinedAtShare, type DisplayFleetConfig, type DisplayGroup, type DisplayGroupResult, type FromDisplayFleet, type ToDisplayFleet } from "./displayFleetProtocol";
 import { inspectFlag } from "./inspector";
 import { lobbiesPerNode } from "./lobbies";
 import { memoryAfterGc } from "./serverMemory";
@@ -62,8 +62,13 @@ export const CHANNEL = "program-5";
 /** Filler for each message: a few hundred bytes, like a slide's description. */
 const BODY = "<section><h1>Today</h1><p>" + "Doors open at 10:00, talks in hall B, lunch at 12:30. ".repeat(4) + "</p></section>";
 const JOINS_IN_FLIGHT = 50;
-/** Displays that join and leave before the idle RSS reading (first node only). */
+/** Displays that join and leave on each node before the memory readings. */
 const WARMUP_DISPLAYS = 50;
+/**
+ * Memory is read with this share of the displays joined and again with all: what the rest add is the cost
+ * of a display, without what the first ones cost once (compiled code, caches, pools).
+ */
+const FIRST_SHARE = 0.5;
 
 interface ServerNode {
   name: string;
@@ -117,7 +122,7 @@ export const onNodes = (target: DisplayTarget) => target.id === "arena" || targe
 
 /**
  * The display scenario against one target: N displays on one channel, split
- * across the nodes; RSS per idle display after connecting and a GC; then one
+ * across the nodes; memory per idle display from readings after a GC with half and with all of them joined; then one
  * publish over HTTP on the first node every second, each display recording
  * when each broadcast reached it.
  */
@@ -179,23 +184,26 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       fleets.push(fleet);
     }
     await Promise.all(fleets.map((fleet) => nextMessage<FromDisplayFleet, "warmed">(fleet, "warmed", 60_000)));
-    // Let the servers finish closing the warm-up sessions before the reading.
-    await sleep(500);
-    const idle = await memoryAfterGc(nodes);
-    for (const fleet of fleets) fleet.send({ type: "connect" } satisfies ToDisplayFleet);
     const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
-    const ticker = setInterval(() => progress(`connecting displays: ${sum(connected)}/${options.displays}`), 1000);
-    let connectSeconds: number;
-    try {
-      const done = await Promise.all(fleets.map((fleet) => nextMessage<FromDisplayFleet, "connected">(fleet, "connected", 60_000 + 50 * options.displays)));
-      connectSeconds = Math.max(...done.map((m) => m.seconds));
-    } finally {
-      clearInterval(ticker);
-    }
-
+    /** Joins up to `share` of the displays; the slowest fleet's seconds. */
+    const connect = async (share: number): Promise<number> => {
+      for (const fleet of fleets) fleet.send({ type: "connect", share } satisfies ToDisplayFleet);
+      const ticker = setInterval(() => progress(`connecting displays: ${sum(connected)}/${options.displays}`), 1000);
+      try {
+        const done = await Promise.all(fleets.map((fleet) => nextMessage<FromDisplayFleet, "connected">(fleet, "connected", 60_000 + 50 * options.displays)));
+        return Math.max(...done.map((m) => m.seconds));
+      } finally {
+        clearInterval(ticker);
+      }
+    };
+    const firstSeconds = await connect(FIRST_SHARE);
+    const first = await memoryAfterGc(nodes);
+    const connectSeconds = firstSeconds + (await connect(1));
     progress(`${options.displays} displays connected in ${connectSeconds.toFixed(1)} s; measuring RSS after GC`);
     await sleep(1000);
     const loaded = await memoryAfterGc(nodes);
+    /** Displays node `i` took after the first reading: the ones its memory growth since then is divided by. */
+    const rest = (i: number) => nodes[i].displays - sum(perFleet[i].map((count) => joinedAtShare(count, FIRST_SHARE)));
 
     const colocated = target.id === "arena" && options.colocatedMatch;
     if (colocated) {
@@ -271,8 +279,8 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
         node: n.name + (nodeCount > 1 && i === 0 ? " (publish)" : ""),
         displays: n.displays,
         fanout: { ...summarizeLatencies(latencies), max: Math.max(...latencies) },
-        rssPerDisplayKB: (loaded[i].rssBytes - idle[i].rssBytes) / 1024 / n.displays,
-        heapPerDisplayKB: (loaded[i].heapBytes - idle[i].heapBytes) / 1024 / n.displays,
+        rssPerDisplayKB: (loaded[i].rssBytes - first[i].rssBytes) / 1024 / rest(i),
+        heapPerDisplayKB: (loaded[i].heapBytes - first[i].heapBytes) / 1024 / rest(i),
         serverCpuPercent: cpuPercent(startServers[i], endServers[i]),
         ...(colocated ? {
           colocatedMatch: colocatedFigures(bucketsBetween(ticksBefore[i], ticksAfter[i]), windowSeconds, matchResults[i].disconnects),
@@ -295,8 +303,8 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       fanoutLastP50Ms: summarizeLatencies(lastReceiptMs).p50,
       serverFanoutP99Ms: histogramQuantile(0.99, bucketsBetween(fanoutBefore, fanoutAfter)) * 1000,
       publishResponseP50Ms: summarizeLatencies(responseMs).p50,
-      rssPerDisplayKB: (sum(loaded.map((m) => m.rssBytes)) - sum(idle.map((m) => m.rssBytes))) / 1024 / options.displays,
-      heapPerDisplayKB: (sum(loaded.map((m) => m.heapBytes)) - sum(idle.map((m) => m.heapBytes))) / 1024 / options.displays,
+      rssPerDisplayKB: (sum(loaded.map((m) => m.rssBytes)) - sum(first.map((m) => m.rssBytes))) / 1024 / sum(nodes.map((_, i) => rest(i))),
+      heapPerDisplayKB: (sum(loaded.map((m) => m.heapBytes)) - sum(first.map((m) => m.heapBytes))) / 1024 / sum(nodes.map((_, i) => rest(i))),
       serverRssMB: sum(loaded.map((m) => m.rssBytes)) / 2 ** 20,
       serverCpuPercent: serverCpu,
       serverCpuPerPublishMs: (1000 * sum(nodes.map((_, i) => endServers[i].cpuSeconds - startServers[i].cpuSeconds - windowSeconds * quietRate(i)))) / options.publishes,
