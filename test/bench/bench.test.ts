@@ -41,22 +41,33 @@ describe("benchmark harness (tiny size)", function () {
   let users: BenchOutput;
   let capacity: BenchOutput;
 
+  const out = () => {
+    dirs.push(mkdtempSync(path.join(os.tmpdir(), "arena-bench-")));
+    return dirs.at(-1)!;
+  };
+  // One hook a run, each with the suite's timeout: the five runs took about 260 s of the 300 on a 2-core
+  // machine (the first about two minutes), so one hook for all of them times out on a slower machine where
+  // every run is sound; a run that hangs still fails its own hook.
   before(async () => {
-    const out = () => {
-      dirs.push(mkdtempSync(path.join(os.tmpdir(), "arena-bench-")));
-      return dirs.at(-1)!;
-    };
     single = await bench(out(), [
       "--matches", "1", "--duration", "3", "--warmup", "1", "--variants", "rewind-off,views-off,object-input,tsx,source-maps,twin",
       // More displays than a lobby holds by default (ARENA_LOBBY_MAX_CLIENTS, 500): the harness must raise it.
       "--displays", "520", "--publishes", "3", "--users", "0", "--port", "2820", "--paired",
     ]);
+  });
+  before(async () => {
     twoNodes = await bench(out(), ["--matches", "0", "--displays", "20", "--publishes", "2", "--nodes", "2", "--display-procs", "2", "--users", "0", "--port", "2837"]);
+  });
+  before(async () => {
     twoRounds = await bench(out(), ["--matches", "1", "--duration", "2", "--warmup", "1", "--skip-peers", "--variants", "rewind-off", "--rounds", "2", "--displays", "0", "--users", "0", "--port", "2854", "--no-pin"]);
+  });
+  before(async () => {
     users = await bench(out(), [
       "--matches", "0", "--displays", "0",
       "--users", "5", "--devices", "2", "--user-rate", "200", "--user-seconds", "1", "--pushers", "2", "--device-procs", "2", "--port", "2871",
     ]);
+  });
+  before(async () => {
     capacity = await bench(out(), [
       // Over two nodes on Redis: ports 3000-3053 (PORTS_USED x 3).
       "--capacity", "--nodes", "2", "--capacity-start", "2", "--capacity-step", "2", "--capacity-max", "4", "--duration", "2", "--warmup", "1",
