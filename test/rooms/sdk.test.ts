@@ -32,16 +32,17 @@ describe("client SDK: prediction in the session, input loop, operator, guest, ma
     let sent = 0;
     const startedMs = performance.now();
     const stop = runInputLoop(me, () => (sent++, { mx: 1, my: 0.5, aim: 0.3, fire: false }));
-    await sleep(400);
+    // Waited for, not slept: after a stall the loop sends at most maxCatchUp and drops the rest of the
+    // backlog, so on a loaded machine a fixed 400 ms can hold far fewer than 24 inputs.
+    await waitFor("15 inputs sampled", () => sent >= 15);
     const midway = me.frame().self!;
     assert.ok(midway.x > start.x + 40, `predicted ahead at once: ${start.x} -> ${midway.x}`);
     assert.equal(midway.angle, 0.3, "faces its latest aim");
     stop();
-    // Measured, not assumed: on a loaded machine the sleep itself runs long.
     const ticks = (performance.now() - startedMs) / (TICK_SECONDS * 1000);
     // Pending inputs are dropped only once the server's ack reaches them.
     await waitFor("every input applied", () => me.prediction.pendingCount === 0);
-    assert.ok(sent >= 15 && sent <= Math.floor(ticks) + 1, `about one input per tick, never more: ${sent} in ${ticks.toFixed(1)} ticks`);
+    assert.ok(sent <= Math.floor(ticks) + 1, `one input per tick at most: ${sent} in ${ticks.toFixed(1)} ticks`);
     assert.equal(me.frame().self!.x, server().x / POSITION_SCALE);
     assert.equal(me.frame().self!.y, server().y / POSITION_SCALE);
     // The other client draws Rosa interpolated: caught up with the server once the render delay has passed.
