@@ -6,6 +6,7 @@ import { ApiError } from "../server/ApiError";
 import type { Identity, Role } from "../server/auth/identity";
 import type { ArenaConfig } from "../server/config";
 import { isWellFormedFrame } from "../server/runtime/frameCheck";
+import { adoptJoiningClient } from "../server/runtime/clientShape";
 import { RateLimit, TokenBucket } from "../server/runtime/TokenBucket";
 import { ArenaMetrics, RelayRecorder, Tally } from "../server/metrics";
 import { logger } from "../server/logger";
@@ -237,7 +238,7 @@ export abstract class ArenaRoom<State extends object = any> extends Room<State> 
 
   override async ["_onJoin"](...args: Parameters<Room["_onJoin"]>): Promise<void> {
     const [client] = args;
-    Object.setPrototypeOf(client, this.context.raws.clientPrototype(this.roomName, Object.getPrototypeOf(client)));
+    adoptJoiningClient(client, this.context.raws.rawOf(this.roomName, Object.getPrototypeOf(client).raw));
     // ws reports a protocol violation (frame too big, bad UTF-8...) as 'error' before closing,
     // often with 1006 as the close code, so the cause is noted here: no seat is held for it.
     // Colyseus's own listener logged it at error level with a stack: bad input is a warning.

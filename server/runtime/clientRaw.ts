@@ -18,13 +18,12 @@ type Raw = Client["raw"];
  * encoded state (patches, the full state) and room messages go out as one framed
  * copy, built once for all the clients the same bytes go to in a row, written to
  * the socket in one write (server/runtime/wsFrame.ts); protocol frames (join,
- * errors) through the transport's own `raw`. One function per room type, shared by its clients through
- * a prototype (`clientPrototype`): a closure per client over a bound `raw` made every send an
- * uninlinable call (it showed in the benchmark's CPU profile), and `raw` set on each client grew the
- * property store Colyseus's clients keep in dictionary mode by 384 bytes a client. One set per server.
+ * errors) through the transport's own `raw`. One function per room type (`rawOf`), shared by its
+ * clients: a closure per client over a bound `raw` made every send an uninlinable call (it showed in
+ * the benchmark's CPU profile). One set per server.
  */
 export class CountingRaws {
-  private readonly byRoomType = new Map<string, Client>();
+  private readonly byRoomType = new Map<string, Raw>();
   /** Colyseus hands the same encoded patch to every client that shares it. */
   private readonly stateFrames = new LastFrame();
   /** A message encoded once for many clients (a broadcast, a chat line) comes as the same bytes to each. */
@@ -72,19 +71,15 @@ export class CountingRaws {
     return drained;
   }
 
-  /**
-   * The prototype a client of `roomType` takes in place of its transport's (`transportClient`): the
-   * transport's client with the counting `raw`. Built once per room type.
-   */
-  clientPrototype(roomType: string, transportClient: Client): Client {
-    let prototype = this.byRoomType.get(roomType);
-    if (!prototype) {
-      const transportRaw: Raw = transportClient.raw;
+  /** The `raw` every client of `roomType` sends through, over the transport's own (`transportRaw`). Built once per room type. */
+  rawOf(roomType: string, transportRaw: Raw): Raw {
+    let raw = this.byRoomType.get(roomType);
+    if (!raw) {
       const patches = this.bytesSent.tally(roomType, "patch");
       const messages = this.bytesSent.tally(roomType, "message");
       const protocol = this.bytesSent.tally(roomType, "protocol");
       const frames = this;
-      const raw: Raw = function (this: Client, data, options, cb) {
+      raw = function (this: Client, data, options, cb) {
         const kind = data[0];
         (kind === ROOM_STATE_PATCH ? patches : kind === ROOM_DATA ? messages : protocol).value += data.byteLength;
         const ws = this.ref as WebSocket;
@@ -92,10 +87,9 @@ export class CountingRaws {
         else writeFrame(ws, (kind === ROOM_DATA ? frames.messageFrames : frames.stateFrames).of(data), data.byteLength);
         if (ws.bufferedAmount > frames.maxBufferedBytes) frames.closeSlowConsumer(this, ws);
       };
-      prototype = Object.create(transportClient, { raw: { value: raw } }) as Client;
-      this.byRoomType.set(roomType, prototype);
+      this.byRoomType.set(roomType, raw);
     }
-    return prototype;
+    return raw;
   }
 
   /**
