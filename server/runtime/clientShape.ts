@@ -1,7 +1,11 @@
 import type { Client } from "@colyseus/core";
 
-/** What Colyseus 0.16 adds to a client between the room's `_onJoin` and the join acknowledgement, in order (`Room._onJoin`, `Room._onMessage`). */
-const ADDED_BEFORE_JOIN_ACK = ["reconnectionToken", "_afterNextPatchQueue", "auth", "_joinedAt"] as const;
+/**
+ * What Colyseus 0.16 adds to a client between the room's `_onJoin` and the join acknowledgement
+ * (`Room._onJoin`, `Room._onMessage`), and the `view` a room with state views gives it as it joins
+ * (Colyseus reads each only for truthiness, so an empty one reads as absent).
+ */
+const ADDED_BEFORE_JOIN_ACK = ["reconnectionToken", "_afterNextPatchQueue", "auth", "_joinedAt", "view"] as const;
 const DELETED_AT_JOIN_ACK = "_enqueuedMessages";
 
 /**
@@ -14,8 +18,7 @@ const DELETED_AT_JOIN_ACK = "_enqueuedMessages";
  * added after it are taken off (last first: each delete undoes the last addition) and put back after
  * the properties Colyseus adds before the acknowledgement, added now, empty, and `raw`: the delete
  * then undoes the last addition. (Setting the client's prototype instead of `raw` defeats that.)
- * A room that adds a property of its own before the acknowledgement (a match's `view`) gets the
- * dictionary as before.
+ * A room that adds another property before the acknowledgement gets the dictionary as before.
  */
 export function adoptJoiningClient(client: Client, raw: Client["raw"]): void {
   const own = client as unknown as Record<string, unknown>;
