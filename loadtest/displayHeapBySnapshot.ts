@@ -1,5 +1,5 @@
 /**
- * `npx tsx loadtest/displayHeapBySnapshot.ts [--target arena|stock-lobby] [--displays 2000] [--port 2991]`:
+ * `npx tsx loadtest/displayHeapBySnapshot.ts [--target arena|stock-lobby] [--displays 2000] [--port 2991] [--redis]`:
  * what one idle display costs a server's V8 heap, object by object. The server
  * (Arena or stock Colyseus's LobbyRoom, as the bench runs them, one node, no
  * match) takes 50 displays that join and leave; half of `displays` colyseus.js
@@ -7,7 +7,9 @@
  * snapshot; the other half join; a second snapshot. Prints the heap per display
  * of the second half (what the first half cost once, compiled code and caches,
  * is not in it) and the object kinds that grew most per display. Sockets' kernel buffers and native allocations
- * outside V8 are not in a snapshot: the bench's RSS figure has them.
+ * outside V8 are not in a snapshot: the bench's RSS figure has them. `--redis`:
+ * Arena on Redis presence and driver (a `redis-server` of its own on port + 1), as
+ * each node of the bench's two-node runs is.
  */
 import os from "node:os";
 import path from "node:path";
@@ -17,7 +19,7 @@ import type { ChildProcess } from "node:child_process";
 import { inspectFlag, takeHeapSnapshot } from "./bench/inspector";
 import { lobbiesPerNode, LobbyNode } from "./bench/lobbies";
 import { nextMessage } from "./bench/ipc";
-import { forkWithIpc, sleep, startServer, stopLoadProcesses, stopProcess, waitForHealthy } from "./bench/processes";
+import { forkWithIpc, sleep, startRedis, startServer, stopLoadProcesses, stopProcess, waitForHealthy } from "./bench/processes";
 import { arenaEnv } from "./bench/targets";
 import { joinedAtShare, type DisplayFleetConfig, type FromDisplayFleet, type ToDisplayFleet } from "./bench/displayFleetProtocol";
 
@@ -26,10 +28,12 @@ const { values } = parseArgs({
     target: { type: "string", default: "arena" },
     displays: { type: "string", default: "2000" },
     port: { type: "string", default: "2991" },
+    redis: { type: "boolean", default: false },
   },
 });
 const target = values.target;
 if (target !== "arena" && target !== "stock-lobby") throw new Error("--target is arena or stock-lobby");
+if (values.redis && target !== "arena") throw new Error("--redis is for --target arena");
 const displays = Number(values.displays);
 const port = Number(values.port);
 const inspectPort = port + 1000;
@@ -64,8 +68,11 @@ async function main(): Promise<void> {
   const children: ChildProcess[] = [];
   let fleet: ChildProcess | undefined;
   try {
+    const redisPort = port + 1;
+    if (values.redis) children.push(await startRedis(redisPort, path.join(logDir, "redis.log")));
+    const onRedis: Record<string, string> = values.redis ? { REDIS_URL: `redis://127.0.0.1:${redisPort}`, ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {};
     const env = target === "arena"
-      ? { ...arenaEnv(SECRET), ARENA_LOBBY_MAX_CLIENTS: String(displays + WARMUP_DISPLAYS), PORT: String(port) }
+      ? { ...arenaEnv(SECRET), ARENA_LOBBY_MAX_CLIENTS: String(displays + WARMUP_DISPLAYS), PORT: String(port), ...onRedis }
       : { PORT: String(port) };
     const entry = target === "arena" ? "main.ts" : "loadtest/peers/stock/server.ts";
     const server = await startServer(entry, env, path.join(logDir, "server.log"), { nodeFlags: [inspectFlag(inspectPort)] });
@@ -104,7 +111,8 @@ async function main(): Promise<void> {
     for (const { kind, perDisplay } of grown) console.log(`${perDisplay.toFixed(1).padStart(9)} B  ${kind}`);
   } finally {
     if (fleet) await stopLoadProcesses([fleet]);
-    for (const child of children) await stopProcess(child);
+    // The server before the redis-server it uses.
+    for (const child of children.reverse()) await stopProcess(child);
   }
 }
 
