@@ -2,7 +2,9 @@ import "./server/consoleToLogger";
 import { listen } from "@colyseus/tools";
 import { createArena } from "./arena.config";
 import { logger } from "./server/logger";
+import { stopPm2Probes } from "./server/pm2Probes";
 
+stopPm2Probes();
 let arena: ReturnType<typeof createArena>;
 try {
   arena = createArena();

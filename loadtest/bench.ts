@@ -60,7 +60,7 @@ Match scenario (Arena, stock Colyseus, JSON broadcast):
   --duration       measured seconds per target (default 30)
   --warmup         seconds of load before measuring (default 5)
   --variants       Arena variants to add, comma-separated: ${Object.keys(VARIANTS).join(", ")} (default none)
-  --skip-peers     Arena and its variants only (to price a feature in less time)
+  --skip-peers     Arena and its variants only (to price a feature in less time); the display scenario runs Arena only
   --no-pin         let the servers share every CPU with the bots (default: each server alone on the last CPU; user scenario too)
   --paired         run Arena and stock Colyseus (with --skip-peers: the first variant) at the same time,
                    servers on the same CPU, to compare CPU under the same machine drift; the rest run alone

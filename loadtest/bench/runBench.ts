@@ -184,7 +184,7 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     )
     : undefined;
   const displays: DisplayRun[] = [];
-  for (const target of options.displays > 0 ? DISPLAY_TARGETS.filter((t) => t.id !== "peer-nodes" || options.nodes > 1) : []) {
+  for (const target of options.displays > 0 ? DISPLAY_TARGETS.filter((t) => (t.id !== "peer-nodes" || options.nodes > 1) && (!options.skipPeers || t.id === "arena")) : []) {
     const scaledOut = onNodes(target);
     displays.push(
       await runDisplayTarget(target, {
