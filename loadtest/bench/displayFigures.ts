@@ -20,6 +20,11 @@ export interface DisplayFigures {
   serverCpuPerPublishMs: number;
   connectSeconds: number;
   botCpuPercent: number;
+  /**
+   * The display bot processes' CPU per publish, window minus as long without publishes: one bot process reads
+   * its displays' broadcasts one after another, so its last display cannot be reached sooner than this.
+   */
+  botCpuPerPublishMs: number;
   softirqCpuPercent: number;
   otherCpuPercent: number;
 }
@@ -38,6 +43,7 @@ export const DISPLAY_FIGURES: readonly FigureInfo<keyof DisplayFigures>[] = [
   { key: "serverCpuPerPublishMs", label: "server CPU per publish (window minus as long without publishes)", unit: "ms", digits: 2 },
   { key: "connectSeconds", label: "time to connect every display (context)", unit: "s", digits: 1, context: true },
   { key: "botCpuPercent", label: "display bot processes CPU (context)", unit: "% of a core", digits: 1, context: true },
+  { key: "botCpuPerPublishMs", label: "display bot CPU per publish (context)", unit: "ms", digits: 2, context: true },
   { key: "softirqCpuPercent", label: "network soft interrupts (context)", unit: "% of a core", digits: 1, context: true },
   { key: "otherCpuPercent", label: "all other processes (context)", unit: "% of a core", digits: 1, context: true },
 ];

@@ -215,7 +215,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     // ticks can be told apart. The mean of the two rates cancels a drift across the run.
     if (colocated) await sleep(MATCH_SETTLE_MS);
     progress(`measuring ${options.publishes} s without publishes`);
-    const quietBefore = await quietWindow(nodes, options, colocated);
+    const quietBefore = await quietWindow(nodes, fleets, options, colocated);
 
     const publishUrl = `http://127.0.0.1:${nodes[0].port}/api/channels/${CHANNEL}/messages`;
     const operator = target.id === "arena" ? await botToken(options.secret, "operator", "bench-operator") : "";
@@ -258,7 +258,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     const ticksAfter = colocated ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret))) : [];
     progress(`measuring ${options.publishes} s without publishes, after them`);
     await sleep(1000);
-    const quietAfter = await quietWindow(nodes, options, false);
+    const quietAfter = await quietWindow(nodes, fleets, options, false);
     const matchResults = await Promise.all(matchFleets.map(async (fleet) => {
       const reply = nextMessage<FromFleet, "result">(fleet, "result", 30_000);
       fleet.send({ type: "report" } satisfies ToFleet);
@@ -296,6 +296,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     const machine = machinePercent(startMachine, endMachine, os.cpus().length);
     const fanout = summarizeLatencies(latencies);
     const quietRate = (node: number) => (quietBefore.cpuSeconds[node] / quietBefore.seconds + quietAfter.cpuSeconds[node] / quietAfter.seconds) / 2;
+    const quietFleetRate = (fleet: number) => (quietBefore.fleetCpuSeconds[fleet] / quietBefore.seconds + quietAfter.fleetCpuSeconds[fleet] / quietAfter.seconds) / 2;
     const figures: DisplayFigures = {
       fanoutP50Ms: fanout.p50,
       fanoutP99Ms: fanout.p99,
@@ -310,6 +311,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       serverCpuPerPublishMs: (1000 * sum(nodes.map((_, i) => endServers[i].cpuSeconds - startServers[i].cpuSeconds - windowSeconds * quietRate(i)))) / options.publishes,
       connectSeconds,
       botCpuPercent: botCpu,
+      botCpuPerPublishMs: (1000 * sum(fleets.map((_, i) => endFleets[i].cpuSeconds - startFleets[i].cpuSeconds - windowSeconds * quietFleetRate(i)))) / options.publishes,
       softirqCpuPercent: machine.softirq,
       otherCpuPercent: Math.max(0, machine.busy - machine.softirq - serverCpu - botCpu),
     };
@@ -344,13 +346,20 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
 }
 
 /** A window as long as the publishes' without any: each node's CPU seconds and, with the match, its ticks. */
-async function quietWindow(nodes: ServerNode[], options: DisplayOptions, withTicks: boolean) {
+async function quietWindow(nodes: ServerNode[], fleets: ChildProcess[], options: DisplayOptions, withTicks: boolean) {
   const from = nodes.map((n) => sampleProcess(n.pid));
+  const fleetsFrom = fleets.map((f) => sampleProcess(f.pid!));
   const ticksFrom = withTicks ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret))) : [];
   await sleep(options.publishes * 1000);
   const to = nodes.map((n) => sampleProcess(n.pid));
+  const fleetsTo = fleets.map((f) => sampleProcess(f.pid!));
   const ticks = withTicks ? (await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret)))).map((after, i) => bucketsBetween(ticksFrom[i], after)) : [];
-  return { seconds: (to[0].at - from[0].at) / 1000, cpuSeconds: nodes.map((_, i) => to[i].cpuSeconds - from[i].cpuSeconds), ticks };
+  return {
+    seconds: (to[0].at - from[0].at) / 1000,
+    cpuSeconds: nodes.map((_, i) => to[i].cpuSeconds - from[i].cpuSeconds),
+    fleetCpuSeconds: fleets.map((_, i) => fleetsTo[i].cpuSeconds - fleetsFrom[i].cpuSeconds),
+    ticks,
+  };
 }
 
 /** The co-located match's service level over the window, from the node's tick interval histogram. */
