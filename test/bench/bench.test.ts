@@ -59,7 +59,7 @@ describe("benchmark harness (tiny size)", function () {
     twoNodes = await bench(out(), ["--matches", "0", "--displays", "20", "--publishes", "2", "--nodes", "2", "--display-procs", "2", "--users", "0", "--port", "2837"]);
   });
   before(async () => {
-    twoRounds = await bench(out(), ["--matches", "1", "--duration", "2", "--warmup", "1", "--skip-peers", "--variants", "rewind-off", "--rounds", "2", "--displays", "0", "--users", "0", "--port", "2854", "--no-pin"]);
+    twoRounds = await bench(out(), ["--matches", "1", "--duration", "2", "--warmup", "1", "--skip-peers", "--variants", "rewind-off", "--rounds", "2", "--displays", "20", "--publishes", "2", "--users", "0", "--port", "2854", "--no-pin"]);
   });
   before(async () => {
     users = await bench(out(), [
@@ -191,6 +191,12 @@ describe("benchmark harness (tiny size)", function () {
     assert.match(stdout, /median of 2 rounds\. Server CPU per room by round/);
     assert.match(stdout, /\n1 +[\d.]+ +[\d.]+ +[\d.]+x\n2 +[\d.]+ +[\d.]+ +[\d.]+x\n/);
     assert.match(html, /median of 2 rounds/);
+  });
+
+  it("with --skip-peers runs the display scenario on Arena alone, every display getting every publish", () => {
+    const { report } = twoRounds;
+    assert.deepEqual(report.displays.map((d) => d.id), ["arena"]);
+    assert.deepEqual([report.displays[0].fanout.count, report.displays[0].missing, report.displays[0].duplicates], [40, 0, 0]);
   });
 
   it("user channels: every push reaches exactly its user's devices once, in seq order, from two pushers to two device processes", () => {
