@@ -21,7 +21,7 @@ describe("the server process and @pm2/io", () => {
   afterEach(() => void child?.kill("SIGKILL"));
 
   // Colyseus loads @pm2/io, whose timers list every socket of the process once a second; at 10,000
-  // displays a match ticking on the node starts 5-7 ms late each time.
+  // displays a match ticking on the node started about 6 ms late each time.
   it("runs none of @pm2/io's timers once it serves", async function () {
     this.timeout(30_000);
     child = spawn(process.execPath, ["--require", "tsx/cjs", "--require", path.join(__dirname, "recordPm2Timers.ts"), "main.ts"], {
