@@ -4,7 +4,7 @@ export interface DeliveryWork {
 }
 
 /** Writes made at once, when nothing waits, per turn of the event loop: a chat line or a user message goes out without waiting for a turn. */
-const AT_ONCE_PER_TURN = 64;
+export const AT_ONCE_PER_TURN = 64;
 /**
  * A turn ends this long before the node's next tick is due: after it the loop reads the inputs that
  * came in meanwhile and wakes the tick on time (a socket write costs 10-20 µs on a busy node, so a
