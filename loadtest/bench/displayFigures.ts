@@ -65,7 +65,7 @@ export interface DisplayNodeRun {
   rssPerDisplayKB: number;
   heapPerDisplayKB: number;
   serverCpuPercent: number;
-  /** Arena with a co-located match (the default): that match's figures during the publishes, */
+  /** Arena with a co-located match (the default), or the ws peer's 60 Hz loop: that loop's figures during the publishes, */
   colocatedMatch?: ColocatedMatch;
   /** and over as long a window just before them, without publishes. */
   quietMatch?: ColocatedMatch;

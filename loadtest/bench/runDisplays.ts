@@ -20,15 +20,20 @@ import { arenaEnv } from "./targets";
 import type { CpuPlacement } from "./cpuPlacement";
 import type { FleetConfig, FromFleet, ToFleet } from "./fleetProtocol";
 
-/** The display scenario's servers: Arena and the ws peer over Redis (one node, or several on Redis), the ws Map peer and stock Colyseus's LobbyRoom (one node). */
+/**
+ * The display scenario's servers: Arena and the ws peer over Redis (one node, or several on Redis), the ws Map peer,
+ * the same with a 60 Hz loop, and stock Colyseus's LobbyRoom (one node).
+ */
 export interface DisplayTarget {
-  id: "arena" | "peer" | "peer-nodes" | "stock-lobby";
+  id: "arena" | "peer" | "peer-ticks" | "peer-nodes" | "stock-lobby";
   label: string;
 }
 
 export const DISPLAY_TARGETS: readonly DisplayTarget[] = [
   { id: "arena", label: "Arena" },
   { id: "peer", label: "ws Map peer" },
+  // The peer with a 60 Hz loop that does nothing and deliveries in Arena's turns: the floor under the co-located match's ticks.
+  { id: "peer-ticks", label: "ws Map peer, 60 Hz loop" },
   // Colyseus's own LobbyRoom and client machinery, one node: what a display costs any Colyseus server.
   { id: "stock-lobby", label: "stock Colyseus LobbyRoom" },
   // With --nodes 2+: the same peer as that many processes over Redis, what the fan-out floor is for a scaled-out node set here.
@@ -92,8 +97,13 @@ const MATCH_BOTS_NICENESS = 10;
 /** Time the co-located match is given to start (its room, the bots' joins, its code warming) before the quiet window. */
 const MATCH_SETTLE_MS = 3000;
 
-async function tickIntervalBuckets(node: ServerNode, secret: string) {
-  return histogramBuckets(await scrapeMetrics(node.port, secret), "arena_tick_interval_seconds", { type: "match" });
+/** The loop whose wakes are read beside the publishes: Arena's co-located match, the ticking peer's empty loop. */
+const TICKING: Partial<Record<DisplayTarget["id"], string>> = { arena: "match", "peer-ticks": "timer" };
+/** The ticking peer's loop rate, a match's. */
+const PEER_TICK_HZ = "60";
+
+async function tickIntervalBuckets(node: ServerNode, secret: string, type: string) {
+  return histogramBuckets(await scrapeMetrics(node.port, secret), "arena_tick_interval_seconds", { type });
 }
 
 /**
@@ -147,8 +157,8 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
       const lobbyCap = { ARENA_LOBBY_MAX_CLIENTS: String(displays + WARMUP_DISPLAYS) };
       const env = target.id === "arena"
         ? { ...arenaEnv(options.secret), ...lobbyCap, PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl, ARENA_PUBLIC_ADDRESS: `127.0.0.1:${port}` } : {}) }
-        : { PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
-      const entry = { arena: "main.ts", "stock-lobby": "loadtest/peers/stock/server.ts", peer: "loadtest/peers/signage/server.ts", "peer-nodes": "loadtest/peers/signage/server.ts" }[target.id];
+        : { PORT: String(port), ...(redisUrl ? { REDIS_URL: redisUrl } : {}), ...(target.id === "peer-ticks" ? { PEER_TICK_HZ } : {}) };
+      const entry = target.id === "arena" ? "main.ts" : target.id === "stock-lobby" ? "loadtest/peers/stock/server.ts" : "loadtest/peers/signage/server.ts";
       const log = path.join(options.runDir, `displays-${target.id}${nodeCount > 1 ? `-${i + 1}` : ""}.log`);
       const profile = options.cpuProfile ? ["--cpu-prof", `--cpu-prof-dir=${profileDir(i)}`] : [];
       const child = await startServer(entry, env, log, { nodeFlags: [inspectFlag(options.inspectPorts[i]), ...profile], cpus: options.placement?.server });
@@ -205,17 +215,19 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     /** Displays node `i` took after the first reading: the ones its memory growth since then is divided by. */
     const rest = (i: number) => nodes[i].displays - sum(perFleet[i].map((count) => joinedAtShare(count, FIRST_SHARE)));
 
-    const colocated = target.id === "arena" && options.colocatedMatch;
-    if (colocated) {
+    const withMatch = target.id === "arena" && options.colocatedMatch;
+    /** The loop whose ticks are read, if any. */
+    const ticking = withMatch || target.id === "peer-ticks" ? TICKING[target.id] : undefined;
+    if (withMatch) {
       progress(`starting a 6v6 match of bots on each node`);
       matchFleets = await startColocatedMatches(nodes, options);
     }
     // As long a window without publishes before them, and again after them: what the servers cost with
     // the displays (and the match) alone, so that the publishes' own CPU and their effect on the match's
     // ticks can be told apart. The mean of the two rates cancels a drift across the run.
-    if (colocated) await sleep(MATCH_SETTLE_MS);
+    if (withMatch) await sleep(MATCH_SETTLE_MS);
     progress(`measuring ${options.publishes} s without publishes`);
-    const quietBefore = await quietWindow(nodes, fleets, options, colocated);
+    const quietBefore = await quietWindow(nodes, fleets, options, ticking);
 
     const publishUrl = `http://127.0.0.1:${nodes[0].port}/api/channels/${CHANNEL}/messages`;
     const operator = target.id === "arena" ? await botToken(options.secret, "operator", "bench-operator") : "";
@@ -236,7 +248,7 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
 
     const expected = options.displays * options.publishes;
     const fanoutBefore = await serverFanoutBuckets(nodes, options.secret);
-    const ticksBefore = colocated ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret))) : [];
+    const ticksBefore = ticking ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret, ticking))) : [];
     const startServers = nodes.map((n) => sampleProcess(n.child.pid!));
     const startFleets = fleets.map((f) => sampleProcess(f.pid!));
     const startMachine = sampleMachine();
@@ -255,10 +267,10 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     const endFleets = fleets.map((f) => sampleProcess(f.pid!));
     const endMachine = sampleMachine();
     const fanoutAfter = await serverFanoutBuckets(nodes, options.secret);
-    const ticksAfter = colocated ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret))) : [];
+    const ticksAfter = ticking ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret, ticking))) : [];
     progress(`measuring ${options.publishes} s without publishes, after them`);
     await sleep(1000);
-    const quietAfter = await quietWindow(nodes, fleets, options, false);
+    const quietAfter = await quietWindow(nodes, fleets, options, undefined);
     const matchResults = await Promise.all(matchFleets.map(async (fleet) => {
       const reply = nextMessage<FromFleet, "result">(fleet, "result", 30_000);
       fleet.send({ type: "report" } satisfies ToFleet);
@@ -282,8 +294,8 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
         rssPerDisplayKB: (loaded[i].rssBytes - first[i].rssBytes) / 1024 / rest(i),
         heapPerDisplayKB: (loaded[i].heapBytes - first[i].heapBytes) / 1024 / rest(i),
         serverCpuPercent: cpuPercent(startServers[i], endServers[i]),
-        ...(colocated ? {
-          colocatedMatch: colocatedFigures(bucketsBetween(ticksBefore[i], ticksAfter[i]), windowSeconds, matchResults[i].disconnects),
+        ...(ticking ? {
+          colocatedMatch: colocatedFigures(bucketsBetween(ticksBefore[i], ticksAfter[i]), windowSeconds, matchResults[i]?.disconnects ?? 0),
           quietMatch: colocatedFigures(quietBefore.ticks[i], quietBefore.seconds, 0),
         } : {}),
       };
@@ -345,15 +357,15 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
   return run;
 }
 
-/** A window as long as the publishes' without any: each node's CPU seconds and, with the match, its ticks. */
-async function quietWindow(nodes: ServerNode[], fleets: ChildProcess[], options: DisplayOptions, withTicks: boolean) {
+/** A window as long as the publishes' without any: each node's CPU seconds and, given the loop's type, its ticks. */
+async function quietWindow(nodes: ServerNode[], fleets: ChildProcess[], options: DisplayOptions, ticking: string | undefined) {
   const from = nodes.map((n) => sampleProcess(n.pid));
   const fleetsFrom = fleets.map((f) => sampleProcess(f.pid!));
-  const ticksFrom = withTicks ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret))) : [];
+  const ticksFrom = ticking ? await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret, ticking))) : [];
   await sleep(options.publishes * 1000);
   const to = nodes.map((n) => sampleProcess(n.pid));
   const fleetsTo = fleets.map((f) => sampleProcess(f.pid!));
-  const ticks = withTicks ? (await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret)))).map((after, i) => bucketsBetween(ticksFrom[i], after)) : [];
+  const ticks = ticking ? (await Promise.all(nodes.map((n) => tickIntervalBuckets(n, options.secret, ticking)))).map((after, i) => bucketsBetween(ticksFrom[i], after)) : [];
   return {
     seconds: (to[0].at - from[0].at) / 1000,
     cpuSeconds: nodes.map((_, i) => to[i].cpuSeconds - from[i].cpuSeconds),

@@ -129,9 +129,9 @@ describe("benchmark harness (tiny size)", function () {
     assert.match(stdout, /Paired: Arena and stock Colyseus ran at the same time/);
   });
 
-  it("delivers every publish to every display exactly once, on Arena's lobby (over its default cap), the ws peer and stock Colyseus's LobbyRoom", () => {
+  it("delivers every publish to every display exactly once, on Arena's lobby (over its default cap), the ws peer (also with a 60 Hz loop) and stock Colyseus's LobbyRoom", () => {
     const { report } = single;
-    assert.deepEqual(report.displays.map((d) => d.id), ["arena", "peer", "stock-lobby"]);
+    assert.deepEqual(report.displays.map((d) => d.id), ["arena", "peer", "peer-ticks", "stock-lobby"]);
     for (const d of report.displays) {
       assert.equal(d.displays, 520, d.label);
       assert.equal(d.publishes, 3, d.label);
@@ -142,10 +142,20 @@ describe("benchmark harness (tiny size)", function () {
       for (const f of DISPLAY_FIGURES) assert.ok(Number.isFinite(d.figures[f.key]), `${d.label}: ${f.key} = ${d.figures[f.key]}`);
     }
     for (const f of DISPLAY_FIGURES.filter((f) => !f.context)) {
-      for (const peer of ["peer", "stock-lobby"]) {
+      for (const peer of ["peer", "peer-ticks", "stock-lobby"]) {
         assert.ok(Number.isFinite(report.displayRatios[peer][f.key]), `${peer} / Arena: ${f.key} = ${report.displayRatios[peer][f.key]}`);
       }
     }
+  });
+
+  it("reads the ticking peer's 60 Hz loop beside the publishes and prints it under the table; the plain peer has no loop", () => {
+    const { report, stdout } = single;
+    const [loop] = report.displays.find((d) => d.id === "peer-ticks")!.nodes;
+    assert.ok(loop.colocatedMatch && loop.quietMatch, "no loop figures");
+    assert.ok(loop.colocatedMatch.ticksPerSecond > 30, `the loop woke ${loop.colocatedMatch.ticksPerSecond}/s`);
+    assert.ok(Number.isFinite(loop.colocatedMatch.tickIntervalP99Ms) && Number.isFinite(loop.quietMatch.tickIntervalP99Ms));
+    assert.equal(report.displays.find((d) => d.id === "peer")!.nodes[0].colocatedMatch, undefined);
+    assert.match(stdout, /\nThe loop of ws Map peer, 60 Hz loop: tick interval p99 [\d.]+ ms, [\d.]+ ticks\/s \(just before, without publishes: /);
   });
 
   it("splits displays across two Arena nodes on Redis: a publish on node A reaches node B's displays exactly once", () => {
@@ -169,13 +179,13 @@ describe("benchmark harness (tiny size)", function () {
 
   it("runs the ws peer over Redis on as many nodes: a publish on node A reaches node B's displays exactly once", () => {
     const { report } = twoNodes;
-    assert.deepEqual(report.displays.map((d) => d.id), ["arena", "peer", "stock-lobby", "peer-nodes"]);
+    assert.deepEqual(report.displays.map((d) => d.id), ["arena", "peer", "peer-ticks", "stock-lobby", "peer-nodes"]);
     const scaledPeer = report.displays.find((d) => d.id === "peer-nodes")!;
     assert.deepEqual(scaledPeer.nodes.map((n) => [n.node, n.displays, n.fanout.count]), [["node A (publish)", 10, 20], ["node B", 10, 20]]);
     assert.equal(scaledPeer.missing, 0);
     assert.equal(scaledPeer.duplicates, 0);
     // The one-process targets stay on one node.
-    for (const id of ["peer", "stock-lobby"]) assert.equal(report.displays.find((d) => d.id === id)!.nodes.length, 1, id);
+    for (const id of ["peer", "peer-ticks", "stock-lobby"]) assert.equal(report.displays.find((d) => d.id === id)!.nodes.length, 1, id);
   });
 
   it("with --rounds runs every target that many times and reports each figure's median and every round's CPU", () => {

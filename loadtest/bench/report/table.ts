@@ -1,4 +1,4 @@
-import { ColocatedMatch, DISPLAY_FIGURES, displayWarnings } from "../displayFigures";
+import { ColocatedMatch, DISPLAY_FIGURES, DisplayRun, displayWarnings } from "../displayFigures";
 import { FIGURES, runWarnings } from "../figures";
 import type { BenchReport } from "../runBench";
 import { USER_FIGURES, userWarnings } from "../userFigures";
@@ -54,18 +54,19 @@ export function renderTable(report: BenchReport): string {
   }
   if (report.displays.length) {
     const arena = report.displays[0];
-    out.push(`Display scenario: ${o.displays} displays on one channel, ${o.publishes} publishes a second apart, ${o.nodes > 1 ? `Arena and the ws peer over Redis on ${o.nodes} nodes, the ws Map peer and stock Colyseus on one` : "one node each"}, ${o.displayProcesses} display bot process${o.displayProcesses > 1 ? "es" : ""}`);
+    out.push(`Display scenario: ${o.displays} displays on one channel, ${o.publishes} publishes a second apart, ${o.nodes > 1 ? `Arena and the ws peer over Redis on ${o.nodes} nodes, the ws Map peer (also with a 60 Hz loop) and stock Colyseus on one` : "one node each"}, ${o.displayProcesses} display bot process${o.displayProcesses > 1 ? "es" : ""}`);
     out.push(...grid(figureCells(report.displays, DISPLAY_FIGURES, report.displayRatios)), "");
     if (arena.nodes.length > 1) {
       out.push("Per node (Arena):");
       out.push(...grid(perNodeCells(arena)), "");
     }
-    const matches = arena.nodes.filter((n) => n.colocatedMatch);
-    if (matches.length) {
-      const ticks = (m: ColocatedMatch) => `tick interval p99 ${m.tickIntervalP99Ms.toFixed(1)} ms, ${m.ticksPerSecond.toFixed(1)} ticks/s`;
-      out.push(`Co-located 6v6 match of bots during the publishes (nominal tick 16.7 ms): ${matches.map((n) =>
-        `${n.node}: ${ticks(n.colocatedMatch!)} (just before, without publishes: ${ticks(n.quietMatch!)})`).join("; ")}`, "");
-    }
+    const ticks = (m: ColocatedMatch) => `tick interval p99 ${m.tickIntervalP99Ms.toFixed(1)} ms, ${m.ticksPerSecond.toFixed(1)} ticks/s`;
+    const loops = (run: DisplayRun) => run.nodes.filter((n) => n.colocatedMatch).map((n) =>
+      `${n.node}: ${ticks(n.colocatedMatch!)} (just before, without publishes: ${ticks(n.quietMatch!)})`);
+    const matches = loops(arena);
+    if (matches.length) out.push(`Co-located 6v6 match of bots during the publishes (nominal tick 16.7 ms): ${matches.join("; ")}`, "");
+    const floor = report.displays.find((d) => d.id === "peer-ticks");
+    if (floor) out.push(`The loop of ${loops(floor).join("; ")}; it does nothing but wake`, "");
   } else {
     out.push(`Display scenario: skipped (${report.scenarios.displays.reason})`, "");
   }

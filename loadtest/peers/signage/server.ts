@@ -10,11 +10,21 @@
  * With REDIS_URL it is one of several nodes, the least a scaled-out fan-out
  * does: a publish is numbered with INCR and sent with PUBLISH, and every node
  * (this one too) writes it to its own sockets from its subscription.
+ *
+ * With PEER_TICK_HZ it also runs a loop at that rate that does nothing but
+ * record its wakes (`arena_tick_interval_seconds{type="timer"}`), on the same
+ * FixedStepLoop as Arena's matches, and writes each message in Arena's delivery
+ * turns (rooms/fanout/DeliveryTurns.ts), which end before the loop's next wake:
+ * the least a server does that keeps a 60 Hz loop while it writes to thousands
+ * of sockets, so the floor under Arena's co-located match.
  */
 import http from "node:http";
 import { Redis } from "ioredis";
 import { WebSocket, WebSocketServer } from "ws";
-import { ArenaMetrics } from "../../../server/metrics";
+import { DeliveryTurns, type DeliveryWork } from "../../../rooms/fanout/DeliveryTurns";
+import { ArenaMetrics, TickRecorder } from "../../../server/metrics";
+import { FixedStepLoop } from "../../../server/runtime/FixedStepLoop";
+import { StepCalendar } from "../../../server/runtime/StepCalendar";
 import type { PeerBroadcast } from "./protocol";
 import { readBody } from "../readBody";
 
@@ -24,12 +34,43 @@ const channels = new Map<string, Set<WebSocket>>();
 const seqs = new Map<string, number>();
 const PUBLISH = /^\/api\/channels\/([a-z0-9][a-z0-9._-]{0,63})\/messages$/;
 
-/** One frame to every local socket of the channel; `publishedAt` is when the publish's body was read. */
+/** Delivery turns beside a loop of PEER_TICK_HZ wakes a second; without it, every write at once. */
+const turns = startTicking(Number(process.env.PEER_TICK_HZ ?? 0));
+
+function startTicking(hz: number): DeliveryTurns | undefined {
+  if (!(hz > 0)) return undefined;
+  const calendar = new StepCalendar();
+  const ticks = new TickRecorder(metrics, "timer", 1 / hz);
+  new FixedStepLoop({
+    stepSeconds: 1 / hz,
+    maxCatchUpSteps: 4,
+    step: () => {},
+    afterSteps: (steps, workStartMs, sinceLastWakeMs) => ticks.record(steps, performance.now() - workStartMs, sinceLastWakeMs),
+    onError: (error) => { throw error; },
+    calendar,
+  }).start();
+  return new DeliveryTurns(calendar);
+}
+
+/** One frame to every local socket of the channel, `budget` at a time; `publishedAt` is when the publish's body was read. */
+function delivery(sockets: Iterator<WebSocket>, frame: string, publishedAt: number): DeliveryWork {
+  return {
+    deliver(budget) {
+      for (let used = 0; used < budget; used++) {
+        const next = sockets.next();
+        if (next.done) return { used, done: true };
+        next.value.send(frame);
+        metrics.fanoutLatency.labels("signage").observe((Date.now() - publishedAt) / 1000);
+      }
+      return { used: budget, done: false };
+    },
+  };
+}
+
 function deliver(channel: string, frame: string, publishedAt: number): void {
-  for (const socket of channels.get(channel) ?? []) {
-    socket.send(frame);
-    metrics.fanoutLatency.labels("signage").observe((Date.now() - publishedAt) / 1000);
-  }
+  const work = delivery((channels.get(channel) ?? new Set<WebSocket>()).values(), frame, publishedAt);
+  if (turns) turns.request(work);
+  else work.deliver(Infinity);
 }
 
 const frameOf = (channel: string, seq: number, payload: unknown) => JSON.stringify({ type: "broadcast", channel, seq, payload } satisfies PeerBroadcast);
