@@ -97,8 +97,6 @@ const MATCH_BOTS_NICENESS = 10;
 /** Time the co-located match is given to start (its room, the bots' joins, its code warming) before the quiet window. */
 const MATCH_SETTLE_MS = 3000;
 
-/** The loop whose wakes are read beside the publishes: Arena's co-located match, the ticking peer's empty loop. */
-const TICKING: Partial<Record<DisplayTarget["id"], string>> = { arena: "match", "peer-ticks": "timer" };
 /** The ticking peer's loop rate, a match's. */
 const PEER_TICK_HZ = "60";
 
@@ -216,8 +214,8 @@ export async function runDisplayTarget(target: DisplayTarget, options: DisplayOp
     const rest = (i: number) => nodes[i].displays - sum(perFleet[i].map((count) => joinedAtShare(count, FIRST_SHARE)));
 
     const withMatch = target.id === "arena" && options.colocatedMatch;
-    /** The loop whose ticks are read, if any. */
-    const ticking = withMatch || target.id === "peer-ticks" ? TICKING[target.id] : undefined;
+    /** The loop whose wakes are read beside the publishes, by its `type` label: Arena's co-located match, the ticking peer's empty loop. */
+    const ticking = withMatch ? "match" : target.id === "peer-ticks" ? "timer" : undefined;
     if (withMatch) {
       progress(`starting a 6v6 match of bots on each node`);
       matchFleets = await startColocatedMatches(nodes, options);
